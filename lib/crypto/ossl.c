@@ -1,0 +1,302 @@
+#include "internal.h"
+#include "crypto/ossl.h"
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#define FITS_INT(n) ((n) <= (size_t)INT_MAX)
+
+int ags_random(void *buf, size_t n)
+{
+	if (!FITS_INT(n))
+		return AGS_E_INVAL;
+	return RAND_bytes(buf, (int)n) == 1 ? 0 : AGS_E_CRYPTO;
+}
+
+int ags_x25519_public(const uint8_t sk[32], uint8_t pk[32])
+{
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, 32);
+	if (!k)
+		return AGS_E_CRYPTO;
+	size_t len = 32;
+	int ok = EVP_PKEY_get_raw_public_key(k, pk, &len) == 1 && len == 32;
+	EVP_PKEY_free(k);
+	return ok ? 0 : AGS_E_CRYPTO;
+}
+
+int ags_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32])
+{
+	int r = AGS_E_CRYPTO;
+	EVP_PKEY *me = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, 32);
+	EVP_PKEY *them = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, 32);
+	EVP_PKEY_CTX *ctx = me ? EVP_PKEY_CTX_new(me, NULL) : NULL;
+	uint8_t tmp[32];
+	size_t len = sizeof(tmp);
+	/* OpenSSL rejects an all-zero result (low-order peer point), as age requires. */
+	if (ctx && them && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer(ctx, them) == 1 &&
+	    EVP_PKEY_derive(ctx, tmp, &len) == 1 && len == 32) {
+		static const uint8_t zero[32];
+		if (!ags_ct_eq(tmp, zero, 32)) {
+			memcpy(out, tmp, 32);
+			r = 0;
+		}
+	}
+	ags_wipe(tmp, sizeof(tmp));
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(me);
+	EVP_PKEY_free(them);
+	return r;
+}
+
+struct ags_hash {
+	EVP_MD_CTX *ctx;
+	const EVP_MD *md;
+	bool xof;
+};
+
+static const EVP_MD *md_of(enum ags_hash_alg alg, bool *xof)
+{
+	*xof = false;
+	switch (alg) {
+	case AGS_HASH_SHA256: return EVP_sha256();
+	case AGS_HASH_SHA512: return EVP_sha512();
+	case AGS_HASH_SHA3_256: return EVP_sha3_256();
+	case AGS_HASH_SHA3_512: return EVP_sha3_512();
+	case AGS_HASH_SHAKE128: *xof = true; return EVP_shake128();
+	case AGS_HASH_SHAKE256: *xof = true; return EVP_shake256();
+	}
+	return NULL;
+}
+
+int ags_hash_new(enum ags_hash_alg alg, struct ags_hash **ret)
+{
+	struct ags_hash *h = calloc(1, sizeof(*h));
+	if (!h)
+		return AGS_E_NOMEM;
+	h->md = md_of(alg, &h->xof);
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->md || !h->ctx || EVP_DigestInit_ex(h->ctx, h->md, NULL) != 1) {
+		ags_hash_free(h);
+		return AGS_E_CRYPTO;
+	}
+	*ret = h;
+	return 0;
+}
+
+int ags_hash_update(struct ags_hash *h, const void *p, size_t n)
+{
+	return EVP_DigestUpdate(h->ctx, p, n) == 1 ? 0 : AGS_E_CRYPTO;
+}
+
+int ags_hash_final(struct ags_hash *h, uint8_t *out, size_t outlen)
+{
+	if (h->xof)
+		return EVP_DigestFinalXOF(h->ctx, out, outlen) == 1 ? 0 : AGS_E_CRYPTO;
+	if (outlen != (size_t)EVP_MD_get_size(h->md))
+		return AGS_E_INVAL;
+	unsigned int len = 0;
+	return EVP_DigestFinal_ex(h->ctx, out, &len) == 1 ? 0 : AGS_E_CRYPTO;
+}
+
+int ags_hash_reset(struct ags_hash *h)
+{
+	return EVP_DigestInit_ex(h->ctx, h->md, NULL) == 1 ? 0 : AGS_E_CRYPTO;
+}
+
+void ags_hash_free(struct ags_hash *h)
+{
+	if (!h)
+		return;
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
+static int digest(const EVP_MD *md, const void *p, size_t n, uint8_t *out)
+{
+	unsigned int len = 0;
+	return EVP_Digest(p, n, out, &len, md, NULL) == 1 ? 0 : AGS_E_CRYPTO;
+}
+
+int ags_sha256(const void *p, size_t n, uint8_t out[32])
+{
+	return digest(EVP_sha256(), p, n, out);
+}
+
+int ags_sha512(const void *p, size_t n, uint8_t out[64])
+{
+	return digest(EVP_sha512(), p, n, out);
+}
+
+int ags_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32])
+{
+	size_t outlen = 0;
+	if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, klen, data, dlen, out, 32, &outlen) || outlen != 32)
+		return AGS_E_CRYPTO;
+	return 0;
+}
+
+int ags_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
+		    const void *info, size_t infolen, uint8_t *out, size_t outlen)
+{
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+	EVP_KDF_free(kdf);
+	if (!ctx)
+		return AGS_E_CRYPTO;
+	OSSL_PARAM params[5], *p = params;
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikmlen);
+	if (saltlen)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen);
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, infolen);
+	*p = OSSL_PARAM_construct_end();
+	int ok = EVP_KDF_derive(ctx, out, outlen, params) == 1;
+	EVP_KDF_CTX_free(ctx);
+	return ok ? 0 : AGS_E_CRYPTO;
+}
+
+int ags_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
+	       unsigned log_n, uint8_t *out, size_t outlen)
+{
+	if (log_n < 1 || log_n > 22)
+		return AGS_E_AGE_WORK_FACTOR;
+	/* 128 * r * N bytes for V plus slack; the default 32 MiB cap fails at log_n 18. */
+	uint64_t maxmem = ((uint64_t)128 * 8 << log_n) + (64u << 20);
+	if (EVP_PBE_scrypt(pass, plen, salt, slen, (uint64_t)1 << log_n, 8, 1, maxmem, out, outlen) != 1)
+		return AGS_E_CRYPTO;
+	return 0;
+}
+
+struct ags_aead {
+	EVP_CIPHER_CTX *ctx;
+	enum ags_aead_alg alg;
+	uint8_t key[32];
+	size_t noncelen; /* nonce length the context is configured for */
+	int enc;         /* direction the context is initialised for, -1 none */
+};
+
+int ags_aead_new(enum ags_aead_alg alg, const uint8_t key[32], struct ags_aead **ret)
+{
+	struct ags_aead *a = calloc(1, sizeof(*a));
+	if (!a)
+		return AGS_E_NOMEM;
+	a->ctx = EVP_CIPHER_CTX_new();
+	if (!a->ctx) {
+		free(a);
+		return AGS_E_NOMEM;
+	}
+	a->alg = alg;
+	memcpy(a->key, key, 32);
+	a->enc = -1;
+	*ret = a;
+	return 0;
+}
+
+static int aead_setup(struct ags_aead *a, int enc, const uint8_t *nonce, size_t noncelen)
+{
+	if (noncelen == 0 || noncelen > 64)
+		return AGS_E_INVAL;
+	if (a->alg == AGS_AEAD_CHACHA20_POLY1305 && noncelen != 12)
+		return AGS_E_INVAL;
+	if (a->enc != enc || a->noncelen != noncelen) {
+		const EVP_CIPHER *c = a->alg == AGS_AEAD_CHACHA20_POLY1305 ? EVP_chacha20_poly1305()
+									    : EVP_aes_256_gcm();
+		/* The IV length must be set after choosing the cipher and before key/IV. */
+		if (EVP_CipherInit_ex(a->ctx, c, NULL, NULL, NULL, enc) != 1 ||
+		    EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_IVLEN, (int)noncelen, NULL) != 1 ||
+		    EVP_CipherInit_ex(a->ctx, NULL, NULL, a->key, nonce, enc) != 1)
+			return AGS_E_CRYPTO;
+		a->enc = enc;
+		a->noncelen = noncelen;
+		return 0;
+	}
+	return EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, enc) == 1 ? 0 : AGS_E_CRYPTO;
+}
+
+int ags_aead_seal(struct ags_aead *a, const uint8_t *nonce, size_t noncelen,
+		  const void *aad, size_t aadlen, const void *in, size_t ptlen, uint8_t *out)
+{
+	if (!FITS_INT(ptlen) || !FITS_INT(aadlen))
+		return AGS_E_TOO_BIG;
+	int r = aead_setup(a, 1, nonce, noncelen);
+	if (r < 0)
+		return r;
+	int l = 0;
+	if (aadlen && EVP_EncryptUpdate(a->ctx, NULL, &l, aad, (int)aadlen) != 1)
+		goto fail;
+	if (ptlen && EVP_EncryptUpdate(a->ctx, out, &l, in, (int)ptlen) != 1)
+		goto fail;
+	if (EVP_EncryptFinal_ex(a->ctx, out + ptlen, &l) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, 16, out + ptlen) != 1)
+		goto fail;
+	return 0;
+fail:
+	a->enc = -1;
+	return AGS_E_CRYPTO;
+}
+
+int ags_aead_open(struct ags_aead *a, const uint8_t *nonce, size_t noncelen,
+		  const void *aad, size_t aadlen, const void *in, size_t ctlen, uint8_t *out)
+{
+	if (ctlen < 16)
+		return AGS_E_AUTH;
+	if (!FITS_INT(ctlen) || !FITS_INT(aadlen))
+		return AGS_E_TOO_BIG;
+	size_t ptlen = ctlen - 16;
+	uint8_t tag[16];
+	memcpy(tag, (const uint8_t *)in + ptlen, 16);
+	int r = aead_setup(a, 0, nonce, noncelen);
+	if (r < 0)
+		return r;
+	int l = 0;
+	if (aadlen && EVP_DecryptUpdate(a->ctx, NULL, &l, aad, (int)aadlen) != 1)
+		goto fail;
+	if (ptlen && EVP_DecryptUpdate(a->ctx, out, &l, in, (int)ptlen) != 1)
+		goto fail;
+	if (EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag) != 1)
+		goto fail;
+	if (EVP_DecryptFinal_ex(a->ctx, out + ptlen, &l) != 1) {
+		ags_wipe(out, ptlen);
+		a->enc = -1; /* re-initialise fully before the next use */
+		return AGS_E_AUTH;
+	}
+	return 0;
+fail:
+	ags_wipe(out, ptlen);
+	a->enc = -1;
+	return AGS_E_CRYPTO;
+}
+
+void ags_aead_free(struct ags_aead *a)
+{
+	if (!a)
+		return;
+	EVP_CIPHER_CTX_free(a->ctx);
+	ags_wipe(a->key, sizeof(a->key));
+	free(a);
+}
+
+int ags_chacha_seal(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
+		    const void *pt, size_t ptlen, uint8_t *out)
+{
+	struct ags_aead *a;
+	AGS_TRY(ags_aead_new(AGS_AEAD_CHACHA20_POLY1305, key, &a));
+	int r = ags_aead_seal(a, nonce, 12, aad, aadlen, pt, ptlen, out);
+	ags_aead_free(a);
+	return r;
+}
+
+int ags_chacha_open(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
+		    const void *ct, size_t ctlen, uint8_t *out)
+{
+	struct ags_aead *a;
+	AGS_TRY(ags_aead_new(AGS_AEAD_CHACHA20_POLY1305, key, &a));
+	int r = ags_aead_open(a, nonce, 12, aad, aadlen, ct, ctlen, out);
+	ags_aead_free(a);
+	return r;
+}

@@ -1,0 +1,137 @@
+#include "internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+
+void ags_buf_init(struct ags_buf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+void ags_buf_init_secret(struct ags_buf *b, size_t max)
+{
+	ags_buf_init(b, max);
+	b->secret = true;
+}
+
+int ags_buf_reserve(struct ags_buf *b, size_t extra)
+{
+	if (extra > b->max || b->len > b->max - extra)
+		return AGS_E_TOO_BIG;
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	size_t ncap = b->cap ? b->cap : 64;
+	while (ncap < need)
+		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+	unsigned char *n;
+	if (b->secret) {
+		/* realloc could leave a copy behind: move by hand and wipe. */
+		n = malloc(ncap);
+		if (!n)
+			return AGS_E_NOMEM;
+		if (b->data) {
+			memcpy(n, b->data, b->len + 1);
+			OPENSSL_cleanse(b->data, b->cap);
+			free(b->data);
+		}
+	} else {
+		n = realloc(b->data, ncap);
+		if (!n)
+			return AGS_E_NOMEM;
+	}
+	if (!b->data)
+		n[0] = 0;
+	b->data = n;
+	b->cap = ncap;
+	return 0;
+}
+
+int ags_buf_append(struct ags_buf *b, const void *p, size_t n)
+{
+	int r = ags_buf_reserve(b, n);
+	if (r < 0)
+		return r;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = 0;
+	return 0;
+}
+
+int ags_buf_puts(struct ags_buf *b, const char *s)
+{
+	return ags_buf_append(b, s, strlen(s));
+}
+
+int ags_buf_putc(struct ags_buf *b, int c)
+{
+	unsigned char ch = (unsigned char)c;
+	return ags_buf_append(b, &ch, 1);
+}
+
+int ags_buf_vprintf(struct ags_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return AGS_E_INVAL;
+	int r = ags_buf_reserve(b, (size_t)n);
+	if (r < 0)
+		return r;
+	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int ags_buf_printf(struct ags_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = ags_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void ags_buf_truncate(struct ags_buf *b, size_t n)
+{
+	if (n >= b->len)
+		return;
+	if (b->secret)
+		OPENSSL_cleanse(b->data + n, b->len - n);
+	b->len = n;
+	b->data[n] = 0;
+}
+
+void ags_buf_reset(struct ags_buf *b)
+{
+	if (b->data)
+		ags_buf_truncate(b, 0);
+}
+
+void ags_buf_release(struct ags_buf *b)
+{
+	if (b->data) {
+		if (b->secret)
+			OPENSSL_cleanse(b->data, b->cap);
+		free(b->data);
+	}
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *ags_buf_detach(struct ags_buf *b, size_t *len)
+{
+	if (!b->data && ags_buf_reserve(b, 0) < 0)
+		return NULL;
+	char *p = (char *)b->data;
+	if (len)
+		*len = b->len;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}

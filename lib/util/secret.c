@@ -1,0 +1,41 @@
+#include "internal.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <openssl/crypto.h>
+
+void ags_wipe(void *p, size_t n)
+{
+	if (p && n)
+		OPENSSL_cleanse(p, n);
+}
+
+void ags_free_secret(void *p, size_t n)
+{
+	if (!p)
+		return;
+	OPENSSL_cleanse(p, n);
+	free(p);
+}
+
+void ags_free_secret_str(char *s)
+{
+	if (s)
+		ags_free_secret(s, strlen(s));
+}
+
+bool ags_ct_eq(const void *a, const void *b, size_t n)
+{
+	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+void ags_secret_harden_process(void)
+{
+	struct rlimit rl = { 0, 0 };
+	(void)setrlimit(RLIMIT_CORE, &rl);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* LeakSanitizer needs to ptrace the process, which non-dumpable forbids. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}

@@ -1,0 +1,9 @@
+#include "cli.h"
+
+int cmd_decrypt(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	cli_error("'decrypt' is not implemented yet");
+	return 1;
+}

@@ -1,0 +1,149 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+static void b64_roundtrip(void **state)
+{
+	(void)state;
+	/* RFC 4648 section 10 */
+	static const struct { const char *in, *pad, *unpad; } v[] = {
+		{ "", "", "" }, { "f", "Zg==", "Zg" }, { "fo", "Zm8=", "Zm8" }, { "foo", "Zm9v", "Zm9v" },
+		{ "foob", "Zm9vYg==", "Zm9vYg" }, { "fooba", "Zm9vYmE=", "Zm9vYmE" }, { "foobar", "Zm9vYmFy", "Zm9vYmFy" },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char out[32];
+		unsigned char dec[32];
+		size_t n;
+		size_t len = strlen(v[i].in);
+		assert_int_equal(ags_b64_encode(v[i].in, len, AGS_B64_PADDED, out), strlen(v[i].pad));
+		assert_string_equal(out, v[i].pad);
+		assert_int_equal(ags_b64_encoded_len(len, AGS_B64_PADDED), strlen(v[i].pad));
+		assert_int_equal(ags_b64_encode(v[i].in, len, AGS_B64_UNPADDED, out), strlen(v[i].unpad));
+		assert_string_equal(out, v[i].unpad);
+		assert_int_equal(ags_b64_encoded_len(len, AGS_B64_UNPADDED), strlen(v[i].unpad));
+		assert_int_equal(ags_b64_decode(v[i].pad, strlen(v[i].pad), AGS_B64_PADDED, dec, &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(dec, v[i].in, len);
+		assert_int_equal(ags_b64_decode(v[i].unpad, strlen(v[i].unpad), AGS_B64_UNPADDED, dec, &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(dec, v[i].in, len);
+	}
+}
+
+static void b64_strict(void **state)
+{
+	(void)state;
+	unsigned char dec[32];
+	size_t n = 99;
+	static const char *bad_unpadded[] = { "Zg==", "Zh", "Zm9=", "Zm9vY", "Zm 9v", "Zm9v\n", "Zm-v", "Zm9wYg=", "Z" };
+	for (size_t i = 0; i < sizeof(bad_unpadded) / sizeof(bad_unpadded[0]); i++)
+		assert_int_equal(ags_b64_decode(bad_unpadded[i], strlen(bad_unpadded[i]), AGS_B64_UNPADDED, dec, &n),
+				 AGS_E_BASE64);
+	static const char *bad_padded[] = { "Zg", "Zh==", "Zm9", "Zm8==", "Z===", "=Zm8", "Zg=a", "Zm9vYmF=" };
+	for (size_t i = 0; i < sizeof(bad_padded) / sizeof(bad_padded[0]); i++)
+		assert_int_equal(ags_b64_decode(bad_padded[i], strlen(bad_padded[i]), AGS_B64_PADDED, dec, &n),
+				 AGS_E_BASE64);
+	assert_int_equal(n, 99); /* untouched on failure */
+}
+
+static void buf_cap(void **state)
+{
+	(void)state;
+	struct ags_buf b;
+	ags_buf_init(&b, 10);
+	assert_int_equal(ags_buf_puts(&b, "0123456789"), 0);
+	assert_int_equal(ags_buf_putc(&b, 'x'), AGS_E_TOO_BIG);
+	assert_int_equal(b.len, 10);
+	assert_string_equal((char *)b.data, "0123456789");
+	ags_buf_truncate(&b, 3);
+	assert_int_equal(ags_buf_printf(&b, "%d-%s", 42, "ab"), 0);
+	assert_string_equal((char *)b.data, "01242-ab");
+	assert_int_equal(ags_buf_printf(&b, "%s", "toolong"), AGS_E_TOO_BIG);
+	ags_buf_release(&b);
+
+	ags_buf_init_secret(&b, 1 << 20);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(ags_buf_puts(&b, "secret "), 0);
+	assert_int_equal(b.len, 7000);
+	size_t len;
+	char *p = ags_buf_detach(&b, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 7000);
+	assert_null(b.data);
+	ags_free_secret(p, len);
+}
+
+static void utf8(void **state)
+{
+	(void)state;
+	size_t off;
+	assert_true(ags_utf8_valid("h\xc3\xa9llo \xf0\x9f\x94\x91", 11, NULL));
+	assert_false(ags_utf8_valid("ab\xff", 3, &off));
+	assert_int_equal(off, 2);
+	assert_false(ags_utf8_valid("\xc0\xaf", 2, NULL));         /* overlong */
+	assert_false(ags_utf8_valid("\xed\xa0\x80", 3, NULL));     /* surrogate */
+	assert_false(ags_utf8_valid("\xf4\x90\x80\x80", 4, NULL)); /* > U+10FFFF */
+	assert_false(ags_utf8_valid("\xe2\x82", 2, NULL));         /* truncated */
+}
+
+static void atomic_write(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ags-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/f", dir);
+	assert_int_equal(ags_file_write_atomic(path, "one", 3, 0640, true), 0);
+	assert_int_equal(ags_file_write_atomic(path, "two", 3, 0600, true), AGS_E_EXISTS);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_int_equal(ags_file_write_atomic(path, "three", 5, -1, false), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640); /* mode kept */
+	struct ags_buf b;
+	ags_buf_init(&b, 4);
+	assert_int_equal(ags_file_read(path, &b), AGS_E_TOO_BIG);
+	ags_buf_release(&b);
+	ags_buf_init(&b, 5);
+	assert_int_equal(ags_file_read(path, &b), 0);
+	assert_int_equal(b.len, 5);
+	assert_memory_equal(b.data, "three", 5);
+	ags_buf_release(&b);
+	ags_buf_init(&b, 100);
+	assert_int_equal(ags_file_read(dir, &b), -EISDIR);
+	ags_buf_release(&b);
+	snprintf(path, sizeof(path), "%s/nodir/f", dir);
+	assert_int_equal(ags_file_write_atomic(path, "x", 1, 0600, false), -ENOENT);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void strerror_table(void **state)
+{
+	(void)state;
+	assert_string_equal(ags_strerror(AGS_E_AGE_HEADER_MAC), "bad header MAC");
+	assert_string_equal(ags_strerror(-ENOENT), "No such file or directory");
+	assert_string_equal(ags_strerror(-1999), "unknown error");
+	struct ags_diag d;
+	assert_int_equal(ags_diag_set(&d, AGS_E_SYNTAX, "line %d: %s", 3, "bad"), AGS_E_SYNTAX);
+	assert_string_equal(d.msg, "line 3: bad");
+	assert_int_equal(ags_diag_set(NULL, AGS_E_SYNTAX, "x"), AGS_E_SYNTAX);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(b64_roundtrip), cmocka_unit_test(b64_strict), cmocka_unit_test(buf_cap),
+		cmocka_unit_test(utf8), cmocka_unit_test(atomic_write), cmocka_unit_test(strerror_table),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
