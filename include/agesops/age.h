@@ -1,0 +1,99 @@
+/*
+ * age-encryption.org/v1: keys, recipients, identities, encryption and
+ * decryption.  Byte-compatible with Go age.
+ *
+ * Recipients and identities are opaque handles of one of several kinds
+ * (X25519, scrypt, and later ssh-ed25519, ssh-rsa, mlkem768x25519, plugins),
+ * each implemented in its own lib/age/<kind>.c behind a small vtable.
+ *
+ * Ownership: *_parse and *_new return a new handle the caller frees with
+ * the matching *_free (NULL is fine).  Strings returned through char **
+ * are malloc'd; identity strings are secret (free with ags_free_secret_str
+ * from util/secret.h, or wipe then free).  On failure no output is set.
+ */
+#ifndef AGESOPS_AGE_H
+#define AGESOPS_AGE_H
+
+#include <agesops/agesops.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ags_age_recipient;
+struct ags_age_identity;
+struct ags_buf;
+
+/* Asks the user for a passphrase (no echo).  Writes a NUL-terminated
+ * passphrase into buf (cap bytes) and returns its length, or a negative
+ * error (AGS_E_AGE_PASSPHRASE when none can be had). */
+typedef int (*ags_passphrase_fn)(void *ctx, const char *prompt, char *buf, size_t cap);
+
+/* Parses one recipient: "age1..." (X25519), and whatever other kinds are
+ * built in.  AGS_E_AGE_UNSUPPORTED_RECIPIENT for a well-formed string of an
+ * unknown kind, AGS_E_AGE_BAD_KEY / AGS_E_AGE_BECH32 for a malformed one. */
+int ags_age_recipient_parse(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
+/* A passphrase recipient; log_n is the scrypt work factor (18 by default in age). */
+int ags_age_recipient_new_scrypt(const char *pass, size_t passlen, unsigned log_n,
+				 struct ags_age_recipient **ret);
+/* The canonical string form ("age1..."). */
+int ags_age_recipient_string(const struct ags_age_recipient *r, char **ret);
+void ags_age_recipient_free(struct ags_age_recipient *r);
+
+/* Parses one identity: "AGE-SECRET-KEY-1..." and other built-in kinds. */
+int ags_age_identity_parse(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
+int ags_age_identity_new_scrypt(const char *pass, size_t passlen, struct ags_age_identity **ret);
+/* The recipient matching an identity (for keygen -y, sops, kube pubkey). */
+int ags_age_identity_to_recipient(const struct ags_age_identity *id, struct ags_age_recipient **ret);
+/* The canonical secret string ("AGE-SECRET-KEY-1..."), malloc'd, secret. */
+int ags_age_identity_string(const struct ags_age_identity *id, char **ret);
+void ags_age_identity_free(struct ags_age_identity *id);
+
+/* A fresh X25519 identity from the OS RNG. */
+int ags_age_keygen_x25519(struct ags_age_identity **ret);
+
+/* A growable list of handles (owned). */
+struct ags_age_identities {
+	struct ags_age_identity **v;
+	size_t n, cap;
+};
+struct ags_age_recipients {
+	struct ags_age_recipient **v;
+	size_t n, cap;
+};
+/* Append takes ownership of the handle (also on failure: it is freed). */
+int ags_age_identities_add(struct ags_age_identities *l, struct ags_age_identity *id);
+int ags_age_recipients_add(struct ags_age_recipients *l, struct ags_age_recipient *r);
+void ags_age_identities_clear(struct ags_age_identities *l);
+void ags_age_recipients_clear(struct ags_age_recipients *l);
+
+/*
+ * Identity files as age -i reads them: one identity per line, '#' comments
+ * and blank lines ignored (and whatever other forms are built in, such as
+ * OpenSSH private keys or passphrase-protected age files, which may call
+ * pass).  name is used in diagnostics ("keys.txt:3: ...").  Appends to out.
+ */
+int ags_age_parse_identity_file(const char *data, size_t len, const char *name,
+				ags_passphrase_fn pass, void *pass_ctx,
+				struct ags_age_identities *out, struct ags_diag *d);
+/* Recipients files as age -R reads them.  Appends to out. */
+int ags_age_parse_recipients_file(const char *data, size_t len, const char *name,
+				  struct ags_age_recipients *out, struct ags_diag *d);
+
+/*
+ * In-memory encryption and decryption (sops data keys, Secrets).  out is
+ * appended to; for decryption, init it with ags_buf_init_secret.  On
+ * decryption failure nothing is appended.
+ */
+int ags_age_encrypt_buf(struct ags_age_recipient *const *r, size_t nr, const void *pt, size_t len,
+			bool armor, struct ags_buf *out, struct ags_diag *d);
+int ags_age_decrypt_buf(struct ags_age_identity *const *ids, size_t nid, const void *ct, size_t len,
+			struct ags_buf *out, struct ags_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
