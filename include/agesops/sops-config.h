@@ -28,7 +28,7 @@ extern "C" {
 #define AGS_SOPS_CONFIG_MAX_KEYS 10000    /* per group */
 #define AGS_SOPS_INDENT_UNSET (-1000)
 
-struct ags_sops_key_group {
+struct ags_sops_config_group {
 	char **age;          /* age recipients, trimmed, split on ',', duplicates removed */
 	size_t nage;
 	unsigned nother;     /* keys of a type agesops cannot encrypt for */
@@ -37,7 +37,7 @@ struct ags_sops_key_group {
 
 struct ags_sops_creation_rule {
 	char *path_regex;    /* NULL when absent or empty: matches every file */
-	struct ags_sops_key_group *groups;
+	struct ags_sops_config_group *groups;
 	size_t ngroups;      /* 0 when the rule names no keys at all */
 	bool from_key_groups;/* keys came from key_groups (flat lists ignored) */
 	int shamir_threshold;/* 0 = unset (sops then uses the number of groups) */

@@ -228,7 +228,7 @@ static int get_bool(struct parse *ps, struct fy_node *n, const char *where, bool
 	return cfg_err(ps, AGS_E_SOPS_CONFIG, where, "expected true or false");
 }
 
-static int add_age(struct ags_sops_key_group *g, const char *s, size_t len)
+static int add_age(struct ags_sops_config_group *g, const char *s, size_t len)
 {
 	/* split on ',', trim, skip empties, drop duplicates (sops deduplicates per group) */
 	size_t i = 0;
@@ -262,7 +262,7 @@ static int add_age(struct ags_sops_key_group *g, const char *s, size_t len)
 	return 0;
 }
 
-static void add_other(struct ags_sops_key_group *g, const char *type, unsigned n)
+static void add_other(struct ags_sops_config_group *g, const char *type, unsigned n)
 {
 	if (n == 0)
 		return;
@@ -298,7 +298,7 @@ static unsigned count_keys(struct fy_node *n)
 }
 
 /* `age:` as a comma-separated string or a list of (comma-separated) strings. */
-static int parse_age_field(struct parse *ps, struct fy_node *n, const char *where, struct ags_sops_key_group *g)
+static int parse_age_field(struct parse *ps, struct fy_node *n, const char *where, struct ags_sops_config_group *g)
 {
 	if (is_null(n))
 		return 0;
@@ -326,7 +326,7 @@ static const char *const other_key_fields[] = {
 	"pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
 };
 
-static int parse_group(struct parse *ps, struct fy_node *n, const char *where, struct ags_sops_key_group *g,
+static int parse_group(struct parse *ps, struct fy_node *n, const char *where, struct ags_sops_config_group *g,
 		       int depth)
 {
 	if (depth > 16)
@@ -351,7 +351,7 @@ static int parse_group(struct parse *ps, struct fy_node *n, const char *where, s
 	return 0;
 }
 
-static void free_group(struct ags_sops_key_group *g)
+static void free_group(struct ags_sops_config_group *g)
 {
 	for (size_t i = 0; i < g->nage; i++)
 		free(g->age[i]);
@@ -440,7 +440,7 @@ static int parse_rule(struct parse *ps, struct fy_node *n, size_t idx, struct ag
 		}
 	}
 	/* flat keys: one group, only when some key is named */
-	struct ags_sops_key_group g = { 0 };
+	struct ags_sops_config_group g = { 0 };
 	snprintf(w, sizeof(w), "%s.age", where);
 	int rc = parse_age_field(ps, fy_node_mapping_lookup_by_string(n, "age", FY_NT), w, &g);
 	for (size_t i = 0; rc == 0 && i < AGS_ARRAY_SIZE(other_key_fields); i++)
@@ -686,7 +686,7 @@ int ags_sops_rule_check(const struct ags_sops_creation_rule *r, struct ags_diag 
 				    "unencrypted_comment_regex for the same rule",
 				    r->index);
 	for (size_t i = 0; i < r->ngroups; i++) {
-		const struct ags_sops_key_group *g = &r->groups[i];
+		const struct ags_sops_config_group *g = &r->groups[i];
 		if (g->nage == 0) {
 			char where[64] = "";
 			if (r->from_key_groups)

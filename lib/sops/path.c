@@ -9,40 +9,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ags_sops_path_clear(struct ags_tree_path *p)
+void ags_sops_path_clear(struct ags_sops_path *p)
 {
 	if (!p)
 		return;
 	for (size_t i = 0; i < p->n; i++)
-		free(p->c[i].key);
-	free(p->c);
-	p->c = NULL;
+		free(p->v[i].key);
+	free(p->v);
+	p->v = NULL;
 	p->n = 0;
 }
 
-static int add_comp(struct ags_tree_path *p, size_t *cap, struct ags_path_comp *c)
+static int add_comp(struct ags_sops_path *p, size_t *cap, struct ags_sops_path_elem *c)
 {
 	if (p->n >= AGS_PATH_MAX_COMPONENTS)
 		return AGS_E_TOO_BIG;
 	if (p->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 4;
-		struct ags_path_comp *nc = realloc(p->c, ncap * sizeof(*nc));
+		struct ags_sops_path_elem *nc = realloc(p->v, ncap * sizeof(*nc));
 		if (!nc)
 			return AGS_E_NOMEM;
-		p->c = nc;
+		p->v = nc;
 		*cap = ncap;
 	}
-	p->c[p->n++] = *c;
+	p->v[p->n++] = *c;
 	return 0;
 }
 
-int ags_sops_path_parse(const char *s, struct ags_tree_path *out, struct ags_diag *d)
+int ags_sops_path_parse(const char *s, struct ags_sops_path *out, struct ags_diag *d)
 {
-	struct ags_tree_path p = { 0 };
+	struct ags_sops_path p = { 0 };
 	size_t cap = 0, i = 0, len = strlen(s);
 	int r = 0;
 	while (i < len) {
-		struct ags_path_comp c = { 0 };
+		struct ags_sops_path_elem c = { 0 };
 		if (s[i] != '[') {
 			r = ags_diag_set(d, AGS_E_SOPS_PATH, "invalid tree path at offset %zu: expected '['", i);
 			goto fail;
@@ -127,7 +127,7 @@ static struct ags_value *list_nth(struct ags_list *l, size_t n, size_t *slot)
 	return NULL;
 }
 
-static struct ags_item *map_find(struct ags_branch *b, const struct ags_path_comp *c, size_t *slot)
+static struct ags_item *map_find(struct ags_branch *b, const struct ags_sops_path_elem *c, size_t *slot)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct ags_item *it = &b->items[i];
@@ -143,14 +143,14 @@ static struct ags_item *map_find(struct ags_branch *b, const struct ags_path_com
 
 /* "["a"][0]" for messages, up to component n (exclusive).  Keys are
  * document structure, never values, so they may appear in diagnostics. */
-static const char *path_str(const struct ags_tree_path *p, size_t n, char *buf, size_t cap)
+static const char *path_str(const struct ags_sops_path *p, size_t n, char *buf, size_t cap)
 {
 	size_t off = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && off < cap; i++) {
-		int w = p->c[i].is_index ? snprintf(buf + off, cap - off, "[%zu]", p->c[i].index)
-					 : snprintf(buf + off, cap - off, "[\"%.*s\"]", (int)AGS_MIN(p->c[i].keylen, 64),
-						    p->c[i].key);
+		int w = p->v[i].is_index ? snprintf(buf + off, cap - off, "[%zu]", p->v[i].index)
+					 : snprintf(buf + off, cap - off, "[\"%.*s\"]", (int)AGS_MIN(p->v[i].keylen, 64),
+						    p->v[i].key);
 		if (w < 0)
 			break;
 		off += (size_t)w;
@@ -158,14 +158,14 @@ static const char *path_str(const struct ags_tree_path *p, size_t n, char *buf, 
 	return buf;
 }
 
-int ags_sops_path_get(struct ags_branch *doc, const struct ags_tree_path *p, struct ags_value **out,
+int ags_sops_path_get(struct ags_branch *doc, const struct ags_sops_path *p, struct ags_value **out,
 		      struct ags_diag *d)
 {
 	char pb[256];
 	struct ags_value *cur = NULL;
 	struct ags_branch *b = doc;
 	for (size_t i = 0; i < p->n; i++) {
-		const struct ags_path_comp *c = &p->c[i];
+		const struct ags_sops_path_elem *c = &p->v[i];
 		if (cur) {
 			if (cur->kind == AGS_VAL_MAP)
 				b = cur->map;
@@ -198,13 +198,13 @@ int ags_sops_path_get(struct ags_branch *doc, const struct ags_tree_path *p, str
 
 /* Builds the value sops' valueFromPathAndLeaf makes for the path suffix
  * starting at component i: nested one-entry mappings/lists ending in leaf. */
-static int value_from_path(const struct ags_tree_path *p, size_t i, struct ags_value *leaf, struct ags_value *out)
+static int value_from_path(const struct ags_sops_path *p, size_t i, struct ags_value *leaf, struct ags_value *out)
 {
 	struct ags_value v = { 0 }, inner = { 0 };
 	if (i + 1 < p->n)
 		AGS_TRY(value_from_path(p, i + 1, leaf, &inner));
 	int r;
-	if (p->c[i].is_index) {
+	if (p->v[i].is_index) {
 		r = ags_value_set_seq(&v);
 		if (r == 0)
 			r = ags_list_append(v.seq, i + 1 < p->n ? &inner : leaf);
@@ -212,7 +212,7 @@ static int value_from_path(const struct ags_tree_path *p, size_t i, struct ags_v
 		r = ags_value_set_map(&v);
 		struct ags_value k = { 0 };
 		if (r == 0)
-			r = ags_value_set_str(&k, AGS_VAL_STR, p->c[i].key, p->c[i].keylen);
+			r = ags_value_set_str(&k, AGS_VAL_STR, p->v[i].key, p->v[i].keylen);
 		if (r == 0) {
 			r = ags_branch_append(v.map, &k, i + 1 < p->n ? &inner : leaf);
 			if (r < 0)
@@ -236,11 +236,11 @@ static void replace_value(struct ags_value *slot, struct ags_value *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static int set_in(struct ags_value *cur, struct ags_branch *b, const struct ags_tree_path *p, size_t i,
+static int set_in(struct ags_value *cur, struct ags_branch *b, const struct ags_sops_path *p, size_t i,
 		  struct ags_value *v, bool *changed, struct ags_diag *d)
 {
 	char pb[256];
-	const struct ags_path_comp *c = &p->c[i];
+	const struct ags_sops_path_elem *c = &p->v[i];
 	bool last = i + 1 == p->n;
 	if (!b && cur && cur->kind == AGS_VAL_MAP)
 		b = cur->map;
@@ -302,7 +302,7 @@ static int set_in(struct ags_value *cur, struct ags_branch *b, const struct ags_
 	return 0;
 }
 
-int ags_sops_path_set(struct ags_branch *doc, const struct ags_tree_path *p, struct ags_value *v,
+int ags_sops_path_set(struct ags_branch *doc, const struct ags_sops_path *p, struct ags_value *v,
 		      bool *changed, struct ags_diag *d)
 {
 	if (!doc || !p || p->n == 0 || !v)
@@ -314,7 +314,7 @@ int ags_sops_path_set(struct ags_branch *doc, const struct ags_tree_path *p, str
 	return 0;
 }
 
-int ags_sops_path_unset(struct ags_branch *doc, const struct ags_tree_path *p, struct ags_diag *d)
+int ags_sops_path_unset(struct ags_branch *doc, const struct ags_sops_path *p, struct ags_diag *d)
 {
 	char pb[256];
 	if (!doc || !p || p->n == 0)
@@ -322,7 +322,7 @@ int ags_sops_path_unset(struct ags_branch *doc, const struct ags_tree_path *p, s
 	struct ags_branch *b = doc;
 	struct ags_value *cur = NULL;
 	for (size_t i = 0; i < p->n; i++) {
-		const struct ags_path_comp *c = &p->c[i];
+		const struct ags_sops_path_elem *c = &p->v[i];
 		bool last = i + 1 == p->n;
 		if (cur)
 			b = cur->kind == AGS_VAL_MAP ? cur->map : NULL;

@@ -17,28 +17,32 @@
 
 #define AGS_PATH_MAX_COMPONENTS AGS_TREE_MAX_DEPTH
 
-struct ags_path_comp {
+/* struct ags_sops_path and ags_sops_path_parse/clear are public (declared in
+ * agesops/sops.h by the sops core); defined here until that header lands. */
+#if __has_include(<agesops/sops.h>)
+#include <agesops/sops.h>
+#else
+struct ags_sops_path_elem {
 	bool is_index;
-	size_t index;
-	char *key; /* NUL-terminated copy; keylen excludes the NUL */
+	char *key; /* when !is_index: NUL-terminated copy; keylen excludes the NUL */
 	size_t keylen;
+	size_t index; /* when is_index */
 };
-
-struct ags_tree_path {
-	struct ags_path_comp *c;
+struct ags_sops_path {
+	struct ags_sops_path_elem *v;
 	size_t n;
 };
+int ags_sops_path_parse(const char *s, struct ags_sops_path *out, struct ags_diag *d);
+void ags_sops_path_clear(struct ags_sops_path *p);
+#endif
 
-/* Parses s.  Fails with AGS_E_SOPS_PATH (diag names the offset and cause). An
- * empty string is the empty path (the whole document). */
-int ags_sops_path_parse(const char *s, struct ags_tree_path *out, struct ags_diag *d);
-void ags_sops_path_clear(struct ags_tree_path *p);
+/* ags_sops_path_parse fails with AGS_E_SOPS_PATH (diag names the offset and
+ * cause); an empty string is the empty path (the whole document). */
 
-/* The value at p inside doc (the whole document as a mapping value when p is
- * empty: *out is then NULL and *doc_out set).  AGS_E_NOT_FOUND when a
+/* The value at p inside doc (*out is NULL for the empty path: the document).  AGS_E_NOT_FOUND when a
  * component is missing, AGS_E_SOPS_PATH when an index meets a mapping or a
  * key meets a list or scalar. */
-int ags_sops_path_get(struct ags_branch *doc, const struct ags_tree_path *p, struct ags_value **out,
+int ags_sops_path_get(struct ags_branch *doc, const struct ags_sops_path *p, struct ags_value **out,
 		      struct ags_diag *d);
 
 /*
@@ -48,12 +52,12 @@ int ags_sops_path_get(struct ags_branch *doc, const struct ags_tree_path *p, str
  * sops does.  *changed tells whether the document differs afterwards.  On
  * failure *v is either untouched or zeroed: callers clear it either way.
  */
-int ags_sops_path_set(struct ags_branch *doc, const struct ags_tree_path *p, struct ags_value *v,
+int ags_sops_path_set(struct ags_branch *doc, const struct ags_sops_path *p, struct ags_value *v,
 		      bool *changed, struct ags_diag *d);
 
 /* Removes the key or list element at p (p non-empty).  AGS_E_NOT_FOUND when
  * it does not exist (sops' SopsKeyNotFound, which --idempotent ignores). */
-int ags_sops_path_unset(struct ags_branch *doc, const struct ags_tree_path *p, struct ags_diag *d);
+int ags_sops_path_unset(struct ags_branch *doc, const struct ags_sops_path *p, struct ags_diag *d);
 
 /* Deep equality of two values (kinds, scalars, order of items). */
 bool ags_value_equal(const struct ags_value *a, const struct ags_value *b);

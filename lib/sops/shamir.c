@@ -130,3 +130,20 @@ int ags_shamir_combine(const uint8_t *const *shares, size_t n, size_t share_len,
 	}
 	return 0;
 }
+
+/* The fixed-size entry points the sops core calls (agesops/sops.h): a
+ * 32-byte data key and 33-byte shares. */
+int ags_sops_shamir_split(const uint8_t secret[32], unsigned parts, unsigned threshold, uint8_t (*shares)[33])
+{
+	return ags_shamir_split(secret, 32, parts, threshold, &shares[0][0]);
+}
+
+int ags_sops_shamir_combine(const uint8_t (*shares)[33], size_t n, uint8_t secret[32])
+{
+	const uint8_t *p[AGS_SHAMIR_MAX_PARTS];
+	if (n > AGS_SHAMIR_MAX_PARTS)
+		return AGS_E_SOPS_SHAMIR;
+	for (size_t i = 0; i < n; i++)
+		p[i] = shares[i];
+	return ags_shamir_combine(p, n, 33, secret);
+}

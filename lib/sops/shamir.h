@@ -38,4 +38,8 @@ int ags_shamir_split(const uint8_t *secret, size_t len, unsigned parts, unsigned
  */
 int ags_shamir_combine(const uint8_t *const *shares, size_t n, size_t share_len, uint8_t *out);
 
+/* Data-key forms (32-byte secret, 33-byte shares), as declared in agesops/sops.h. */
+int ags_sops_shamir_split(const uint8_t secret[32], unsigned parts, unsigned threshold, uint8_t (*shares)[33]);
+int ags_sops_shamir_combine(const uint8_t (*shares)[33], size_t n, uint8_t secret[32]);
+
 #endif

@@ -60,17 +60,17 @@ static struct ags_branch *sample(void)
 static void parse_ok(void **state)
 {
 	(void)state;
-	struct ags_tree_path p;
+	struct ags_sops_path p;
 	assert_int_equal(ags_sops_path_parse("[\"a\"]['b c'][0][+12][\"x[y]\"][\"\"]", &p, NULL), 0);
 	assert_int_equal(p.n, 6);
-	assert_false(p.c[0].is_index);
-	assert_string_equal(p.c[0].key, "a");
-	assert_string_equal(p.c[1].key, "b c");
-	assert_true(p.c[2].is_index);
-	assert_int_equal(p.c[2].index, 0);
-	assert_int_equal(p.c[3].index, 12);
-	assert_string_equal(p.c[4].key, "x[y]");
-	assert_int_equal(p.c[5].keylen, 0);
+	assert_false(p.v[0].is_index);
+	assert_string_equal(p.v[0].key, "a");
+	assert_string_equal(p.v[1].key, "b c");
+	assert_true(p.v[2].is_index);
+	assert_int_equal(p.v[2].index, 0);
+	assert_int_equal(p.v[3].index, 12);
+	assert_string_equal(p.v[4].key, "x[y]");
+	assert_int_equal(p.v[5].keylen, 0);
 	ags_sops_path_clear(&p);
 	assert_int_equal(ags_sops_path_parse("", &p, NULL), 0);
 	assert_int_equal(p.n, 0);
@@ -85,7 +85,7 @@ static void parse_bad(void **state)
 		"[99999999999999999999]", "['a\"]", "[0",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct ags_tree_path p = { 0 };
+		struct ags_sops_path p = { 0 };
 		struct ags_diag d = { 0 };
 		assert_int_equal(ags_sops_path_parse(bad[i], &p, &d), AGS_E_SOPS_PATH);
 		assert_non_null(strstr(d.msg, "invalid tree path"));
@@ -97,7 +97,7 @@ static void get_paths(void **state)
 {
 	(void)state;
 	struct ags_branch *doc = sample();
-	struct ags_tree_path p;
+	struct ags_sops_path p;
 	struct ags_value *v;
 	struct ags_diag d;
 	assert_int_equal(ags_sops_path_parse("[\"a\"][\"list\"][1][\"k\"]", &p, NULL), 0);
@@ -132,7 +132,7 @@ static void set_paths(void **state)
 {
 	(void)state;
 	struct ags_branch *doc = sample();
-	struct ags_tree_path p;
+	struct ags_sops_path p;
 	struct ags_value *v, nv;
 	bool changed;
 
@@ -205,7 +205,7 @@ static void unset_paths(void **state)
 {
 	(void)state;
 	struct ags_branch *doc = sample();
-	struct ags_tree_path p;
+	struct ags_sops_path p;
 	struct ags_value *v;
 	struct ags_diag d;
 	assert_int_equal(ags_sops_path_parse("[\"a\"][\"list\"][0]", &p, NULL), 0);

@@ -137,6 +137,27 @@ static void bad_input(void **state)
 	assert_int_equal(ags_shamir_combine(p, 2, 3, r), AGS_E_SOPS_SHAMIR);
 }
 
+/* The data-key entry points the sops core uses: 2-of-3, any two work. */
+static void data_key_2_of_3(void **state)
+{
+	(void)state;
+	uint8_t key[32], shares[3][33], out[32];
+	for (int i = 0; i < 32; i++)
+		key[i] = (uint8_t)(255 - i);
+	assert_int_equal(ags_sops_shamir_split(key, 3, 2, shares), 0);
+	for (int a = 0; a < 3; a++)
+		for (int b = 0; b < 3; b++) {
+			if (a == b)
+				continue;
+			uint8_t two[2][33];
+			memcpy(two[0], shares[a], 33);
+			memcpy(two[1], shares[b], 33);
+			assert_int_equal(ags_sops_shamir_combine((const uint8_t(*)[33])two, 2, out), 0);
+			assert_memory_equal(out, key, 32);
+		}
+	assert_int_equal(ags_sops_shamir_combine((const uint8_t(*)[33])shares, 1, out), AGS_E_SOPS_SHAMIR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +165,7 @@ int main(void)
 		cmocka_unit_test(combine_kat),
 		cmocka_unit_test(split_combine_subsets),
 		cmocka_unit_test(bad_input),
+		cmocka_unit_test(data_key_2_of_3),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
