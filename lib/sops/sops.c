@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "sops/sops-int.h"
 #include "sops/store.h"
+#include "sops/path.h"
 #include <agesops/age.h>
 #include "sops/weak-deps.h"
 #include <stdio.h>
@@ -911,129 +912,26 @@ int ags_sops_doc_emit(struct ags_sops_doc *doc, const char *store, int indent, s
 	return emit_tree(doc, s, indent, out, d);
 }
 
-/* ---- paths ---- */
-
-void ags_sops_path_clear(struct ags_sops_path *p)
-{
-	if (!p)
-		return;
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i].key);
-	free(p->v);
-	p->v = NULL;
-	p->n = 0;
-}
-
-int ags_sops_path_parse(const char *s, struct ags_sops_path *out, struct ags_diag *d)
-{
-	struct ags_sops_path p = { 0 };
-	const char *q = s;
-	int rc = 0;
-	while (rc == 0 && *q) {
-		if (*q != '[') {
-			rc = ags_diag_set(d, AGS_E_SOPS_PATH, "invalid tree path '%.200s': expected '[' at offset %zu", s,
-					  (size_t)(q - s));
-			break;
-		}
-		q++;
-		struct ags_sops_path_elem e = { 0 };
-		if (*q == '"' || *q == '\'') {
-			char quote = *q++;
-			const char *end = strchr(q, quote);
-			if (!end || end[1] != ']') {
-				rc = ags_diag_set(d, AGS_E_SOPS_PATH, "invalid tree path '%.200s': unterminated key", s);
-				break;
-			}
-			e.keylen = (size_t)(end - q);
-			if (!(e.key = strndup(q, e.keylen))) {
-				rc = AGS_E_NOMEM;
-				break;
-			}
-			q = end + 2;
-		} else if (*q >= '0' && *q <= '9') {
-			size_t v = 0;
-			while (*q >= '0' && *q <= '9') {
-				if (v > 100000000) {
-					rc = ags_diag_set(d, AGS_E_SOPS_PATH, "invalid tree path '%.200s': index too large", s);
-					break;
-				}
-				v = v * 10 + (size_t)(*q++ - '0');
-			}
-			if (rc < 0)
-				break;
-			if (*q != ']') {
-				rc = ags_diag_set(d, AGS_E_SOPS_PATH, "invalid tree path '%.200s': expected ']'", s);
-				break;
-			}
-			q++;
-			e.is_index = true;
-			e.index = v;
-		} else {
-			rc = ags_diag_set(d, AGS_E_SOPS_PATH,
-					  "invalid tree path '%.200s': a component must be a quoted key or an index", s);
-			break;
-		}
-		struct ags_sops_path_elem *nv = realloc(p.v, (p.n + 1) * sizeof(*nv));
-		if (!nv) {
-			free(e.key);
-			rc = AGS_E_NOMEM;
-			break;
-		}
-		p.v = nv;
-		p.v[p.n++] = e;
-	}
-	if (rc == 0 && p.n == 0)
-		rc = ags_diag_set(d, AGS_E_SOPS_PATH, "invalid tree path '%.200s': empty", s);
-	if (rc < 0) {
-		ags_sops_path_clear(&p);
-		return rc;
-	}
-	*out = p;
-	return 0;
-}
-
 int ags_sops_doc_emit_extract(struct ags_sops_doc *doc, const char *path, const char *store, int indent,
 			      struct ags_buf *out, struct ags_diag *d)
 {
 	struct ags_sops_path p;
-	AGS_TRY(ags_sops_path_parse(path, &p, d));
-	int rc = 0;
-	struct ags_value root = { .kind = AGS_VAL_MAP, .map = doc->tree.ndocs ? doc->tree.docs[0] : NULL };
-	const struct ags_value *cur = &root;
-	for (size_t i = 0; rc == 0 && i < p.n; i++) {
-		const struct ags_sops_path_elem *e = &p.v[i];
-		if (!e->is_index) {
-			const struct ags_value *nx = NULL;
-			if (cur->kind == AGS_VAL_MAP && cur->map)
-				for (size_t j = 0; j < cur->map->n; j++) {
-					const struct ags_value *k = &cur->map->items[j].key;
-					if (k->kind == AGS_VAL_STR && k->str.len == e->keylen && memcmp(k->str.p, e->key, e->keylen) == 0) {
-						nx = &cur->map->items[j].value;
-						break;
-					}
-				}
-			if (!nx)
-				rc = ags_diag_set(d, AGS_E_SOPS_PATH, "%s: component ['%.100s'] not found", fname(doc), e->key);
-			cur = nx;
-		} else {
-			if (cur->kind != AGS_VAL_SEQ) {
-				rc = ags_diag_set(d, AGS_E_SOPS_PATH, "%s: component [%zu] is an index, but the tree part is not a list",
-						  fname(doc), e->index);
-				break;
-			}
-			/* comments are not elements for indexing purposes of sops' Truncate? they are;
-			 * sops indexes the raw slice, comments included */
-			if (e->index >= cur->seq->n) {
-				rc = ags_diag_set(d, AGS_E_SOPS_PATH, "%s: component [%zu] accesses out of bounds", fname(doc),
-						  e->index);
-				break;
-			}
-			cur = &cur->seq->items[e->index];
-		}
-	}
-	ags_sops_path_clear(&p);
+	int rc = ags_sops_path_parse(path, &p, d);
 	if (rc < 0)
-		return rc;
+		return fail(doc, NULL, d, rc);
+	if (!doc->tree.ndocs) {
+		ags_sops_path_clear(&p);
+		return ags_diag_set(d, AGS_E_SOPS_PATH, "%s: the file has no document", fname(doc));
+	}
+	struct ags_value *got = NULL;
+	rc = ags_sops_path_get(doc->tree.docs[0], &p, &got, d);
+	ags_sops_path_clear(&p);
+	if (rc == AGS_E_NOT_FOUND)
+		rc = AGS_E_SOPS_PATH;
+	if (rc < 0)
+		return fail(doc, NULL, d, rc);
+	struct ags_value root = { .kind = AGS_VAL_MAP, .map = doc->tree.docs[0] };
+	const struct ags_value *cur = got ? got : &root;
 	char tmp[AGS_SOPS_FLOAT_MAX];
 	switch (cur->kind) {
 	case AGS_VAL_STR:

@@ -366,22 +366,6 @@ static void metadata_old_layouts(void **state)
 	ags_value_clear(&badlm);
 }
 
-static void paths(void **state)
-{
-	(void)state;
-	struct ags_sops_path p;
-	assert_int_equal(ags_sops_path_parse("[\"a\"]['b c'][12]", &p, NULL), 0);
-	assert_int_equal(p.n, 3);
-	assert_string_equal(p.v[0].key, "a");
-	assert_string_equal(p.v[1].key, "b c");
-	assert_true(p.v[2].is_index);
-	assert_int_equal(p.v[2].index, 12);
-	ags_sops_path_clear(&p);
-	static const char *bad[] = { "", "a", "[a]", "[\"a\"", "[\"a\"]x", "[1", "[-1]" };
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(ags_sops_path_parse(bad[i], &p, NULL), AGS_E_SOPS_PATH);
-}
-
 static void recipients_split(void **state)
 {
 	(void)state;
@@ -406,7 +390,6 @@ int main(void)
 		cmocka_unit_test(mac_only_encrypted),
 		cmocka_unit_test(iv_stash),
 		cmocka_unit_test(metadata_old_layouts),
-		cmocka_unit_test(paths),
 		cmocka_unit_test(recipients_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
