@@ -54,12 +54,10 @@ int cmd_encrypt(int argc, char **argv)
 			o.nage = 1;
 		}
 	}
-	if (!o.nage && sops_config_apply) {
-		ec = sops_config_apply(&o, name);
-		if (ec) {
-			sops_opts_free(&o);
-			return ec;
-		}
+	ec = sops_config_apply(&o, name);
+	if (ec) {
+		sops_opts_free(&o);
+		return ec;
 	}
 	struct ags_diag d = { 0 };
 	int r = ags_sops_rules_check(&o.rules, &d);
@@ -68,7 +66,7 @@ int cmd_encrypt(int argc, char **argv)
 		sops_opts_free(&o);
 		return ec;
 	}
-	if (!o.nage) {
+	if (!o.nage && !o.ngroups) {
 		cli_error("no encryption key given: use --age, SOPS_AGE_RECIPIENTS or a .sops.yaml creation rule");
 		sops_opts_free(&o);
 		return EXIT_NO_ENCRYPTION_KEY;
@@ -79,7 +77,8 @@ int cmd_encrypt(int argc, char **argv)
 	ec = sops_read_input(&o, &in);
 	if (!ec) {
 		struct ags_sops_encrypt_opts eo = {
-			.age = o.age, .nage = o.nage, .rules = o.rules, .shamir_threshold = o.shamir_threshold,
+			.age = o.age, .nage = o.nage, .groups = o.groups, .ngroups = o.ngroups,
+			.rules = o.rules, .shamir_threshold = o.shamir_threshold,
 			.input_type = o.input_type, .output_type = o.output_type, .filename = name, .indent = o.indent,
 		};
 		r = ags_sops_encrypt_buf(in.data, in.len, &eo, &out, &d);

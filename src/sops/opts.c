@@ -2,6 +2,7 @@
 #include "../cli.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include <agesops/sops-config.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,8 @@ void sops_opts_free(struct sops_opts *o)
 {
 	free(o->age);
 	free(o->files);
+	free(o->groups);
+	ags_sops_config_free(o->cfg);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -257,6 +260,96 @@ int sops_write_output(const struct sops_opts *o, const void *data, size_t len, b
 	if (r < 0) {
 		cli_error("cannot write to standard output: %s", ags_strerror(r));
 		return EXIT_WRITE_OUTPUT;
+	}
+	return 0;
+}
+
+static bool any_rule(const struct ags_sops_rules *r)
+{
+	const char *v[] = { r->unencrypted_suffix, r->encrypted_suffix, r->unencrypted_regex,
+			    r->encrypted_regex, r->unencrypted_comment_regex, r->encrypted_comment_regex };
+	for (size_t i = 0; i < 6; i++)
+		if (v[i] && *v[i])
+			return true;
+	return false;
+}
+
+int sops_config_apply(struct sops_opts *o, const char *path)
+{
+	const char *cfgpath = o->config;
+	if (!cfgpath || !*cfgpath)
+		cfgpath = getenv("SOPS_CONFIG");
+	char *found = NULL, *warn = NULL;
+	struct ags_diag d = { 0 };
+	if (!cfgpath || !*cfgpath) {
+		char cwd[4096];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return 0;
+		int r = ags_sops_config_find(cwd, &found, &warn);
+		if (warn) {
+			cli_warn("%s", warn);
+			free(warn);
+		}
+		if (r == AGS_E_SOPS_CONFIG_NOT_FOUND)
+			return 0;
+		if (r < 0)
+			return cli_fail(r, NULL, ".sops.yaml");
+		cfgpath = found;
+	}
+	struct ags_sops_config *cfg = NULL;
+	int r = ags_sops_config_load(cfgpath, &cfg, &d);
+	free(found);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	ags_sops_config_free(o->cfg);
+	o->cfg = cfg;
+	const struct ags_sops_creation_rule *rule = NULL;
+	r = ags_sops_config_match(cfg, path ? path : "", &rule, &d);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	if (!rule)
+		return 0;
+	r = ags_sops_rule_check(rule, &d);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	if (!any_rule(&o->rules)) {
+		o->rules.unencrypted_suffix = rule->unencrypted_suffix;
+		o->rules.encrypted_suffix = rule->encrypted_suffix;
+		o->rules.unencrypted_regex = rule->unencrypted_regex;
+		o->rules.encrypted_regex = rule->encrypted_regex;
+		o->rules.unencrypted_comment_regex = rule->unencrypted_comment_regex;
+		o->rules.encrypted_comment_regex = rule->encrypted_comment_regex;
+	}
+	o->rules.mac_only_encrypted |= rule->mac_only_encrypted;
+	if (!o->shamir_threshold && rule->shamir_threshold > 0)
+		o->shamir_threshold = (unsigned)rule->shamir_threshold;
+	if (o->nage == 0 && rule->ngroups == 1) {
+		o->age = malloc(rule->groups[0].nage * sizeof(*o->age) + 1);
+		if (!o->age)
+			return EXIT_GENERIC;
+		for (size_t i = 0; i < rule->groups[0].nage; i++)
+			o->age[i] = rule->groups[0].age[i];
+		o->nage = rule->groups[0].nage;
+	} else if (o->nage == 0 && rule->ngroups > 1) {
+		o->groups = calloc(rule->ngroups, sizeof(*o->groups));
+		if (!o->groups)
+			return EXIT_GENERIC;
+		for (size_t g = 0; g < rule->ngroups; g++) {
+			o->groups[g].age = (const char *const *)rule->groups[g].age;
+			o->groups[g].nage = rule->groups[g].nage;
+		}
+		o->ngroups = rule->ngroups;
+	}
+	if (o->indent == AGS_SOPS_INDENT_DEFAULT) {
+		const char *t = o->output_type ? o->output_type : o->input_type;
+		const char *ext = path ? strrchr(path, '.') : NULL;
+		bool yaml = t ? (!strcmp(t, "yaml") || !strcmp(t, "yml"))
+			      : (ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml")));
+		bool json = t ? !strcmp(t, "json") : (ext && !strcmp(ext, ".json"));
+		if (yaml && cfg->yaml_indent != AGS_SOPS_INDENT_UNSET)
+			o->indent = cfg->yaml_indent;
+		else if (json && cfg->json_indent != AGS_SOPS_INDENT_UNSET)
+			o->indent = cfg->json_indent;
 	}
 	return 0;
 }

@@ -33,6 +33,10 @@ struct sops_opts {
 	const char *unsupported_key;   /* --pgp/--kms/... given: the flag name */
 	char **files;                  /* positional arguments */
 	size_t nfiles;
+	/* filled by sops_config_apply: several key groups from .sops.yaml */
+	struct ags_sops_group_spec *groups;
+	size_t ngroups;
+	void *cfg;                     /* the loaded config (owned) */
 };
 
 /*
@@ -68,12 +72,13 @@ int sops_read_input(const struct sops_opts *o, struct ags_buf *out);
 int sops_write_output(const struct sops_opts *o, const void *data, size_t len, bool plaintext);
 
 /*
- * .sops.yaml creation rules (implemented in src/sops/config.c by the
- * sops-more work; a weak reference until then).  Fills the recipients and
- * rules the flags left empty for file `path` (may be NULL for stdin).
- * Returns 0 (also when no config applies), or an exit code after printing.
+ * .sops.yaml creation rules (--config, $SOPS_CONFIG, else found from the
+ * working directory up): fills what the flags left empty for file `path`
+ * (NULL for stdin): the recipients (only when no --age/SOPS_AGE_RECIPIENTS
+ * was given, as sops), the value/comment rule, mac_only_encrypted, the
+ * Shamir threshold, the indent from `stores:`.  Returns 0 (also when no
+ * config applies), or an exit code after printing.
  */
 int sops_config_apply(struct sops_opts *o, const char *path);
-#pragma weak sops_config_apply
 
 #endif
