@@ -101,6 +101,58 @@ const char *ags_gitops_proxmox_token_id_error(const char *s);
 /* Proxmox URL: http(s)://host[:port][/]; returns NULL or the reason. */
 const char *ags_gitops_proxmox_url_error(const char *s);
 
+/* ---- agesops check: scanning one file ---- */
+
+enum ags_check_kind {
+	AGS_CHECK_PLAINTEXT,   /* a Secret data/stringData value not encrypted */
+	AGS_CHECK_PRIVATE_KEY, /* a committed age / SSH / PEM / PGP private key */
+	AGS_CHECK_GENERATOR,   /* kustomize secretGenerator literal or unencrypted source */
+	AGS_CHECK_RECIPIENTS,  /* encrypted for other recipients than .sops.yaml names */
+	AGS_CHECK_MAC,         /* MAC does not match the file's values */
+	AGS_CHECK_SYNTAX,      /* could not be parsed: not checked (reported, not fatal) */
+	AGS_CHECK_NOTE,        /* informational (e.g. MAC not checked: no key) */
+};
+
+struct ags_check_finding {
+	enum ags_check_kind kind;
+	unsigned line; /* 1-based, 0 = whole file */
+	char msg[256];
+};
+
+/* A kustomize secretGenerator source (files: [key=]path, envs: path). */
+struct ags_check_ref {
+	char *key;  /* NULL when the entry has no key= */
+	char *path; /* as written, relative to the kustomization */
+	unsigned line;
+	bool env;
+};
+
+struct ags_check_scan {
+	struct ags_check_finding *f;
+	size_t nf;
+	bool sops;           /* carries sops metadata with a MAC */
+	char **recipients;   /* age recipients in the metadata (all key groups) */
+	size_t nrec;
+	unsigned rec_line;   /* line of the first recipient */
+	unsigned mac_line;
+	struct ags_check_ref *refs;
+	size_t nrefs;
+};
+
+/*
+ * Scans one file's bytes (the format comes from path's extension: YAML,
+ * JSON, dotenv, INI; anything is scanned for private keys).  Fills out
+ * (clear it with ags_gitops_check_scan_clear).  Fails only on allocation
+ * errors; unparseable input is an AGS_CHECK_SYNTAX finding.
+ */
+int ags_gitops_check_scan(const char *path, const void *data, size_t len, struct ags_check_scan *out,
+			  struct ags_diag *d);
+void ags_gitops_check_scan_clear(struct ags_check_scan *s);
+/* Flux's test for "this file is SOPS-encrypted" by format (kustomize-controller's markers). */
+bool ags_gitops_sops_marker(const void *data, size_t len, const char *name);
+/* kustomization.yaml / kustomization.yml / Kustomization */
+bool ags_gitops_is_kustomization(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

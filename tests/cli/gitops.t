@@ -173,3 +173,73 @@ stdout:   namespace: ns
 run: $AGS secret nope x
 exit: 1
 stderr~: unknown secret kind
+
+### check: a clean repository passes (encrypted Secret with matching .sops.public.key, ConfigMap)
+run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; git init -q . && cp $F/internal__controller__testdata__sops__algorithms__age.yaml secret.yaml && cp $F/internal__controller__testdata__sops__envs__env.env app.env
+run: echo age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29 > .sops.public.key; printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n' > cm.yaml; git add -A
+run: $AGS check --no-mac
+stderr~: checked [0-9]+ files: 0 problems
+
+### check: wrong recipient named with file and line (YAML and dotenv)
+run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; git init -q . && cp $F/internal__controller__testdata__sops__algorithms__age.yaml secret.yaml && cp $F/internal__controller__testdata__sops__envs__env.env app.env
+run: echo age1henwn645gyz3a4k8ftk3vgwzxkcgnltmjvqlgwsjqxhk7d6dcpdszvx0ql > .sops.public.key; git add -A
+run: $AGS check --no-mac
+exit: 1
+stdout~: ^secret.yaml:[0-9]+: encrypted for age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29, which .*\.sops\.public\.key does not name
+stdout~: ^app.env:[0-9]+: encrypted for age1l44x
+
+### check: .sops.yaml rules win over .sops.public.key and are matched by path
+run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; git init -q . && mkdir -p a b && cp $F/internal__controller__testdata__sops__algorithms__age.yaml a/s.yaml && cp a/s.yaml b/s.yaml
+run: printf 'creation_rules:\n  - path_regex: ^a/\n    age: age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29\n  - path_regex: ^b/\n    age: age1henwn645gyz3a4k8ftk3vgwzxkcgnltmjvqlgwsjqxhk7d6dcpdszvx0ql\n' > .sops.yaml; git add -A
+run: $AGS check --no-mac
+exit: 1
+stdout~: ^b/s.yaml:[0-9]+: encrypted for age1l44x
+stdout!: ^a/s.yaml
+
+### check: plaintext Secret values (single and multi-document), with line numbers
+run: git init -q . && $AGS secret generic s --from-literal=password=x > plain.yaml && printf -- '---\nkind: ConfigMap\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: t\nstringData:\n  token: abc\n' > multi.yaml && git add -A
+run: $AGS check
+exit: 1
+stdout: multi.yaml:9: plaintext Secret value stringData.token (encrypt it: agesops encrypt -i, or agesops secret ... --encrypt)
+stdout: plain.yaml:3: plaintext Secret value data.password (encrypt it: agesops encrypt -i, or agesops secret ... --encrypt)
+
+### check: a value left in plaintext by the rules of an encrypted file
+run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; cp $F/internal__controller__testdata__sops__algorithms__age.yaml s.yaml && sed -i 's/^  key: ENC.*/  key: leaked/' s.yaml
+run: $AGS check --no-mac s.yaml
+exit: 1
+stdout~: ^s.yaml:[0-9]+: Secret value stringData.key left in plaintext by the encryption rules
+
+### check: committed private keys (age, OpenSSH, PEM, PGP); placeholders in docs are not keys
+run: ssh-keygen -q -t ed25519 -N '' -f id && openssl genpkey -algorithm ed25519 -out k.pem 2>/dev/null && cp $SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__keys__age.txt age.txt && cp $SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__keys__pgp.asc pgp.asc
+run: printf 'Use AGE-SECRET-KEY-1... and -----BEGIN PRIVATE KEY----- in docs\n' > README.md
+run: $AGS check --no-mac . | sort
+exit: 0
+stdout~: ^age.txt:[0-9]+: committed age private key
+stdout~: ^id:1: committed OpenSSH private key
+stdout~: ^k.pem:1: committed PEM private key
+stdout~: ^pgp.asc:[0-9]+: committed PGP private key
+stdout!: README
+
+### check: exit status with private keys
+run: ssh-keygen -q -t ed25519 -N '' -f id && $AGS check -q id
+exit: 1
+
+### check: secretGenerator literals and unencrypted sources; encrypted sources pass
+run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; mkdir k && cp $F/internal__controller__testdata__sops__envs__env.env k/enc.env && echo tok > k/tok.txt && cp $F/internal__controller__testdata__sops__files__file.txt k/tok.enc
+run: printf 'secretGenerator:\n- name: s\n  literals:\n  - password=x\n  - empty=\n  files:\n  - token=tok.txt\n  - token2=tok.enc\n  envs:\n  - enc.env\n  - missing.env\n' > k/kustomization.yaml
+run: $AGS check --no-mac k
+exit: 1
+stdout~: ^k/kustomization.yaml:4: secretGenerator literal 'password' is plaintext
+stdout~: ^k/kustomization.yaml:7: secretGenerator files 'tok.txt' is not SOPS-encrypted
+stdout!: kustomization.yaml:(5|8|10):
+stdout~: ^k/kustomization.yaml:11: note: secretGenerator source 'missing.env'
+
+### check: unparseable YAML is a note, not a crash
+run: printf 'kind: Secret\ndata: [\n' > bad.yaml && $AGS check bad.yaml
+exit: 0
+stdout~: ^bad.yaml:[0-9]+: note: cannot parse as YAML
+
+### check: outside git without paths
+run: $AGS check
+exit: 1
+stderr~: not in a git work tree
