@@ -368,6 +368,70 @@ static void tampering(void **state)
 	ags_age_identity_free(id);
 }
 
+static char *slurp(const char *rel, size_t *len)
+{
+	const char *shared = getenv("AGS_SHARED");
+	assert_non_null(shared);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", shared, rel);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char store[2][1 << 16];
+	static int which;
+	char *buf = store[which++ % 2];
+	*len = fread(buf, 1, sizeof(store[0]) - 1, f);
+	fclose(f);
+	buf[*len] = 0;
+	return buf;
+}
+
+/*
+ * Flux's post-quantum sops fixture (sops 3.12.1): the armored age block in
+ * sops.age[0].enc opens with keys/age-pq.txt and yields the 32-byte data
+ * key.  (The sops MAC over the document is checked by the sops fixture test.)
+ */
+static void flux_fixture_data_key(void **state)
+{
+	(void)state;
+	const char *dir = "fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__";
+	char rel[512];
+	size_t klen, ylen;
+	snprintf(rel, sizeof(rel), "%skeys__age-pq.txt", dir);
+	const char *key = slurp(rel, &klen);
+	snprintf(rel, sizeof(rel), "%salgorithms__age-pq.yaml", dir);
+	const char *yaml = slurp(rel, &ylen);
+	struct ags_age_identities ids = { 0 };
+	struct ags_diag d = { 0 };
+	assert_int_equal(ags_age_parse_identity_file(key, klen, "age-pq.txt", NULL, NULL, &ids, &d), 0);
+	assert_int_equal(ids.n, 1);
+	/* the YAML literal block, indentation removed */
+	struct ags_buf armored, pt;
+	ags_buf_init(&armored, 1 << 20);
+	const char *p = strstr(yaml, "-----BEGIN AGE ENCRYPTED FILE-----");
+	const char *end = strstr(yaml, "-----END AGE ENCRYPTED FILE-----");
+	assert_non_null(p);
+	assert_non_null(end);
+	while (p <= end) {
+		const char *nl = strchr(p, '\n');
+		assert_non_null(nl);
+		assert_int_equal(ags_buf_append(&armored, p, (size_t)(nl - p + 1)), 0);
+		p = nl + 1;
+		while (*p == ' ')
+			p++;
+	}
+	assert_int_equal(decrypt(ids.v, ids.n, &armored, &pt, &d), 0);
+	assert_int_equal(pt.len, 32);
+	ags_buf_release(&pt);
+	/* an X25519 identity does not open it */
+	struct ags_age_identity *x = NULL;
+	assert_int_equal(ags_age_keygen_x25519(&x), 0);
+	assert_int_equal(decrypt(&x, 1, &armored, &pt, &d), AGS_E_AGE_NO_MATCH);
+	ags_buf_release(&pt);
+	ags_age_identity_free(x);
+	ags_buf_release(&armored);
+	ags_age_identities_clear(&ids);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +441,7 @@ int main(void)
 		cmocka_unit_test(mixing_refused),
 		cmocka_unit_test(bad_keys),
 		cmocka_unit_test(tampering),
+		cmocka_unit_test(flux_fixture_data_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
