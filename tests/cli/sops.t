@@ -127,3 +127,9 @@ run: SOPS_AGE_KEY_FILE=$PWD/key.txt $AGS decrypt --textconv s.yaml; $AGS decrypt
 stdout: a: b
 stdout: a: b
 stdout: 2
+
+### encrypt from stdin needs --filename-override (8), -i needs a file (8)
+run: printf 'a: b\n' | $AGS encrypt --age age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29; echo rc=$?; printf 'a: b\n' | $AGS decrypt -i -; echo rc=$?
+stdout: rc=8
+stdout: rc=8
+stderr~: filename-override
