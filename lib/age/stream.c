@@ -62,7 +62,7 @@ void ags_age_src_release(struct ags_age_src *s)
 		return;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t upto = s->off & ~(page - 1);
-	if (upto >= s->released + ((size_t)8 << 20)) {
+	if (upto >= s->released + ((size_t)2 << 20)) {
 		madvise(s->buf + s->released, upto - s->released, MADV_DONTNEED);
 		s->released = upto;
 	}
