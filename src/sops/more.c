@@ -597,3 +597,89 @@ int sm_encrypt_job(const char *path, void *ctx, struct ags_diag *d)
 	ags_buf_release(&out);
 	return r;
 }
+
+int sm_many_flag(void *ctx, const char *name, const char *value, const char *next)
+{
+	struct sm_many_flags *m = ctx;
+	if (!strcmp(name, "--check")) {
+		m->check = true;
+		return 0;
+	}
+	bool rec = !strcmp(name, "-r") || !strcmp(name, "--recursive");
+	bool jobs = !strcmp(name, "-j") || !strcmp(name, "--jobs");
+	if (!rec && !jobs)
+		return -1;
+	const char *v = value ? value : next;
+	if (!v)
+		return -1;
+	if (rec)
+		m->dir = v;
+	else
+		m->jobs = (unsigned)strtoul(v, NULL, 10);
+	return value ? 0 : 1;
+}
+
+static int many_files(char **files, size_t nfiles, const char *dir, const struct sm_opts *o,
+		      enum ags_repo_select sel, struct ags_repo_files *out)
+{
+	if (dir) {
+		int rc = sm_collect(dir, o, sel, out);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		if (ags_repo_files_add(out, files[i]) < 0) {
+			cli_error("out of memory");
+			return EXIT_GENERIC;
+		}
+	return 0;
+}
+
+int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m, const char *input_type,
+		     const char *config, bool ignore_mac)
+{
+	struct sm_opts o;
+	sm_opts_init(&o);
+	o.input_type = input_type;
+	o.config = config;
+	o.ignore_mac = ignore_mac;
+	struct ags_repo_files f = { 0 };
+	int rc = many_files(files, nfiles, m->dir, &o, AGS_REPO_SELECT_ANY_RULE, &f);
+	if (rc == 0 && f.n == 0 && !m->dir) {
+		cli_error("decrypt --check needs files or -r DIR");
+		rc = EXIT_NO_FILE;
+	}
+	if (rc == 0)
+		rc = sm_run_many("decrypt --check", &f, m->jobs, sm_check_job, &o);
+	ags_repo_files_clear(&f);
+	sm_identities_free();
+	return rc;
+}
+
+int sm_encrypt_many(char **files, size_t nfiles, const struct sm_many_flags *m, const char *const *age,
+		    size_t nage, const struct ags_sops_rules *rules, const char *input_type, const char *config,
+		    int indent)
+{
+	struct sm_encrypt_ctx e = { 0 };
+	sm_opts_init(&e.o);
+	e.o.input_type = input_type;
+	e.o.config = config;
+	e.o.indent = indent;
+	e.age = age;
+	e.nage = nage;
+	if (rules)
+		e.rules = *rules;
+	struct ags_diag d = { 0 };
+	struct ags_sops_config *cfg = NULL;
+	int r = sm_config(&e.o, false, &cfg, &d);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	e.cfg = cfg;
+	struct ags_repo_files f = { 0 };
+	int rc = many_files(files, nfiles, m->dir, &e.o, AGS_REPO_SELECT_REGEX_RULE, &f);
+	if (rc == 0)
+		rc = sm_run_many("encrypt", &f, m->jobs, sm_encrypt_job, &e);
+	ags_repo_files_clear(&f);
+	ags_sops_config_free(cfg);
+	return rc;
+}

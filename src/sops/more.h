@@ -132,6 +132,24 @@ struct sm_encrypt_ctx {
 };
 int sm_encrypt_job(const char *path, void *ctx, struct ags_diag *d);
 
+/* Flags decrypt and encrypt take for many files: --check, -r/--recursive
+ * DIR, -j/--jobs N.  sm_many_flag is a sops_extra_flag_fn (sops/opts.h). */
+struct sm_many_flags {
+	bool check;
+	const char *dir;
+	unsigned jobs;
+};
+int sm_many_flag(void *ctx, const char *name, const char *value, const char *next);
+/* decrypt --check FILE... / -r DIR: MAC of every file, nothing printed but
+ * errors and the summary.  Returns the exit code. */
+int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m, const char *input_type,
+		     const char *config, bool ignore_mac);
+/* encrypt -i FILE... / -r DIR: each plaintext file in place, with --age or
+ * its creation rule; files already encrypted are skipped. */
+int sm_encrypt_many(char **files, size_t nfiles, const struct sm_many_flags *m, const char *const *age,
+		    size_t nage, const struct ags_sops_rules *rules, const char *input_type, const char *config,
+		    int indent);
+
 /* The sops version comparison edit uses: is a newer than b (semver)? */
 bool sm_version_newer(const char *a, const char *b);
 
