@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "crypto/mlkem768.h"
 #include "crypto/ossl.h"
+#include "crypto/ct.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,8 +309,10 @@ static int pke_keygen(const uint8_t d[32], bool ipd, uint8_t ek[AGS_MLKEM768_EK_
 	uint8_t kbyte = K;
 	int r = hash2(AGS_HASH_SHA3_512, d, 32, &kbyte, ipd ? 0 : 1, w->rs, 64);
 	const uint8_t *rho = w->rs, *sigma = w->rs + 32;
-	if (r == 0)
+	if (r == 0) {
+		AGS_CT_PUBLIC(rho, 32); /* published in ek */
 		r = expand_matrix(w->a, rho);
+	}
 	uint8_t n = 0;
 	for (unsigned i = 0; i < K && r == 0; i++)
 		r = sample_cbd(&w->s[i], sigma, n++);
