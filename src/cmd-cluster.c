@@ -901,7 +901,7 @@ int cmd_cluster(int argc, char **argv)
 		if (keypath)
 			fprintf(stderr,
 				"  %d. install the key on the cluster (namespace flux-system, Secret sops-age):\n"
-				"       agesops kube install-key --key-file %s\n"
+				"       agesops kube install-key %s\n"
 				"     or: agesops secret age-key %s | kubectl apply -f -\n",
 				step++, keypath, keypath);
 		else
