@@ -642,6 +642,34 @@ out:
 	return r;
 }
 
+/* Encrypts a throwaway Secret for a throwaway key, so that a build without
+ * SOPS support fails before anything is written. */
+static int preflight(void)
+{
+	struct ags_age_identity *id = NULL;
+	struct ags_age_recipient *rc = NULL;
+	char *pk = NULL;
+	int r = ags_age_keygen_x25519(&id);
+	if (r == 0)
+		r = ags_age_identity_to_recipient(id, &rc);
+	if (r == 0)
+		r = ags_age_recipient_string(rc, &pk);
+	ags_age_identity_free(id);
+	ags_age_recipient_free(rc);
+	if (r < 0)
+		return cli_fail(r, NULL, "age key generation");
+	struct ags_buf plain, enc;
+	ags_buf_init(&plain, 4096);
+	ags_buf_init(&enc, 1 << 20);
+	ags_buf_puts(&plain, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  k: v\n");
+	const char *age[1] = { pk };
+	int rc2 = gcli_encrypt_manifest(age, 1, "^(data|stringData)$", "x.yaml", &plain, &enc);
+	ags_buf_release(&plain);
+	ags_buf_release(&enc);
+	free(pk);
+	return rc2;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -746,6 +774,8 @@ int cmd_cluster(int argc, char **argv)
 		cli_error("cluster init needs the age library, which is not built in");
 		return EXIT_GENERIC;
 	}
+	if (preflight() != 0)
+		return EXIT_GENERIC;
 	char root[PATH_MAX];
 	if (o.repo) {
 		if (!realpath(o.repo, root)) {
