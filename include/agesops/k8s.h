@@ -104,11 +104,11 @@ enum ags_k8s_install_flags {
  * identities (AGE-SECRET-KEY-...), as Flux parses it.  Idempotent: the same
  * key again is AGS_K8S_UNCHANGED.  A different key is refused with
  * AGS_E_EXISTS (no AGS_K8S_REPLACE) or AGS_E_K8S_KEY_MISMATCH (no
- * AGS_K8S_FORCE).  *recipients (optional) receives the public keys, one per
- * line.
+ * AGS_K8S_FORCE).  keyname names the key file in diagnostics.  *recipients
+ * (optional) receives the public keys, one per line.
  */
 int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *name, const void *key,
-			size_t len, unsigned flags, enum ags_k8s_outcome *outcome, char **recipients,
+			size_t len, const char *keyname, unsigned flags, enum ags_k8s_outcome *outcome, char **recipients,
 			struct ags_diag *d);
 
 /*

@@ -93,11 +93,11 @@ static int secret_recipients(const struct ags_k8s_object *o, const char *ns, con
 }
 
 int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *name, const void *key,
-			size_t len, unsigned flags, enum ags_k8s_outcome *outcome, char **recipients,
+			size_t len, const char *keyname, unsigned flags, enum ags_k8s_outcome *outcome, char **recipients,
 			struct ags_diag *d)
 {
 	char *mine = NULL, *theirs = NULL;
-	AGS_TRY(key_recipients(key, len, "key file", &mine, d));
+	AGS_TRY(key_recipients(key, len, keyname ? keyname : "key file", &mine, d));
 	struct ags_k8s_entry ent = { .key = (char *)AGS_K8S_SECRET_KEY, .value = (unsigned char *)key, .len = len };
 	enum ags_k8s_outcome oc = AGS_K8S_CREATED;
 	int r = ags_k8s_create(c, AGS_K8S_SECRET, ns, name, &ent, 1, NULL, d);

@@ -10,8 +10,8 @@ client certificate signed by --client-ca (user = certificate CN).  Minimal
 discovery (/api, /api/v1, /apis) so kubectl can talk to it too.
 
 Fault injection: --throttle N (first N API calls get 429), --fail5xx N,
---forbid USER:VERB:RESOURCE, --delay-404-ms MS (widens the window of a
-create race), --lifetime S (exits by itself).  State is kept in memory and
+--forbid USER:VERB:RESOURCE, --race-barrier N (the first N GETs of a
+missing Secret return together: a deterministic create race), --lifetime S (exits by itself).  State is kept in memory and
 written to --state after every change; the log (--log) names method, path,
 status and user, never credentials or Secret values.
 """
@@ -34,6 +34,7 @@ KEY_RE = re.compile(r"^[-._a-zA-Z0-9]+$")
 KIND = {"secrets": "Secret", "configmaps": "ConfigMap"}
 
 args = None
+barrier = None
 lock = threading.Lock()
 store = {}  # (ns, resource, name) -> object
 counters = {"rv": 1000, "throttle": 0, "fail5xx": 0}
@@ -199,6 +200,15 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET":
             if (ns, res, name) not in store and args.delay_404_ms:
                 time.sleep(args.delay_404_ms / 1000.0)
+            if (ns, res, name) not in store and res == "secrets" and barrier is not None:
+                with lock:
+                    counters["barrier"] = counters.get("barrier", 0) + 1
+                    waiting = counters["barrier"] <= args.race_barrier
+                if waiting:
+                    try:
+                        barrier.wait()  # every racer has seen 404 before any creates
+                    except threading.BrokenBarrierError:
+                        pass
             with lock:
                 o = store.get((ns, res, name))
                 if o is None:
@@ -342,11 +352,16 @@ def main():
     ap.add_argument("--throttle", type=int, default=0)
     ap.add_argument("--fail5xx", type=int, default=0)
     ap.add_argument("--delay-404-ms", type=int, default=0)
+    ap.add_argument("--race-barrier", type=int, default=0,
+                    help="the first N GETs of a missing Secret wait for each other (a deterministic race)")
     ap.add_argument("--state")
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=300)
     args = ap.parse_args()
     args.tokens = dict(t.split("=", 1) for t in args.token)
+    global barrier
+    if args.race_barrier:
+        barrier = threading.Barrier(args.race_barrier, timeout=20)
     load_state()
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(args.cert, args.key)
