@@ -7,7 +7,6 @@
 #include "sops/store.h"
 #include "sops/path.h"
 #include <agesops/age.h>
-#include "sops/weak-deps.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -766,8 +765,7 @@ int ags_sops_doc_get_data_key(struct ags_sops_doc *doc, const struct ags_age_ide
 			break;
 		}
 	}
-	if (ags_sops_age_available())
-		ags_age_identities_clear(&own);
+	ags_age_identities_clear(&own);
 	unsigned threshold = m->shamir_threshold ? m->shamir_threshold : (unsigned)ng;
 	if (rc == 0) {
 		if (ng == 1 && nshares == 1) {
