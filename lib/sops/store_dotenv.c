@@ -1,0 +1,16 @@
+#include "internal.h"
+#include "sops/store_int.h"
+
+static int dotenv_load(const char *data, size_t len, bool encrypted, struct ags_tree *out, struct ags_diag *d)
+{
+	(void)data; (void)len; (void)encrypted; (void)out;
+	return ags_diag_set(d, AGS_E_UNSUPPORTED, "dotenv store not implemented yet");
+}
+
+static int dotenv_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struct ags_buf *out, struct ags_diag *d)
+{
+	(void)t; (void)o; (void)out;
+	return ags_diag_set(d, AGS_E_UNSUPPORTED, "dotenv store not implemented yet");
+}
+
+const struct ags_store_ops ags_store_dotenv = { "dotenv", dotenv_load, dotenv_emit };
