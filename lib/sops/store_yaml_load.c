@@ -225,7 +225,8 @@ static int flush_carry_into(struct loader *L, struct ags_value *c, int min_col)
 			break;
 		AGS_TRY(add_comment(L, c, L->carry[k].off, L->carry[k].len, L->carry[k].line, false));
 	}
-	memmove(L->carry, L->carry + k, (L->ncarry - k) * sizeof(*L->carry));
+	if (k && k < L->ncarry)
+		memmove(L->carry, L->carry + k, (L->ncarry - k) * sizeof(*L->carry));
 	L->ncarry -= k;
 	return 0;
 }
@@ -496,12 +497,13 @@ static int scalar_value(struct loader *L, struct fy_event *e, uint32_t line, str
 	}
 	memset(out, 0, sizeof(*out));
 	out->line = line;
+	uint8_t style;
 	switch (st) {
-	case FYSS_SINGLE_QUOTED: out->style = AGS_STYLE_SINGLE; break;
-	case FYSS_DOUBLE_QUOTED: out->style = AGS_STYLE_DOUBLE; break;
-	case FYSS_LITERAL: out->style = AGS_STYLE_LITERAL; break;
-	case FYSS_FOLDED: out->style = AGS_STYLE_FOLDED; break;
-	default: out->style = AGS_STYLE_PLAIN; break;
+	case FYSS_SINGLE_QUOTED: style = AGS_STYLE_SINGLE; break;
+	case FYSS_DOUBLE_QUOTED: style = AGS_STYLE_DOUBLE; break;
+	case FYSS_LITERAL: style = AGS_STYLE_LITERAL; break;
+	case FYSS_FOLDED: style = AGS_STYLE_FOLDED; break;
+	default: style = AGS_STYLE_PLAIN; break;
 	}
 	struct ags_scalar_type t;
 	if (tag && (strcmp(tag, "tag:yaml.org,2002:binary") == 0 || strcmp(tag, "!!binary") == 0)) {
@@ -524,6 +526,7 @@ static int scalar_value(struct loader *L, struct fy_event *e, uint32_t line, str
 		if (r == AGS_E_BASE64)
 			return fail(L, AGS_E_SOPS_FORMAT, line, "!!binary value contains invalid base64 data");
 		out->line = line;
+		out->style = style;
 		return r;
 	}
 	bool quoted = st != FYSS_PLAIN && st != FYSS_ANY;
@@ -575,6 +578,7 @@ static int scalar_value(struct loader *L, struct fy_event *e, uint32_t line, str
 		break;
 	}
 	out->line = line;
+	out->style = style;
 	return 0;
 }
 
