@@ -46,6 +46,9 @@ int ags_store_flatten_meta(const struct ags_value *meta, const char *prefix, boo
 int ags_store_unflatten_meta(struct ags_branch *flat, bool unescape_newlines, struct ags_value *out,
 			     struct ags_diag *d);
 
+/* sops' stores.ValToString: the text of a non-string scalar in flat formats. */
+int ags_store_val_to_string(const struct ags_value *v, struct ags_buf *b);
+
 /* Format entry points (store_yaml_load.c, store_yaml_emit.c, store_json.c). */
 int ags_yaml_load(const char *data, size_t len, struct ags_tree *out, struct ags_diag *d);
 int ags_json_load(const char *data, size_t len, struct ags_tree *out, struct ags_diag *d);

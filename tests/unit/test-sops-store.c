@@ -797,6 +797,177 @@ static void fixtures_json(void **state)
 			  -1, false);
 }
 
+
+/* ---- dotenv / INI / binary ---- */
+
+static void dotenv_store(void **state)
+{
+	(void)state;
+	struct ags_tree t;
+	struct ags_diag d = { 0 };
+	/* byte-literal: no trimming, no quote removal, CR kept, first '=' splits */
+	assert_int_equal(load(&ags_store_dotenv, "#c1\nA=1\n\nfoo =\"q\"\nB=x=y\\nz\r\nexport C= s \n", &t, &d), 0);
+	const struct ags_branch *b = t.docs[0];
+	assert_int_equal(b->n, 5);
+	assert_int_equal(b->items[0].key.kind, AGS_VAL_COMMENT);
+	assert_string_equal(b->items[0].key.str.p, "c1");
+	assert_string_equal(doc_get(&t, 0, "foo ")->str.p, "\"q\"");
+	assert_string_equal(doc_get(&t, 0, "B")->str.p, "x=y\nz\r");
+	assert_string_equal(doc_get(&t, 0, "export C")->str.p, " s ");
+	assert_int_equal(t.metadata.kind, AGS_VAL_NULL);
+	char *out = emit(&ags_store_dotenv, &t, 0);
+	assert_string_equal(out, "#c1\nA=1\nfoo =\"q\"\nB=x=y\\nz\r\nexport C= s \n");
+	free(out);
+	ags_tree_clear(&t);
+	expect_fail(&ags_store_dotenv, "A=1\nnovalue\n", AGS_E_SOPS_FORMAT, "line 2");
+	/* flattened metadata: unflattened (sorted, lists dense), flattened back */
+	assert_int_equal(load(&ags_store_dotenv,
+			      "A=ENC[x]\nsops_version=3.13.2\nsops_age__list_0__map_recipient=age1x\nsops_age__list_0__map_enc="
+			      "-----BEGIN\\nX\\n-----END\\n\nsops_mac_only_encrypted=true\n",
+			      &t, &d),
+			 0);
+	assert_int_equal(t.docs[0]->n, 1);
+	assert_int_equal(t.metadata.kind, AGS_VAL_MAP);
+	const struct ags_value *age = ags_branch_get(t.metadata.map, "age");
+	assert_int_equal(age->kind, AGS_VAL_SEQ);
+	assert_string_equal(ags_branch_get(age->seq->items[0].map, "enc")->str.p, "-----BEGIN\nX\n-----END\n");
+	assert_string_equal(t.metadata.map->items[0].key.str.p, "age");
+	out = emit(&ags_store_dotenv, &t, 0);
+	assert_string_equal(out, "A=ENC[x]\nsops_age__list_0__map_enc=-----BEGIN\\nX\\n-----END\\n\n"
+				 "sops_age__list_0__map_recipient=age1x\nsops_mac_only_encrypted=true\nsops_version=3.13.2\n");
+	free(out);
+	ags_tree_clear(&t);
+	expect_fail(&ags_store_dotenv, "sops_a__list_1=x\n", AGS_E_SOPS_FORMAT, "inconsistent");
+	expect_fail(&ags_store_dotenv, "sops_a=x\nsops_a__map_b=y\n", AGS_E_SOPS_FORMAT, "inconsistent");
+	/* other types via ValToString; complex values refused */
+	assert_int_equal(load(&ags_store_yaml, "i: 1\nf: 2.0\ng: 1.5\nb: true\nt: 2024-01-01T10:00:00.5Z\nn: null\n", &t, &d), 0);
+	out = emit(&ags_store_dotenv, &t, 0);
+	assert_string_equal(out, "i=1\nf=2.0\ng=1.5\nb=true\nt=2024-01-01T10:00:00Z\nn=<nil>\n");
+	free(out);
+	ags_tree_clear(&t);
+	assert_int_equal(load(&ags_store_yaml, "m:\n  a: 1\n", &t, &d), 0);
+	struct ags_buf bb;
+	ags_buf_init(&bb, 1 << 20);
+	assert_int_equal(ags_store_dotenv.emit(&t, NULL, &bb, &d), AGS_E_SOPS_FORMAT);
+	assert_non_null(strstr(d.msg, "complex value"));
+	assert_int_equal(bb.len, 0);
+	ags_buf_release(&bb);
+	ags_tree_clear(&t);
+}
+
+static void ini_store(void **state)
+{
+	(void)state;
+	struct ags_tree t;
+	struct ags_diag d = { 0 };
+	const char *in = "; top\nk0 = v0 # inl\n[s1]\n; c1\na = 1 ; ic\n\"q k\" = \" x \"\nb : `x#y`\nc = \"\"\"m\nl\"\"\"\n"
+			 "d = e\\\n  f\ne = 'quoted'\n[s1]\nz=1\n";
+	assert_int_equal(load(&ags_store_ini, in, &t, &d), 0);
+	const struct ags_branch *top = t.docs[0];
+	assert_int_equal(top->n, 3);
+	assert_string_equal(top->items[0].key.str.p, "DEFAULT");
+	const struct ags_branch *s1 = top->items[1].value.map;
+	assert_string_equal(ags_branch_get(s1, "a")->str.p, "1");
+	assert_int_equal(s1->items[1].key.kind, AGS_VAL_COMMENT);
+	assert_string_equal(s1->items[1].key.str.p, "c1\n; ic");
+	assert_string_equal(ags_branch_get(s1, "q k")->str.p, " x ");
+	assert_string_equal(ags_branch_get(s1, "b")->str.p, "x#y");
+	assert_string_equal(ags_branch_get(s1, "c")->str.p, "m\nl");
+	assert_string_equal(ags_branch_get(s1, "d")->str.p, "ef");
+	assert_string_equal(ags_branch_get(s1, "e")->str.p, "quoted");
+	char *out = emit(&ags_store_ini, &t, 0);
+	assert_string_equal(out, "; top\n# inl\nk0 = v0\n\n[s1]\n; c1\n; ic\na   = 1\nq k = \" x \"\nb   = `x#y`\n"
+				 "c   = \"\"\"m\nl\"\"\"\nd   = ef\ne   = quoted\n\n[s1]\nz = 1\n");
+	free(out);
+	ags_tree_clear(&t);
+	expect_fail(&ags_store_ini, "[s\na=1\n", AGS_E_SOPS_FORMAT, "line 1");
+	expect_fail(&ags_store_ini, "[s]\nnovalue\n", AGS_E_SOPS_FORMAT, "line 2");
+	expect_fail(&ags_store_ini, "[s]\n= x\n", AGS_E_SOPS_FORMAT, "line 2");
+	expect_fail(&ags_store_ini, "[s]\na = \"\"\"open\nb = 1\n", AGS_E_SOPS_FORMAT, "line 2");
+	/* sections must be mappings */
+	assert_int_equal(load(&ags_store_yaml, "a: 1\n", &t, &d), 0);
+	struct ags_buf bb;
+	ags_buf_init(&bb, 1 << 20);
+	assert_int_equal(ags_store_ini.emit(&t, NULL, &bb, &d), AGS_E_SOPS_FORMAT);
+	ags_buf_release(&bb);
+	ags_tree_clear(&t);
+}
+
+static void fixtures_flat(void **state)
+{
+	(void)state;
+	static const char *const env[] = {
+		"getsops__sops/functional-tests__res__format.enc.env",
+		"budimanjojo__talhelper/pkg__decrypt__testdata__encrypted.env",
+		"budimanjojo__talhelper/pkg__decrypt__testdata__unencrypted.env",
+		"fluxcd__kustomize-controller/internal__controller__testdata__sops__component__env.env",
+		"fluxcd__kustomize-controller/internal__controller__testdata__sops__envs__env.env",
+	};
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
+		fixture_roundtrip(&ags_store_dotenv, env[i], 0, true);
+	fixture_roundtrip(&ags_store_ini, "getsops__sops/functional-tests__res__format.enc.ini", 0, true);
+	fixture_roundtrip(&ags_store_ini, "getsops__sops/example.ini", 0, false);
+	fixture_roundtrip(&ags_store_ini, "getsops__sops/functional-tests__res__format-2.enc.ini", 0, false);
+	/* both INI newline styles give the same metadata */
+	size_t n1, n2;
+	char *a = read_fixture("getsops__sops/functional-tests__res__format.enc.ini", &n1);
+	char *b = read_fixture("getsops__sops/functional-tests__res__format-2.enc.ini", &n2);
+	struct ags_tree ta, tb;
+	struct ags_diag d = { 0 };
+	memset(&ta, 0, sizeof(ta));
+	memset(&tb, 0, sizeof(tb));
+	assert_int_equal(ags_store_ini.load(a, n1, true, &ta, &d), 0);
+	assert_int_equal(ags_store_ini.load(b, n2, true, &tb, &d), 0);
+	const struct ags_value *pa = ags_branch_get(ags_branch_get(ta.metadata.map, "pgp")->seq->items[0].map, "enc");
+	const struct ags_value *pb = ags_branch_get(ags_branch_get(tb.metadata.map, "pgp")->seq->items[0].map, "enc");
+	assert_true(strncmp(pa->str.p, "-----BEGIN PGP MESSAGE-----\n\nwcBM", 33) == 0);
+	assert_true(strncmp(pb->str.p, "-----BEGIN PGP MESSAGE-----\n\nwcBM", 33) == 0);
+	assert_non_null(strstr(pb->str.p, "\n-----END PGP MESSAGE-----"));
+	assert_null(ags_branch_get(ta.docs[0], "sops"));
+	ags_tree_clear(&ta);
+	ags_tree_clear(&tb);
+	free(a);
+	free(b);
+	/* example.ini: the section comment comes first in its branch */
+	a = read_fixture("getsops__sops/example.ini", &n1);
+	assert_int_equal(ags_store_ini.load(a, n1, true, &ta, &d), 0);
+	const struct ags_branch *name = ags_branch_get(ta.docs[0], "name")->map;
+	assert_int_equal(name->items[0].key.kind, AGS_VAL_COMMENT);
+	assert_true(strncmp(name->items[0].key.str.p, "ENC[AES256_GCM,data:EexY", 24) == 0);
+	ags_tree_clear(&ta);
+	free(a);
+}
+
+static void binary_store(void **state)
+{
+	(void)state;
+	struct ags_tree t;
+	struct ags_diag d = { 0 };
+	memset(&t, 0, sizeof(t));
+	static const char raw[] = "any\0bytes\xff\n";
+	assert_int_equal(ags_store_binary.load(raw, sizeof(raw) - 1, false, &t, &d), 0);
+	const struct ags_value *v = doc_get(&t, 0, "data");
+	assert_int_equal(v->str.len, sizeof(raw) - 1);
+	struct ags_buf b;
+	ags_buf_init(&b, 1 << 20);
+	assert_int_equal(ags_store_binary.emit(&t, NULL, &b, &d), 0);
+	assert_int_equal(b.len, sizeof(raw) - 1);
+	assert_memory_equal(b.data, raw, b.len);
+	ags_buf_release(&b);
+	ags_tree_clear(&t);
+	fixture_roundtrip(&ags_store_binary, "getsops__sops/example.txt", -1, false);
+	fixture_roundtrip(&ags_store_binary, "fluxcd__kustomize-controller/internal__controller__testdata__sops__files__file.txt", -1,
+			  false);
+	size_t n;
+	char *in = read_fixture("getsops__sops/example.txt", &n);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ags_store_binary.load(in, n, true, &t, &d), 0);
+	assert_int_equal(t.metadata.kind, AGS_VAL_MAP);
+	assert_true(strncmp(doc_get(&t, 0, "data")->str.p, "ENC[AES256_GCM,", 15) == 0);
+	ags_tree_clear(&t);
+	free(in);
+}
+
 static void store_lookup(void **state)
 {
 	(void)state;
@@ -828,6 +999,10 @@ int main(void)
 		cmocka_unit_test(fixture_values),
 		cmocka_unit_test(json_store),
 		cmocka_unit_test(fixtures_json),
+		cmocka_unit_test(dotenv_store),
+		cmocka_unit_test(ini_store),
+		cmocka_unit_test(fixtures_flat),
+		cmocka_unit_test(binary_store),
 		cmocka_unit_test(store_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
