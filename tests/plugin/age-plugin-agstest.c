@@ -269,7 +269,7 @@ static int identity_v1(const char *mode)
 		return 1;
 	if (found && getenv("AGSTEST_PIN")) {
 		const char *pin = getenv("AGSTEST_PIN");
-		cmd("request-secret", NULL, "PIN");
+		cmd("request-secret", NULL, "Enter PIN:");
 		if (!read_st(&s) || strcmp(s.args[0], "ok") || s.bodylen != strlen(pin) || memcmp(s.body, pin, s.bodylen)) {
 			cmd("error", "identity", "wrong PIN");
 			read_st(&s);
