@@ -140,7 +140,7 @@ static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 		{ "h", "help", 0, 'h' },    { "j", "j", 1, 'j' },
 	};
 	int k;
-	char *jv; /* -j values live until exit, like argv */
+	char *jv; /* -j values: freed with the list in cmd_age */
 	for (k = 1; k < argc; k++) {
 		const char *a = argv[k];
 		if (a[0] != '-' || !a[1])
@@ -536,6 +536,9 @@ done:
 	ags_age_recipients_clear(&rs);
 	free(o.r.v);
 	free(o.R.v);
+	for (size_t k = 0; k < o.i.n; k++)
+		if (o.i.v[k][0] == '\1') /* -j values were allocated */
+			free((char *)o.i.v[k]);
 	free(o.i.v);
 	return rc;
 }
