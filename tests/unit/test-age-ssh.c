@@ -232,6 +232,46 @@ static void keyfiles_bad(void **state)
 	free(big);
 }
 
+static void keyfiles_pem(void **state)
+{
+	(void)state;
+	struct ags_ssh_keyfile *kf = keyfile_of(fx_rsa_p8enc);
+	struct ags_ssh_pubkey *pk = pub_of(fx_rsa_pub);
+	struct ags_diag d = { 0 };
+	struct ags_ssh_stanza st;
+	uint8_t fk[16] = { 9, 8, 7 }, out[16];
+	const char *args[2];
+
+	/* encrypted PKCS#8: no public key until decrypted */
+	assert_true(kf->encrypted);
+	assert_null(kf->pub);
+	assert_int_equal(ags_ssh_keyfile_decrypt(kf, "hunter3", 7, "p8", &d), AGS_E_AUTH);
+	assert_true(kf->encrypted);
+	assert_int_equal(ags_ssh_keyfile_decrypt(kf, "hunter2", 7, "p8", &d), 0);
+	assert_non_null(kf->pub);
+	assert_true(ags_ssh_pubkey_equal(kf->pub, pk));
+	ags_ssh_keyfile_free(kf);
+	ags_ssh_pubkey_free(pk);
+
+	/* PKCS#8 Ed25519 from openssl genpkey: wrap to its public key, unwrap */
+	kf = keyfile_of(fx_ed_p8);
+	assert_false(kf->encrypted);
+	assert_int_equal(kf->pub->type, AGS_SSH_ED25519);
+	assert_int_equal(ags_ssh_ed25519_wrap(kf->pub, fk, &st), 0);
+	args[0] = st.args[0];
+	args[1] = st.args[1];
+	assert_int_equal(ags_ssh_ed25519_unwrap(kf->key, args, 2, st.body, st.bodylen, out, &d), 0);
+	assert_memory_equal(out, fk, 16);
+	ags_ssh_stanza_release(&st);
+	ags_ssh_keyfile_free(kf);
+
+	/* garbage PEM */
+	{
+		const char *g = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+		assert_int_equal(ags_ssh_keyfile_parse(g, strlen(g), "g", &kf, &d), AGS_E_AGE_BAD_KEY);
+	}
+}
+
 /* Splits the single-stanza header of a Go age file; returns the stanza's
  * args (after the type) and body, and the MAC-covered length and MAC. */
 struct go_hdr {
@@ -548,6 +588,7 @@ int main(void)
 		cmocka_unit_test(keyfiles_plain),
 		cmocka_unit_test(keyfiles_encrypted),
 		cmocka_unit_test(keyfiles_bad),
+		cmocka_unit_test(keyfiles_pem),
 		cmocka_unit_test(unwrap_go_files),
 		cmocka_unit_test(wrap_roundtrip),
 		cmocka_unit_test(api_roundtrip),
