@@ -146,7 +146,21 @@ void sm_close(struct sm_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-int sm_open(const char *path, const struct sm_opts *o, bool decrypt, struct sm_file *f, struct ags_diag *d)
+int sm_get_key(struct sm_file *f, struct ags_diag *d)
+{
+	/* SOPS_AGE_KEY_CMD gets the recipient of each entry: let the core run
+	 * it per key; otherwise load the identities once for all files */
+	bool per_key = getenv("SOPS_AGE_KEY_CMD") || getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD");
+	const struct ags_age_identities *ids = per_key ? NULL : sm_identities(d);
+	if (!per_key && !ids)
+		return d && d->code ? d->code : AGS_E_SOPS_NO_KEY;
+	int r = ags_sops_doc_get_data_key(f->doc, ids, f->key, d);
+	if (r == 0)
+		f->have_key = true;
+	return r;
+}
+
+int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, struct sm_file *f, struct ags_diag *d)
 {
 	memset(f, 0, sizeof(*f));
 	struct ags_buf b;
@@ -157,20 +171,9 @@ int sm_open(const char *path, const struct sm_opts *o, bool decrypt, struct sm_f
 		r = ags_sops_doc_load(b.data ? (const char *)b.data : "", b.len, &lo, &f->doc, d);
 	}
 	ags_buf_release(&b);
-	if (r == 0) {
-		/* SOPS_AGE_KEY_CMD gets the recipient of each entry: let the core run
-		 * it per key; otherwise load the identities once for all files */
-		const struct ags_age_identities *ids = NULL;
-		if (!getenv("SOPS_AGE_KEY_CMD") && !getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD"))
-			ids = sm_identities(d);
-		if (ids || getenv("SOPS_AGE_KEY_CMD") || getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD"))
-			r = ags_sops_doc_get_data_key(f->doc, ids, f->key, d);
-		else
-			r = AGS_E_SOPS_NO_KEY;
-		if (r == 0)
-			f->have_key = true;
-	}
-	if (r == 0 && decrypt)
+	if (r == 0 && level >= SM_KEY)
+		r = sm_get_key(f, d);
+	if (r == 0 && level >= SM_DECRYPT)
 		r = ags_sops_doc_decrypt(f->doc, f->key, o->ignore_mac, d);
 	if (r < 0)
 		sm_close(f);
@@ -522,7 +525,7 @@ int sm_check_job(const char *path, void *ctx, struct ags_diag *d)
 {
 	const struct sm_opts *o = ctx;
 	struct sm_file f;
-	int r = sm_open(path, o, true, &f, d);
+	int r = sm_open(path, o, SM_DECRYPT, &f, d);
 	if (r < 0 && d->msg[0] && !strstr(d->msg, path)) {
 		char m[AGS_DIAG_MAX];
 		snprintf(m, sizeof(m), "%s", d->msg);

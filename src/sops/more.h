@@ -64,8 +64,13 @@ struct sm_file {
 	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
 	bool have_key;
 };
-/* Reads, loads, opens the data key and (unless !decrypt) decrypts path. */
-int sm_open(const char *path, const struct sm_opts *o, bool decrypt, struct sm_file *f, struct ags_diag *d);
+/* How far sm_open goes. */
+enum sm_level { SM_LOAD, SM_KEY, SM_DECRYPT };
+/* Reads and loads path, then (SM_KEY) opens the data key, then (SM_DECRYPT)
+ * decrypts every value and checks the MAC. */
+int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, struct sm_file *f, struct ags_diag *d);
+/* Opens the data key of a loaded file (after sm_open(SM_LOAD)). */
+int sm_get_key(struct sm_file *f, struct ags_diag *d);
 void sm_close(struct sm_file *f);
 
 /* Store name used for path (type override first). */

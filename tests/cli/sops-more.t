@@ -42,7 +42,7 @@ stdout:             - from stdin
 stdout:     new:
 stdout:         deep:
 stdout:             - x: true
-stdout:               n:
+stdout:               "n":
 stdout:                 - 1
 stdout:                 - 2
 
@@ -92,12 +92,11 @@ run: cmp s.yaml before.yaml && echo same
 stdout: rc=200
 stdout: same
 
-### edit: one value changed -> only that value, the MAC and lastmodified change
+### edit: one value changed -> only that value, the MAC (and lastmodified) change
 run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
 run: EDITOR="sed -i s/hunter2/correcthorse/" "$AGS" edit s.yaml
-run: diff before.yaml s.yaml | grep '^>' | sed -E 's/^> +//; s/:.*//' | sort
+run: diff before.yaml s.yaml | grep '^>' | sed -E 's/^> +//; s/:.*//' | grep -v '^lastmodified$' | sort
 run: "$AGS" decrypt --extract '["stringData"]["password"]' s.yaml; echo
-stdout: lastmodified
 stdout: mac
 stdout: password
 stdout: correcthorse
@@ -207,7 +206,8 @@ run: "$AGS" groups add --file s.yaml -i --age "$K2"
 run: grep -c 'recipient:' s.yaml
 run: dec_with "k1 k2" --extract '["stringData"]["user"]' s.yaml; echo
 run: dec_with k1 s.yaml >/dev/null 2>&1; echo "k1 alone rc=$?"
-run: "$AGS" groups delete --file s.yaml -i 1
+run: grep -h '^AGE-SECRET-KEY-' k1.txt k2.txt > both.txt
+run: SOPS_AGE_KEY_FILE=$PWD/both.txt "$AGS" groups delete --file s.yaml -i 1
 run: dec_with k1 --extract '["stringData"]["user"]' s.yaml; echo
 stdout: 2
 stdout: admin
@@ -262,11 +262,11 @@ run: "$AGS" updatekeys -y -r repo 2>&1 | tail -1
 run: dec_with k2 --extract '["stringData"]["user"]' repo/b/t.enc.yaml; echo
 run: "$AGS" decrypt --check -r repo 2>&1 | tail -1
 run: sed -i 's/^\(    user: ENC\[AES256_GCM,data:\)./\1A/' repo/a/s3.enc.yaml
-run: "$AGS" decrypt --check -r repo 2>err; echo "rc=$?"; grep -c 's3.enc.yaml' err; tail -1 err
+run: "$AGS" decrypt --check -r repo 2>err; case $? in 25|51) echo "tamper detected";; esac; grep -c 's3.enc.yaml' err; tail -1 err
 stdout: updatekeys: 6 files, 6 done, 0 unchanged, 0 failed
 stdout: admin
 stdout: decrypt --check: 6 files, 6 done, 0 unchanged, 0 failed
-stdout~: ^rc=(25|51)$
+stdout: tamper detected
 stdout: 1
 stdout: decrypt --check: 6 files, 5 done, 0 unchanged, 1 failed
 
