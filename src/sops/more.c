@@ -6,6 +6,7 @@
 #include <agesops/age.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,16 +181,24 @@ int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, stru
 	return r;
 }
 
+/* Set while sm_run_many runs: writes leave the directory sync to the end. */
+static bool batch_writes;
+
+int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_diag *d)
+{
+	int r = batch_writes ? ags_repo_write(path, data, len) : ags_file_write_atomic(path, data, len, -1, false);
+	if (r < 0)
+		return ags_diag_set(d, r, "%s: could not write: %s", path, ags_strerror(r));
+	return 0;
+}
+
 int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int indent, struct ags_diag *d)
 {
 	struct ags_buf out;
 	ags_buf_init(&out, AGS_FILE_MAX);
 	int r = ags_sops_doc_emit(doc, type, indent, &out, d);
-	if (r == 0) {
-		r = ags_file_write_atomic(path, out.data ? out.data : (unsigned char *)"", out.len, -1, false);
-		if (r < 0)
-			r = ags_diag_set(d, r, "%s: could not write: %s", path, ags_strerror(r));
-	}
+	if (r == 0)
+		r = sm_write_bytes(path, out.data ? out.data : (unsigned char *)"", out.len, d);
 	ags_buf_release(&out);
 	return r;
 }
@@ -407,8 +416,25 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 		cli_error("out of memory");
 		return EXIT_GENERIC;
 	}
+	/* Each file's parse allocates and frees buffers around 1 MiB; without
+	 * this glibc hands them back to the kernel (brk/madvise) for every file,
+	 * which costs more than the crypto.  Freed secrets are wiped first. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	struct many m = { .what = what, .tty = isatty(STDERR_FILENO) && files->n > 1 };
+	/* jobs wait on fsync as much as on the CPU: more threads than cores
+	 * let the file system batch those (journal group commit) */
+	if (jobs == 0) {
+		jobs = 4 * ags_repo_ncores();
+		if (jobs > 32)
+			jobs = 32;
+	}
+	batch_writes = true;
 	int failed = ags_repo_run(files, jobs, job, ctx, res, progress, &m);
+	batch_writes = false;
+	/* the renames become durable with one fsync per directory */
+	if (failed >= 0)
+		(void)ags_repo_sync_dirs(files);
 	if (failed < 0) {
 		free(res);
 		return cli_fail(failed, NULL, what);
@@ -590,11 +616,8 @@ int sm_encrypt_job(const char *path, void *ctx, struct ags_diag *d)
 								   path));
 		r = ags_sops_encrypt_buf(data, in.len, &eo, &out, d);
 	}
-	if (r == 0) {
-		r = ags_file_write_atomic(path, out.data ? out.data : (unsigned char *)"", out.len, -1, false);
-		if (r < 0)
-			ags_diag_set(d, r, "%s: could not write: %s", path, ags_strerror(r));
-	}
+	if (r == 0)
+		r = sm_write_bytes(path, out.data ? out.data : (unsigned char *)"", out.len, d);
 	sm_groups_clear(&g);
 	ags_buf_release(&in);
 	ags_buf_release(&out);

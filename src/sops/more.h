@@ -78,6 +78,9 @@ const char *sm_store_name(const char *type, const char *path);
 /* Indent for store: the flag, else .sops.yaml stores setting, else default. */
 int sm_indent(const struct sm_opts *o, const struct ags_sops_config *cfg, const char *store);
 
+/* Writes bytes over an existing path atomically (mode kept); in a batch
+ * (sm_run_many) the directory sync is deferred to the end. */
+int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_diag *d);
 /* Emits the (encrypted) document and writes it to path atomically, keeping
  * its mode.  type NULL = the document's own store. */
 int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int indent, struct ags_diag *d);
