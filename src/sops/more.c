@@ -44,6 +44,10 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 	case SM_OPT_DECRYPTION_ORDER:
 		/* only age keys exist here, so any order is the same order */
 		return true;
+	case SM_OPT_IGNORED:
+	case SM_OPT_IGNORED_VALUE:
+		/* sops global flags without an effect here */
+		return true;
 	case SM_OPT_INDENT: {
 		char *end;
 		errno = 0;

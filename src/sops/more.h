@@ -37,6 +37,8 @@ enum {
 	SM_OPT_INDENT,
 	SM_OPT_IGNORE_MAC,
 	SM_OPT_DECRYPTION_ORDER,
+	SM_OPT_IGNORED,
+	SM_OPT_IGNORED_VALUE,
 	SM_OPT_FIRST_FREE,
 };
 /* Handles one of the shared options; true if it was one.  Prints and sets
@@ -48,7 +50,11 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
 	{ "config", required_argument, NULL, SM_OPT_CONFIG },                                           \
 	{ "indent", required_argument, NULL, SM_OPT_INDENT },                                           \
 	{ "ignore-mac", no_argument, NULL, SM_OPT_IGNORE_MAC },                                         \
-	{ "decryption-order", required_argument, NULL, SM_OPT_DECRYPTION_ORDER }
+	{ "decryption-order", required_argument, NULL, SM_OPT_DECRYPTION_ORDER },                       \
+	{ "verbose", no_argument, NULL, SM_OPT_IGNORED },                                               \
+	{ "disable-version-check", no_argument, NULL, SM_OPT_IGNORED },                                 \
+	{ "enable-local-keyservice", optional_argument, NULL, SM_OPT_IGNORED },                         \
+	{ "keyservice", required_argument, NULL, SM_OPT_IGNORED_VALUE }
 
 /* Reads a whole file ("-" = stdin) into out (init by the caller). */
 int sm_read(const char *path, struct ags_buf *out, struct ags_diag *d);
