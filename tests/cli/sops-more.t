@@ -276,3 +276,20 @@ run: "$AGS" rotate --add-age "$K2" a.yaml b.yaml 2>&1 | tail -1
 run: dec_with k2 --extract '["stringData"]["user"]' b.yaml; echo
 stdout: rotate: 2 files, 2 done, 0 unchanged, 0 failed
 stdout: admin
+
+### edit: killed by SIGTERM while the editor runs -> temp file removed, file untouched
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: printf '#!/bin/sh\necho "$1" > seen\nkill -TERM $PPID\nsleep 1\n' > ed.sh; chmod +x ed.sh
+run: EDITOR=$PWD/ed.sh "$AGS" edit s.yaml; echo "rc=$?"
+run: f=$(cat seen); [ -e "$f" ] || echo removed; ls -A "$TMPDIR" | wc -l; cmp s.yaml before.yaml && echo same
+stdout: rc=143
+stdout: removed
+stdout: 0
+stdout: same
+
+### decrypt --check: a single file, and a wrong key gives exit 128
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" decrypt --check s.yaml; echo "rc=$?"
+run: SOPS_AGE_KEY_FILE=$PWD/k2.txt "$AGS" decrypt --check s.yaml 2>/dev/null; echo "rc=$?"
+stdout: rc=0
+stdout: rc=128
