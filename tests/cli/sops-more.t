@@ -293,3 +293,13 @@ run: "$AGS" decrypt --check s.yaml; echo "rc=$?"
 run: SOPS_AGE_KEY_FILE=$PWD/k2.txt "$AGS" decrypt --check s.yaml 2>/dev/null; echo "rc=$?"
 stdout: rc=0
 stdout: rc=128
+
+### edit: invalid YAML on a terminal offers to re-open the editor (pty via script(1))
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: printf '#!/bin/sh\nif [ -e count ]; then printf "stringData:\\n    password: fixed\\n" > "$1"; else touch count; printf "a: [\\n" > "$1"; fi\n' > ed.sh; chmod +x ed.sh
+run: printf '\n' | script -qec "EDITOR=$PWD/ed.sh $AGS edit s.yaml" /dev/null > out.txt; echo "rc=$?"
+run: grep -c 'Press Enter to return to the editor' out.txt
+run: "$AGS" decrypt --extract '["stringData"]["password"]' s.yaml; echo
+stdout: rc=0
+stdout: 1
+stdout: fixed
