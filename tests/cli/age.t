@@ -28,11 +28,6 @@ run: printf '# c\nAGE-SECRET-KEY-1BAD\n' >k.txt; $AGS keygen -y k.txt
 exit: 1
 stderr~: k.txt: line 2
 
-### keygen --pq is not available yet
-run: $AGS keygen --pq
-exit: 1
-stderr~: post-quantum
-
 ### encrypt and decrypt round trip (armored and binary, stdin and files)
 run: $AGS keygen -o k.txt 2>/dev/null; R=$($AGS keygen -y k.txt); echo "hello age" | $AGS age -a -r "$R" >m.asc
 run: head -1 m.asc; $AGS age -d -i k.txt m.asc; $AGS age -r "$R" -o m.age m.asc && $AGS age -d -i k.txt -o - m.age | head -1
@@ -93,11 +88,6 @@ exit: 14
 run: sed '1,/^$/d' $SHARED/vectors/age/hmac_bad >v.age; grep '^identity: ' $SHARED/vectors/age/hmac_bad | cut -d' ' -f2 >k.txt
 run: $AGS age -d -i k.txt v.age
 exit: 12
-
-### post-quantum identity: unsupported, clearly
-run: echo AGE-SECRET-KEY-PQ-1HZLGZUPT4ETPKDEV8HSGFDCYZ4E522W0A7PU2LHT8EH9W6YLNC3SW78XKG >k.txt; echo x >m.age; $AGS age -d -i k.txt m.age
-exit: 16
-stderr~: unsupported identity type
 
 ### malformed recipient
 run: echo hi | $AGS age -r age1qqqq
