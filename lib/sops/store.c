@@ -65,6 +65,34 @@ int ags_store_check_utf8(const char *p, size_t n, const char *what, struct ags_d
 			    ags_store_line_of(p, bad), what, bad);
 }
 
+int ags_store_check_printable(const char *p, size_t n, bool yaml, struct ags_diag *d)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		uint32_t cp = c;
+		bool bad = false;
+		if (c < 0x20) {
+			bad = c != '\t' && c != '\n' && c != '\r';
+		} else if (!yaml) {
+			continue;
+		} else if (c == 0x7f) {
+			bad = true;
+		} else if (c == 0xc2 && i + 1 < n && s[i + 1] < 0xa0 && s[i + 1] != 0x85) {
+			bad = true; /* C1 controls, except NEL */
+			cp = s[i + 1];
+		} else if (c == 0xef && i + 2 < n && ((s[i + 1] == 0xbb && s[i + 2] == 0xbf && i != 0) ||
+						       (s[i + 1] == 0xbf && (s[i + 2] == 0xbe || s[i + 2] == 0xbf)))) {
+			bad = true; /* BOM past the start, U+FFFE, U+FFFF */
+			cp = 0xfeff;
+		}
+		if (bad)
+			return ags_diag_set(d, AGS_E_SOPS_FORMAT, "line %u: control characters are not allowed (0x%02X)",
+					    ags_store_line_of(p, i), (unsigned)cp);
+	}
+	return 0;
+}
+
 void ags_store_key_for_diag(const char *s, size_t n, char *out, size_t outsz)
 {
 	size_t o = 0;

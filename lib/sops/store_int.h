@@ -17,6 +17,11 @@ uint32_t ags_store_line_of(const char *p, size_t off);
 /* Checks UTF-8; on failure fills d with the line of the first bad byte. */
 int ags_store_check_utf8(const char *p, size_t n, const char *what, struct ags_diag *d);
 
+/* Rejects what go-yaml's reader rejects (C0/C1 controls but tab, LF, CR and
+ * NEL; DEL; a BOM after the start; U+FFFE/U+FFFF) for YAML, or C0 controls
+ * but tab, LF and CR for JSON.  Input must already be valid UTF-8. */
+int ags_store_check_printable(const char *p, size_t n, bool yaml, struct ags_diag *d);
+
 /* Moves the top-level "sops" mapping of the first document into
  * t->metadata and removes every top-level "sops" key from all documents
  * (as sops' ExtractMetadata).  A "sops" entry that is not a mapping is left
