@@ -1,9 +1,113 @@
+/* agesops encrypt: sops encrypt with age recipients. */
 #include "cli.h"
+#include "sops/opts.h"
+#include "sops/more.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: %s encrypt [--age R[,R...]] [rule flag] [-i | --output F] [--input-type T] [--output-type T]\n"
+		"               [--indent N] [--filename-override NAME] [FILE | -]\n"
+		"rule flags (at most one): --encrypted-regex RE, --unencrypted-regex RE, --encrypted-suffix S,\n"
+		"  --unencrypted-suffix S (default _unencrypted), --encrypted-comment-regex RE,\n"
+		"  --unencrypted-comment-regex RE; and --mac-only-encrypted\n"
+		"recipients: --age, else $SOPS_AGE_RECIPIENTS, else .sops.yaml creation_rules\n"
+		"       %s encrypt -i [-j N] (FILE... | -r DIR)   many files in place, in parallel\n",
+		cli_progname, cli_progname);
+}
 
 int cmd_encrypt(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'encrypt' is not implemented yet");
-	return 1;
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage();
+		return 0;
+	}
+	struct sops_opts o;
+	struct sm_many_flags many = { 0 };
+	int ec = sops_opts_parse(argc, argv, &o, sm_many_flag, &many);
+	if (ec) {
+		sops_opts_free(&o);
+		return ec;
+	}
+	if (many.dir || (o.nfiles > 1 && o.in_place)) {
+		/* many files in place (or -r DIR) in parallel: sops-more, src/sops/more.c */
+		if (!o.in_place || o.output || many.check) {
+			cli_error("encrypting several files (or -r DIR) needs -i and no --output");
+			ec = EXIT_CONFLICTING_PARAMETERS;
+		} else {
+			const char *env = getenv("SOPS_AGE_RECIPIENTS");
+			const char *one[1] = { env };
+			ec = sm_encrypt_many(o.files, o.nfiles, &many, o.nage ? o.age : one,
+					     o.nage ? o.nage : (env && *env ? 1 : 0), &o.rules, o.input_type, o.config,
+					     o.indent);
+		}
+		sops_opts_free(&o);
+		return ec;
+	}
+	if (o.nfiles > 1) {
+		cli_error("encrypt takes one file (got %zu)", o.nfiles);
+		sops_opts_free(&o);
+		return EXIT_GENERIC;
+	}
+	if (o.in_place && o.output) {
+		cli_error("--in-place and --output cannot be used together");
+		sops_opts_free(&o);
+		return EXIT_CONFLICTING_PARAMETERS;
+	}
+	if (o.unsupported_key) {
+		cli_error("%s: only age keys are supported by agesops", o.unsupported_key);
+		sops_opts_free(&o);
+		return EXIT_GENERIC;
+	}
+	const char *name = sops_opts_name(&o);
+	const char *env = getenv("SOPS_AGE_RECIPIENTS");
+	if (!o.nage && env && *env) {
+		o.age = malloc(sizeof(*o.age));
+		if (o.age) {
+			o.age[0] = env;
+			o.nage = 1;
+		}
+	}
+	ec = sops_config_apply(&o, name);
+	if (ec) {
+		sops_opts_free(&o);
+		return ec;
+	}
+	struct ags_diag d = { 0 };
+	int r = ags_sops_rules_check(&o.rules, &d);
+	if (r < 0) {
+		ec = cli_fail(r, &d, NULL);
+		sops_opts_free(&o);
+		return ec;
+	}
+	if (!o.nage && !o.ngroups) {
+		cli_error("no encryption key given: use --age, SOPS_AGE_RECIPIENTS or a .sops.yaml creation rule");
+		sops_opts_free(&o);
+		return EXIT_NO_ENCRYPTION_KEY;
+	}
+	struct ags_buf in, out;
+	ags_buf_init_secret(&in, AGS_FILE_MAX);
+	ags_buf_init(&out, (size_t)AGS_FILE_MAX * 4);
+	ec = sops_read_input(&o, &in);
+	if (!ec) {
+		struct ags_sops_encrypt_opts eo = {
+			.age = o.age, .nage = o.nage, .groups = o.groups, .ngroups = o.ngroups,
+			.rules = o.rules, .shamir_threshold = o.shamir_threshold,
+			.input_type = o.input_type, .output_type = o.output_type, .filename = name, .indent = o.indent,
+		};
+		r = ags_sops_encrypt_buf(in.data, in.len, &eo, &out, &d);
+		ags_buf_release(&in);
+		if (r < 0)
+			ec = cli_fail(r, &d, NULL);
+		else
+			ec = sops_write_output(&o, out.data, out.len, false);
+	}
+	ags_buf_release(&in);
+	ags_buf_release(&out);
+	sops_opts_free(&o);
+	return ec;
 }

@@ -1,9 +1,218 @@
+/*
+ * agesops keygen / age-keygen: generate a key pair, or (-y) turn an
+ * identity file into recipients.  Behaves as age-keygen 1.1.1.
+ */
 #include "cli.h"
+#include "age/age-cli.h"
+#include <agesops/age.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/secret.h"
+
+static const char usage[] =
+	"Usage:\n"
+	"    age-keygen [-o OUTPUT] [--pq]\n"
+	"    age-keygen -y [-o OUTPUT] [INPUT]\n"
+	"\n"
+	"Options:\n"
+	"    -o, --output OUTPUT       Write the result to the file at path OUTPUT.\n"
+	"    -y                        Convert an identity file to a recipients file.\n"
+	"    --pq                      Generate a post-quantum hybrid (mlkem768x25519) key.\n"
+	"\n"
+	"age-keygen generates a new native X25519 key pair, and outputs it to\n"
+	"standard output or to the OUTPUT file.\n"
+	"\n"
+	"If an OUTPUT file is specified, the public key is printed to standard error.\n"
+	"If OUTPUT already exists, it is not overwritten.\n"
+	"\n"
+	"In -y mode, age-keygen reads an identity file from INPUT or from standard\n"
+	"input and writes the corresponding recipient(s) to OUTPUT or to standard\n"
+	"output, one per line, with no comments.\n";
+
+/* RFC 3339 in local time, second precision ("Z" for UTC), as Go formats it. */
+static void rfc3339_now(char *buf, size_t cap)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	size_t n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+	long off = tm.tm_gmtoff;
+	if (off == 0) {
+		snprintf(buf + n, cap - n, "Z");
+		return;
+	}
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(buf + n, cap - n, "%c%02ld:%02ld", sign, off / 3600, (off / 60) % 60);
+}
+
+static int write_str(int fd, const char *s)
+{
+	return ags_write_all(fd, s, strlen(s));
+}
+
+static int generate(int fd, bool pq)
+{
+	struct ags_age_identity *id = NULL;
+	struct ags_age_recipient *rc = NULL;
+	char *sk = NULL, *pk = NULL;
+	int r = pq ? ags_age_keygen_pq(&id) : ags_age_keygen_x25519(&id);
+	if (r == AGS_E_AGE_UNSUPPORTED_RECIPIENT) {
+		cli_error("post-quantum keys are not supported by this build");
+		return 1;
+	}
+	if (r == 0)
+		r = ags_age_identity_to_recipient(id, &rc);
+	if (r == 0)
+		r = ags_age_recipient_string(rc, &pk);
+	if (r == 0)
+		r = ags_age_identity_string(id, &sk);
+	if (r < 0) {
+		cli_error("internal error: %s", ags_strerror(r));
+		goto out;
+	}
+	if (!isatty(fd))
+		fprintf(stderr, "Public key: %s\n", pk);
+	char created[64];
+	rfc3339_now(created, sizeof(created));
+	struct ags_buf b;
+	ags_buf_init_secret(&b, 1 << 16);
+	r = ags_buf_printf(&b, "# created: %s\n# public key: %s\n%s\n", created, pk, sk);
+	if (r == 0)
+		r = ags_write_all(fd, b.data, b.len);
+	ags_buf_release(&b);
+	if (r < 0)
+		cli_error("failed to write the key: %s", ags_strerror(r));
+out:
+	ags_free_secret_str(sk);
+	free(pk);
+	ags_age_recipient_free(rc);
+	ags_age_identity_free(id);
+	return r < 0 ? 1 : 0;
+}
+
+static int convert(const char *in, int fd)
+{
+	struct ags_buf data;
+	int r = age_cli_read_file(in ? in : "-", (size_t)16 << 20, &data);
+	if (r < 0) {
+		cli_error("failed to open input file \"%s\": %s", in ? in : "-", ags_strerror(r));
+		return 1;
+	}
+	struct ags_age_identities ids = { 0 };
+	struct ags_diag d = { 0 };
+	r = ags_age_parse_identity_file((const char *)data.data, data.len, in ? in : "standard input",
+					age_cli_read_passphrase, NULL, &ids, &d);
+	ags_buf_release(&data);
+	if (r < 0) {
+		cli_error("failed to parse input: %s", d.msg[0] ? d.msg : ags_strerror(r));
+		return 1;
+	}
+	for (size_t i = 0; i < ids.n && r == 0; i++) {
+		struct ags_age_recipient *rc = NULL;
+		char *s = NULL;
+		r = ags_age_identity_to_recipient(ids.v[i], &rc);
+		if (r == 0)
+			r = ags_age_recipient_string(rc, &s);
+		if (r == 0 && (r = write_str(fd, s)) == 0)
+			r = write_str(fd, "\n");
+		free(s);
+		ags_age_recipient_free(rc);
+	}
+	ags_age_identities_clear(&ids);
+	if (r < 0) {
+		cli_error("%s", ags_strerror(r));
+		return 1;
+	}
+	return 0;
+}
 
 int cmd_keygen(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'keygen' is not implemented yet");
-	return 1;
+	const char *out = NULL;
+	bool convert_flag = false, pq = false, version = false;
+	int i;
+	/* Go flag semantics: -x and --x are the same; flags end at the first non-flag. */
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		const char *f = a + 1 + (a[1] == '-');
+		const char *eq = strchr(f, '=');
+		size_t fl = eq ? (size_t)(eq - f) : strlen(f);
+		if ((fl == 1 && !strncmp(f, "o", 1)) || (fl == 6 && !strncmp(f, "output", 6))) {
+			if (eq)
+				out = eq + 1;
+			else if (i + 1 < argc)
+				out = argv[++i];
+			else {
+				fprintf(stderr, "flag needs an argument: %s\n%s", a, usage);
+				return 2;
+			}
+		} else if (fl == 1 && f[0] == 'y' && !eq) {
+			convert_flag = true;
+		} else if (fl == 2 && !strncmp(f, "pq", 2) && !eq) {
+			pq = true;
+		} else if (fl == 7 && !strncmp(f, "version", 7) && !eq) {
+			version = true;
+		} else if ((fl == 1 && f[0] == 'h') || (fl == 4 && !strncmp(f, "help", 4))) {
+			fputs(usage, stderr);
+			return 0;
+		} else {
+			fprintf(stderr, "flag provided but not defined: %s\n%s", a, usage);
+			return 2;
+		}
+	}
+	int nargs = argc - i;
+	if ((nargs != 0 && !convert_flag) || nargs > 1) {
+		cli_error("too many arguments");
+		return 1;
+	}
+	if (version) {
+		printf("v%s (agesops)\n", AGS_VERSION);
+		return 0;
+	}
+	if (pq && convert_flag) {
+		cli_error("--pq can't be used with -y");
+		return 1;
+	}
+	int fd = 1;
+	if (out && strcmp(out, "-") != 0) {
+		/* Never overwrite: a key file is created fresh, private. */
+		fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			cli_error("failed to open output file \"%s\": %s", out, strerror(errno));
+			return 1;
+		}
+	}
+	int rc;
+	if (convert_flag) {
+		rc = convert(nargs ? argv[i] : NULL, fd);
+	} else {
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0004))
+			cli_warn("writing secret key to a world-readable file");
+		rc = generate(fd, pq);
+	}
+	if (fd != 1 && close(fd) < 0 && rc == 0) {
+		cli_error("failed to close output file \"%s\": %s", out, strerror(errno));
+		rc = 1;
+	}
+	if (rc != 0 && fd != 1 && !convert_flag)
+		unlink(out); /* no empty or partial key file */
+	return rc;
 }

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,6 +55,26 @@ void ags_age_identity_free(struct ags_age_identity *id);
 
 /* A fresh X25519 identity from the OS RNG. */
 int ags_age_keygen_x25519(struct ags_age_identity **ret);
+/* A fresh mlkem768x25519 (post-quantum hybrid) identity.  Returns
+ * AGS_E_AGE_UNSUPPORTED_RECIPIENT until that kind is built in. */
+int ags_age_keygen_pq(struct ags_age_identity **ret);
+
+/*
+ * A passphrase identity that asks for the passphrase (through pass) only
+ * when the file really has an scrypt stanza, as age -d does without -i.
+ * max_log_n caps the work factor accepted (0 = 22, age's maximum).
+ */
+int ags_age_identity_new_scrypt_prompt(ags_passphrase_fn pass, void *pass_ctx, unsigned max_log_n,
+				       struct ags_age_identity **ret);
+/*
+ * An identity that matches nothing but turns a passphrase-encrypted file
+ * into an AGS_E_AGE_PASSPHRASE error (age -d -i on an scrypt file).  Put it
+ * first in the list.
+ */
+int ags_age_identity_new_reject_scrypt(struct ags_age_identity **ret);
+/* The kind name of a handle ("X25519", "scrypt", ...), for messages. */
+const char *ags_age_recipient_kind(const struct ags_age_recipient *r);
+const char *ags_age_identity_kind(const struct ags_age_identity *id);
 
 /* A growable list of handles (owned). */
 struct ags_age_identities {
@@ -92,6 +113,35 @@ int ags_age_encrypt_buf(struct ags_age_recipient *const *r, size_t nr, const voi
 			bool armor, struct ags_buf *out, struct ags_diag *d);
 int ags_age_decrypt_buf(struct ags_age_identity *const *ids, size_t nid, const void *ct, size_t len,
 			struct ags_buf *out, struct ags_diag *d);
+
+/*
+ * Streaming encryption and decryption (64 KiB chunks, memory flat).
+ * read returns the number of bytes read (0 at EOF) or a negative error;
+ * write returns 0 or a negative error.  Decryption writes each chunk only
+ * after it authenticated: on failure, exactly the chunks that verified
+ * before the error have been written (Go age's semantics) and the caller
+ * must discard them if it wants all-or-nothing (the CLI's -o does).
+ */
+typedef ssize_t (*ags_age_read_fn)(void *ctx, void *buf, size_t n);
+typedef int (*ags_age_write_fn)(void *ctx, const void *buf, size_t n);
+
+enum ags_age_armor_mode {
+	AGS_AGE_ARMOR_AUTO = 0, /* decrypt: armored iff it starts (after <= 1 KiB of whitespace) with BEGIN */
+	AGS_AGE_ARMOR_NO,
+	AGS_AGE_ARMOR_YES,
+};
+
+int ags_age_encrypt_stream(struct ags_age_recipient *const *r, size_t nr, bool armor,
+			   ags_age_read_fn rd, void *rctx, ags_age_write_fn wr, void *wctx,
+			   struct ags_diag *d);
+int ags_age_decrypt_stream(struct ags_age_identity *const *ids, size_t nid, enum ags_age_armor_mode armor,
+			   ags_age_read_fn rd, void *rctx, ags_age_write_fn wr, void *wctx,
+			   struct ags_diag *d);
+/* The same over file descriptors (neither is closed). */
+int ags_age_encrypt_fd(struct ags_age_recipient *const *r, size_t nr, bool armor, int in_fd, int out_fd,
+		       struct ags_diag *d);
+int ags_age_decrypt_fd(struct ags_age_identity *const *ids, size_t nid, int in_fd, int out_fd,
+		       struct ags_diag *d);
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,7 @@ targets=(build-fuzz/tests/fuzz/fuzz-*)
 if [ ${#targets[@]} = 0 ]; then echo "fuzz: no targets yet"; exit 0; fi
 rc=0
 for t in "${targets[@]}"; do
-	[ -f "$t" ] && [ -x "$t" ] || continue # skip meson's fuzz-<name>.p object directories
+	[ -f "$t" ] && [ -x "$t" ] || continue # skip meson's fuzz-*.p object dirs
 	name=${t##*/fuzz-}
 	corpus=$(mktemp -d)
 	[ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$corpus/"

@@ -1,0 +1,73 @@
+/*
+ * Whole repositories: collect the SOPS files of a directory tree and run one
+ * job per file on a pool of threads in this process (one per core), so that
+ * re-keying or checking hundreds of files costs one process start, not one
+ * per file.
+ */
+#ifndef AGESOPS_SOPS_REPO_H
+#define AGESOPS_SOPS_REPO_H
+
+#include <agesops/agesops.h>
+#include <agesops/sops-config.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AGS_REPO_MAX_FILES 1000000
+#define AGS_REPO_MAX_DEPTH 64
+#define AGS_REPO_MAX_THREADS 256
+
+struct ags_repo_files {
+	char **paths; /* malloc'd, sorted byte-wise */
+	size_t n;
+};
+
+enum ags_repo_select {
+	/* files any creation rule selects (a rule without path_regex selects all) */
+	AGS_REPO_SELECT_ANY_RULE = 0,
+	/* only files a rule with a path_regex selects: for encrypt -r, so that a
+	 * catch-all rule does not pull in READMEs and scripts */
+	AGS_REPO_SELECT_REGEX_RULE,
+};
+
+/*
+ * Walks dir (not following symlinks, skipping directories whose name starts
+ * with '.', e.g. .git, and .sops.yaml files) and appends the regular files
+ * that cfg's creation rules select, matched as sops matches a file (path
+ * relative to the config's directory, first matching rule wins).  Without
+ * cfg (or with no creation_rules), every regular file is taken.
+ */
+int ags_repo_collect(const char *dir, const struct ags_sops_config *cfg, enum ags_repo_select sel,
+		     struct ags_repo_files *out, struct ags_diag *d);
+/* Appends one path (for explicit file arguments). */
+int ags_repo_files_add(struct ags_repo_files *f, const char *path);
+void ags_repo_files_clear(struct ags_repo_files *f);
+
+/* One file's job.  Returns < 0 on failure with d filled; > 0 means "done,
+ * nothing to do" (e.g. unchanged), reported as skipped. */
+typedef int (*ags_repo_job_fn)(const char *path, void *ctx, struct ags_diag *d);
+/* Called after each file, serialised (never concurrently). */
+typedef void (*ags_repo_progress_fn)(size_t done, size_t total, void *pctx);
+
+struct ags_repo_result {
+	int rc;
+	struct ags_diag diag;
+};
+
+/* Number of online cores (>= 1). */
+unsigned ags_repo_ncores(void);
+
+/*
+ * Runs fn on every file with nthreads threads (0 = one per core, capped at
+ * the number of files).  results[i] receives file i's outcome.  Returns the
+ * number of failed files (>= 0), or a negative error when threads could not
+ * be started at all (then nothing ran).
+ */
+int ags_repo_run(const struct ags_repo_files *f, unsigned nthreads, ags_repo_job_fn fn, void *ctx,
+		 struct ags_repo_result *results, ags_repo_progress_fn progress, void *pctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,129 @@
+/*
+ * Recipient and identity kinds: the one seam for adding key types
+ * (modelled on Go age's Recipient / Identity interfaces).
+ *
+ * Adding a kind (e.g. ssh-ed25519, mlkem768x25519, a plugin) takes:
+ *   1. lib/age/<kind>.c defining a struct ags_age_recipient_ops and/or
+ *      struct ags_age_identity_ops, and parse functions with the
+ *      ags_age_parse_recipient_fn / ags_age_parse_identity_fn signatures
+ *      that build handles with ags_age_recipient_make / ags_age_identity_make;
+ *   2. one line in the table in lib/age/kinds.c (prefix -> parse function),
+ *      declaring the parse function in the block above the table;
+ *   3. the file in lib/age/meson.build.
+ * Nothing else in the core changes.
+ *
+ * Contract for a recipient (encryption side):
+ *   wrap() wraps the 16-byte file key into one or more stanzas appended to
+ *   out (type = args[0]).  labels declares what the recipient may be mixed
+ *   with: every recipient of a file must carry the same labels, and a
+ *   recipient with AGS_AGE_LABEL_ALONE must be the only one (scrypt).  This
+ *   is Go age's label rule: {"postquantum"} vs {} cannot mix; scrypt has a
+ *   unique random label.
+ *
+ * Contract for an identity (decryption side):
+ *   unwrap() gets ALL stanzas of the header and returns 0 with the file
+ *   key, AGS_E_AGE_INCORRECT_IDENTITY when none of them is for this identity
+ *   ("try the next identity"), or any other negative error to abort
+ *   decryption (a malformed stanza of the kind's own type is such a hard
+ *   error: AGS_E_AGE_HEADER, with d saying why).  Stanzas of other types
+ *   must be ignored, compared byte-exact and case-sensitive on args[0].
+ *   The body length must be checked before any AEAD attempt.  Most kinds
+ *   handle one stanza at a time: use ags_age_unwrap_each.
+ *   native identities (X25519, scrypt, mlkem768x25519) are tried before the
+ *   others (ssh, plugins), as Go does.
+ */
+#ifndef AGS_AGE_KIND_H
+#define AGS_AGE_KIND_H
+
+#include <agesops/age.h>
+#include "age/format.h"
+
+#define AGS_AGE_LABEL_POSTQUANTUM (1u << 0)
+#define AGS_AGE_LABEL_ALONE       (1u << 1) /* must be the only recipient (scrypt) */
+
+struct ags_age_recipient_ops {
+	const char *name; /* "X25519", "scrypt", ... for messages */
+	unsigned labels;
+	int (*wrap)(const struct ags_age_recipient *r, const uint8_t file_key[16],
+		    struct ags_age_stanzas *out, struct ags_diag *d);
+	/* Canonical string ("age1..."); NULL when the kind has none. */
+	int (*string)(const struct ags_age_recipient *r, char **ret);
+	void (*free)(void *priv);
+};
+
+struct ags_age_identity_ops {
+	const char *name;
+	bool native;
+	int (*unwrap)(const struct ags_age_identity *id, const struct ags_age_stanzas *st,
+		      uint8_t file_key[16], struct ags_diag *d);
+	/* NULL when there is no recipient form (scrypt). */
+	int (*to_recipient)(const struct ags_age_identity *id, struct ags_age_recipient **ret);
+	/* Secret string ("AGE-SECRET-KEY-1..."); NULL when none. */
+	int (*string)(const struct ags_age_identity *id, char **ret);
+	void (*free)(void *priv);
+};
+
+struct ags_age_recipient {
+	const struct ags_age_recipient_ops *ops;
+	void *priv;
+};
+
+struct ags_age_identity {
+	const struct ags_age_identity_ops *ops;
+	void *priv;
+};
+
+/* Wrap kind data into a handle.  priv is released with ops->free on failure too. */
+int ags_age_recipient_make(const struct ags_age_recipient_ops *ops, void *priv, struct ags_age_recipient **ret);
+int ags_age_identity_make(const struct ags_age_identity_ops *ops, void *priv, struct ags_age_identity **ret);
+
+typedef int (*ags_age_parse_recipient_fn)(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
+typedef int (*ags_age_parse_identity_fn)(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
+
+/* One row of the kinds table (lib/age/kinds.c).  The first row whose prefix
+ * matches (and whose match(), if set, accepts the string) parses it. */
+struct ags_age_kind_entry {
+	const char *prefix;
+	bool (*match)(const char *s);
+	ags_age_parse_recipient_fn parse_recipient; /* NULL: not a recipient form */
+	ags_age_parse_identity_fn parse_identity;   /* NULL: not an identity form */
+};
+extern const struct ags_age_kind_entry ags_age_kinds[];
+extern const size_t ags_age_nkinds;
+
+/* Helpers for kinds. */
+
+/* Go's multiUnwrap: calls one() per stanza; the first success wins, a hard
+ * error aborts, INCORRECT_IDENTITY moves on. */
+int ags_age_unwrap_each(const struct ags_age_identity *id, const struct ags_age_stanzas *st,
+			int (*one)(const struct ags_age_identity *id, const struct ags_age_stanza *s,
+				   uint8_t file_key[16], struct ags_diag *d),
+			uint8_t file_key[16], struct ags_diag *d);
+/* Strict unpadded base64 argument of exactly want bytes (else AGS_E_AGE_HEADER). */
+int ags_age_decode_arg(const char *arg, uint8_t *out, size_t want);
+/* ChaCha20-Poly1305 with a zero nonce: the stanza body of most kinds (32 bytes). */
+int ags_age_wrap_file_key(const uint8_t key[32], const uint8_t file_key[16], uint8_t body[32]);
+/* Opens a 32-byte body; AGS_E_AGE_INCORRECT_IDENTITY on a bad tag.  The caller
+ * has already checked bodylen == 32. */
+int ags_age_unwrap_file_key(const uint8_t key[32], const uint8_t *body, uint8_t file_key[16]);
+/* An ags_age_parse_*_fn for recognised but not (yet) built-in kinds. */
+int ags_age_parse_recipient_unsupported(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
+int ags_age_parse_identity_unsupported(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
+
+/*
+ * Identity-file hooks for forms that are not one-key-per-line.  data is the
+ * whole file.  They append to out, as ags_age_parse_identity_file does.
+ *  - ssh: an OpenSSH/PEM private key ("-----BEGIN ... PRIVATE KEY-----");
+ *    lib/age/idfile_ssh.c (owned by the ssh kind; a stub until it lands).
+ *  - encrypted: a passphrase-protected age file holding an identity file.
+ */
+int ags_age_idfile_ssh(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
+		       void *pass_ctx, struct ags_age_identities *out, struct ags_diag *d);
+int ags_age_idfile_encrypted(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
+			     void *pass_ctx, struct ags_age_identities *out, struct ags_diag *d);
+
+/* Built-in kinds. */
+int ags_age_x25519_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
+int ags_age_x25519_parse_identity(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * The mlkem768x25519 kind: hybrid post-quantum "age1pq1..." recipients and
+ * "AGE-SECRET-KEY-PQ-1..." identities (spec §5.3, age >= 1.3).  The stanza
+ * is an HPKE SealBase to MLKEM768-X25519 (crypto/xwing.h) with info
+ * "age-encryption.org/mlkem768x25519" and the file key as plaintext:
+ *   -> mlkem768x25519 b64(enc)      (enc = 1120 bytes)
+ *   b64(ChaCha20-Poly1305(key, base_nonce, file key))   (32 bytes)
+ * Recipients carry the "postquantum" label, so Go's rule holds: they mix
+ * only with other post-quantum recipients.
+ */
+#include "internal.h"
+#include "age/kind.h"
+#include "age/bech32.h"
+#include "crypto/ossl.h"
+#include "crypto/xwing.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define TYPE "mlkem768x25519"
+#define INFO "age-encryption.org/mlkem768x25519"
+#define HRP_RECIPIENT "age1pq"
+#define HRP_IDENTITY "AGE-SECRET-KEY-PQ-"
+
+struct pq_rcpt {
+	uint8_t pk[AGS_XWING_PK_LEN];
+};
+
+struct pq_id {
+	uint8_t seed[AGS_XWING_SEED_LEN];
+	struct ags_xwing_key k;
+};
+
+static void r_free(void *p)
+{
+	free(p);
+}
+
+static void i_free(void *p)
+{
+	if (p)
+		ags_free_secret(p, sizeof(struct pq_id));
+}
+
+static int r_wrap(const struct ags_age_recipient *r, const uint8_t file_key[16],
+		  struct ags_age_stanzas *out, struct ags_diag *d)
+{
+	const struct pq_rcpt *x = r->priv;
+	uint8_t ss[32], key[32], nonce[12], enc[AGS_XWING_ENC_LEN], body[32];
+	char enc_b64[1500]; /* 1120 bytes -> 1494 characters */
+	int rc = ags_xwing_encaps(x->pk, ss, enc);
+	if (rc == AGS_E_CRYPTO) {
+		/* The X25519 half is a low-order point (Go's ecdh refuses it too). */
+		rc = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "mlkem768x25519 recipient: invalid X25519 public key");
+		goto out;
+	}
+	if (rc < 0 || (rc = ags_hpke_xwing_schedule(ss, INFO, strlen(INFO), key, nonce)) < 0 ||
+	    (rc = ags_chacha_seal(key, nonce, NULL, 0, file_key, 16, body)) < 0)
+		goto out;
+	ags_b64_encode(enc, sizeof(enc), AGS_B64_UNPADDED, enc_b64);
+	const char *args[2] = { TYPE, enc_b64 };
+	rc = ags_age_stanzas_add(out, args, 2, body, sizeof(body));
+out:
+	ags_wipe(ss, sizeof(ss));
+	ags_wipe(key, sizeof(key));
+	ags_wipe(nonce, sizeof(nonce));
+	return rc;
+}
+
+static int r_string(const struct ags_age_recipient *r, char **ret)
+{
+	const struct pq_rcpt *x = r->priv;
+	return ags_bech32_encode(HRP_RECIPIENT, x->pk, sizeof(x->pk), false, ret);
+}
+
+static const struct ags_age_recipient_ops pq_recipient_ops = {
+	.name = TYPE,
+	.labels = AGS_AGE_LABEL_POSTQUANTUM,
+	.wrap = r_wrap,
+	.string = r_string,
+	.free = r_free,
+};
+
+static int make_recipient(const uint8_t pk[AGS_XWING_PK_LEN], struct ags_age_recipient **ret)
+{
+	struct pq_rcpt *x = malloc(sizeof(*x));
+	if (!x)
+		return AGS_E_NOMEM;
+	memcpy(x->pk, pk, sizeof(x->pk));
+	return ags_age_recipient_make(&pq_recipient_ops, x, ret);
+}
+
+int ags_age_mlkem768x25519_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d)
+{
+	char *hrp = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int r = ags_bech32_decode(s, &hrp, &data, &len);
+	if (r < 0)
+		return ags_diag_set(d, r, "malformed recipient: invalid bech32 encoding");
+	if (strcmp(hrp, HRP_RECIPIENT) != 0)
+		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed recipient: unknown type \"%s\"", hrp);
+	else if (len != AGS_XWING_PK_LEN)
+		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed mlkem768x25519 recipient: wrong length");
+	else if (ags_xwing_pk_check(data) < 0)
+		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY,
+				 "malformed mlkem768x25519 recipient: invalid ML-KEM-768 key (coefficient out of range)");
+	else
+		r = make_recipient(data, ret);
+	free(hrp);
+	free(data);
+	return r;
+}
+
+static int unwrap_one(const struct ags_age_identity *id, const struct ags_age_stanza *s,
+		      uint8_t file_key[16], struct ags_diag *d)
+{
+	const struct pq_id *x = id->priv;
+	if (strcmp(s->args[0], TYPE) != 0)
+		return AGS_E_AGE_INCORRECT_IDENTITY;
+	if (s->nargs != 2)
+		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid mlkem768x25519 recipient block: wrong number of arguments");
+	uint8_t enc[AGS_XWING_ENC_LEN], ss[32], key[32], nonce[12], fk[16];
+	if (ags_age_decode_arg(s->args[1], enc, sizeof(enc)) < 0)
+		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid mlkem768x25519 recipient block: malformed encapsulation");
+	/* Checked before any decryption (partitioning-oracle hardening, as Go). */
+	if (s->bodylen != 32)
+		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid mlkem768x25519 recipient block: wrong body size");
+	int r = ags_xwing_decaps(&x->k, enc, ss);
+	if (r == AGS_E_CRYPTO)
+		return ags_diag_set(d, AGS_E_AGE_HEADER,
+				    "invalid mlkem768x25519 recipient block: low-order X25519 share");
+	if (r == 0)
+		r = ags_hpke_xwing_schedule(ss, INFO, strlen(INFO), key, nonce);
+	if (r == 0) {
+		r = ags_chacha_open(key, nonce, NULL, 0, s->body, 32, fk);
+		if (r == AGS_E_AUTH)
+			r = AGS_E_AGE_INCORRECT_IDENTITY;
+	}
+	if (r == 0)
+		memcpy(file_key, fk, 16);
+	ags_wipe(ss, sizeof(ss));
+	ags_wipe(key, sizeof(key));
+	ags_wipe(nonce, sizeof(nonce));
+	ags_wipe(fk, sizeof(fk));
+	return r;
+}
+
+static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stanzas *st,
+		    uint8_t file_key[16], struct ags_diag *d)
+{
+	return ags_age_unwrap_each(id, st, unwrap_one, file_key, d);
+}
+
+static int i_to_recipient(const struct ags_age_identity *id, struct ags_age_recipient **ret)
+{
+	const struct pq_id *x = id->priv;
+	return make_recipient(x->k.pk, ret);
+}
+
+static int i_string(const struct ags_age_identity *id, char **ret)
+{
+	const struct pq_id *x = id->priv;
+	return ags_bech32_encode(HRP_IDENTITY, x->seed, sizeof(x->seed), true, ret);
+}
+
+static const struct ags_age_identity_ops pq_identity_ops = {
+	.name = TYPE,
+	.native = true,
+	.unwrap = i_unwrap,
+	.to_recipient = i_to_recipient,
+	.string = i_string,
+	.free = i_free,
+};
+
+/* Exposed (module-internal) for the constant-time test: seed -> identity. */
+int ags_age_mlkem768x25519_identity_from_seed(const uint8_t seed[32], struct ags_age_identity **ret)
+{
+	struct pq_id *x = malloc(sizeof(*x));
+	if (!x)
+		return AGS_E_NOMEM;
+	memcpy(x->seed, seed, sizeof(x->seed));
+	int r = ags_xwing_expand(x->seed, &x->k);
+	if (r < 0) {
+		i_free(x);
+		return r;
+	}
+	return ags_age_identity_make(&pq_identity_ops, x, ret);
+}
+
+int ags_age_mlkem768x25519_parse_identity(const char *s, struct ags_age_identity **ret, struct ags_diag *d)
+{
+	char *hrp = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int r = ags_bech32_decode(s, &hrp, &data, &len);
+	if (r < 0)
+		return ags_diag_set(d, r, "malformed secret key: invalid bech32 encoding");
+	if (strcmp(hrp, HRP_IDENTITY) != 0)
+		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed secret key: unknown type \"%s\"", hrp);
+	else if (len != AGS_XWING_SEED_LEN)
+		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed mlkem768x25519 secret key: wrong length");
+	else
+		r = ags_age_mlkem768x25519_identity_from_seed(data, ret);
+	free(hrp);
+	ags_free_secret(data, len);
+	return r;
+}

@@ -1,0 +1,112 @@
+#include "age-cli.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/secret.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* The terminal to talk to: /dev/tty, else stdin/stderr if stdin is one. */
+static int open_tty(int *in, int *out)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0) {
+		*in = *out = fd;
+		return 0;
+	}
+	if (isatty(0)) {
+		*in = 0;
+		*out = 2;
+		return 0;
+	}
+	return AGS_E_AGE_PASSPHRASE;
+}
+
+static void close_tty(int in, int out)
+{
+	if (in > 2)
+		close(in);
+	if (out > 2 && out != in)
+		close(out);
+}
+
+int age_cli_tty_print(const char *msg)
+{
+	int in, out;
+	int r = open_tty(&in, &out);
+	if (r < 0)
+		return r;
+	r = ags_write_all(out, msg, strlen(msg));
+	if (r == 0)
+		r = ags_write_all(out, "\n", 1);
+	close_tty(in, out);
+	return r;
+}
+
+int age_cli_read_passphrase(void *ctx, const char *prompt, char *buf, size_t cap)
+{
+	(void)ctx;
+	int in, out;
+	int r = open_tty(&in, &out);
+	if (r < 0)
+		return r;
+	struct termios old, raw;
+	bool restore = false;
+	if (tcgetattr(in, &old) == 0) {
+		raw = old;
+		raw.c_lflag &= ~(tcflag_t)ECHO;
+		raw.c_lflag |= ECHONL;
+		if (tcsetattr(in, TCSAFLUSH, &raw) == 0)
+			restore = true;
+	}
+	(void)!write(out, prompt, strlen(prompt));
+	(void)!write(out, " ", 1);
+	size_t n = 0;
+	for (;;) {
+		char c;
+		ssize_t got = read(in, &c, 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (n == 0 && got == 0) {
+				r = AGS_E_AGE_PASSPHRASE;
+				break;
+			}
+			if (got < 0) {
+				r = -errno;
+				break;
+			}
+			break;
+		}
+		if (c == '\n' || c == '\r')
+			break;
+		if (n + 1 >= cap) {
+			r = AGS_E_TOO_BIG;
+			break;
+		}
+		buf[n++] = c;
+	}
+	if (restore)
+		tcsetattr(in, TCSAFLUSH, &old);
+	else
+		(void)!write(out, "\n", 1);
+	close_tty(in, out);
+	if (r < 0) {
+		ags_wipe(buf, cap);
+		return r;
+	}
+	buf[n] = 0;
+	return (int)n;
+}
+
+int age_cli_read_file(const char *path, size_t max, struct ags_buf *out)
+{
+	ags_buf_init_secret(out, max);
+	int r = ags_file_read(path, out);
+	if (r < 0)
+		ags_buf_release(out);
+	return r;
+}

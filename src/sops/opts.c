@@ -1,0 +1,355 @@
+#include "opts.h"
+#include "../cli.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include <agesops/sops-config.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum flag_id {
+	F_IN_PLACE, F_OUTPUT, F_INPUT_TYPE, F_OUTPUT_TYPE, F_FILENAME_OVERRIDE, F_EXTRACT, F_CONFIG,
+	F_DECRYPTION_ORDER, F_INDENT, F_IGNORE_MAC, F_TEXTCONV, F_VERBOSE, F_AGE, F_UNENC_SUFFIX,
+	F_ENC_SUFFIX, F_UNENC_REGEX, F_ENC_REGEX, F_UNENC_COMMENT_REGEX, F_ENC_COMMENT_REGEX,
+	F_MAC_ONLY, F_SHAMIR, F_IGNORED_BOOL, F_IGNORED_VALUE, F_UNSUPPORTED_KEY,
+};
+
+struct flag {
+	const char *name;
+	const char *alias; /* short form or NULL */
+	enum flag_id id;
+	bool value;
+};
+
+static const struct flag FLAGS[] = {
+	{ "--in-place", "-i", F_IN_PLACE, false },
+	{ "--output", NULL, F_OUTPUT, true },
+	{ "--input-type", NULL, F_INPUT_TYPE, true },
+	{ "--output-type", NULL, F_OUTPUT_TYPE, true },
+	{ "--filename-override", NULL, F_FILENAME_OVERRIDE, true },
+	{ "--extract", NULL, F_EXTRACT, true },
+	{ "--config", NULL, F_CONFIG, true },
+	{ "--decryption-order", NULL, F_DECRYPTION_ORDER, true },
+	{ "--indent", NULL, F_INDENT, true },
+	{ "--ignore-mac", NULL, F_IGNORE_MAC, false },
+	{ "--textconv", NULL, F_TEXTCONV, false },
+	{ "--verbose", NULL, F_VERBOSE, false },
+	{ "--age", "-a", F_AGE, true },
+	{ "--unencrypted-suffix", NULL, F_UNENC_SUFFIX, true },
+	{ "--encrypted-suffix", NULL, F_ENC_SUFFIX, true },
+	{ "--unencrypted-regex", NULL, F_UNENC_REGEX, true },
+	{ "--encrypted-regex", NULL, F_ENC_REGEX, true },
+	{ "--unencrypted-comment-regex", NULL, F_UNENC_COMMENT_REGEX, true },
+	{ "--encrypted-comment-regex", NULL, F_ENC_COMMENT_REGEX, true },
+	{ "--mac-only-encrypted", NULL, F_MAC_ONLY, false },
+	{ "--shamir-secret-sharing-threshold", NULL, F_SHAMIR, true },
+	/* accepted for compatibility, no effect here */
+	{ "--disable-version-check", NULL, F_IGNORED_BOOL, false },
+	{ "--enable-local-keyservice", NULL, F_IGNORED_BOOL, false },
+	{ "--keyservice", NULL, F_IGNORED_VALUE, true },
+	{ "--aws-profile", NULL, F_IGNORED_VALUE, true },
+	{ "--encryption-context", NULL, F_IGNORED_VALUE, true },
+	/* key types agesops does not have */
+	{ "--pgp", "-p", F_UNSUPPORTED_KEY, true },
+	{ "--kms", "-k", F_UNSUPPORTED_KEY, true },
+	{ "--gcp-kms", NULL, F_UNSUPPORTED_KEY, true },
+	{ "--azure-kv", NULL, F_UNSUPPORTED_KEY, true },
+	{ "--hc-vault-transit", NULL, F_UNSUPPORTED_KEY, true },
+	{ "--hckms", NULL, F_UNSUPPORTED_KEY, true },
+};
+
+static const struct flag *find_flag(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(FLAGS) / sizeof(FLAGS[0]); i++) {
+		const struct flag *f = &FLAGS[i];
+		if ((strlen(f->name) == n && strncmp(f->name, name, n) == 0) ||
+		    (f->alias && strlen(f->alias) == n && strncmp(f->alias, name, n) == 0))
+			return f;
+	}
+	return NULL;
+}
+
+bool sops_flag_takes_value(const char *name)
+{
+	const char *eq = strchr(name, '=');
+	const struct flag *f = find_flag(name, eq ? (size_t)(eq - name) : strlen(name));
+	return f && f->value && !eq;
+}
+
+static int add_ptr(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_fn extra, void *ctx)
+{
+	memset(o, 0, sizeof(*o));
+	o->indent = AGS_SOPS_INDENT_DEFAULT;
+	bool dashdash = false;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (dashdash || a[0] != '-' || strcmp(a, "-") == 0) {
+			if (add_ptr((const char ***)&o->files, &o->nfiles, a) < 0)
+				return EXIT_GENERIC;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			dashdash = true;
+			continue;
+		}
+		const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+		const struct flag *f = find_flag(a, nlen);
+		if (!f) {
+			char name[128];
+			snprintf(name, sizeof(name), "%.*s", (int)(nlen < 120 ? nlen : 120), a);
+			int used = extra ? extra(ctx, name, eq ? eq + 1 : NULL, i + 1 < argc ? argv[i + 1] : NULL) : -1;
+			if (used < 0) {
+				cli_error("unknown flag '%s'", name);
+				return EXIT_GENERIC;
+			}
+			i += used;
+			continue;
+		}
+		const char *val = NULL;
+		if (f->value) {
+			if (eq) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				cli_error("flag '%s' needs a value", f->name);
+				return EXIT_GENERIC;
+			}
+		} else if (eq) {
+			/* --in-place=true style booleans */
+			if (strcmp(eq + 1, "true") != 0 && strcmp(eq + 1, "false") != 0) {
+				cli_error("flag '%s' takes no value", f->name);
+				return EXIT_GENERIC;
+			}
+			if (strcmp(eq + 1, "false") == 0)
+				continue;
+		}
+		switch (f->id) {
+		case F_IN_PLACE: o->in_place = true; break;
+		case F_OUTPUT: o->output = val; break;
+		case F_INPUT_TYPE: o->input_type = val; break;
+		case F_OUTPUT_TYPE: o->output_type = val; break;
+		case F_FILENAME_OVERRIDE: o->filename_override = val; break;
+		case F_EXTRACT: o->extract = val; break;
+		case F_CONFIG: o->config = val; break;
+		case F_DECRYPTION_ORDER: o->decryption_order = val; break;
+		case F_INDENT: {
+			char *end;
+			errno = 0;
+			long n = strtol(val, &end, 10);
+			if (*val == 0 || *end || errno || n < -1 || n > 64) {
+				cli_error("--indent: invalid value '%s' (0..64, or -1 for a tab in JSON)", val);
+				return EXIT_GENERIC;
+			}
+			o->indent = (int)n;
+			break;
+		}
+		case F_IGNORE_MAC: o->ignore_mac = true; break;
+		case F_TEXTCONV: o->textconv = true; break;
+		case F_VERBOSE: o->verbose = true; break;
+		case F_AGE:
+			if (add_ptr(&o->age, &o->nage, val) < 0)
+				return EXIT_GENERIC;
+			break;
+		case F_UNENC_SUFFIX: o->rules.unencrypted_suffix = val; break;
+		case F_ENC_SUFFIX: o->rules.encrypted_suffix = val; break;
+		case F_UNENC_REGEX: o->rules.unencrypted_regex = val; break;
+		case F_ENC_REGEX: o->rules.encrypted_regex = val; break;
+		case F_UNENC_COMMENT_REGEX: o->rules.unencrypted_comment_regex = val; break;
+		case F_ENC_COMMENT_REGEX: o->rules.encrypted_comment_regex = val; break;
+		case F_MAC_ONLY: o->rules.mac_only_encrypted = true; break;
+		case F_SHAMIR: {
+			char *end;
+			long n = strtol(val, &end, 10);
+			if (*val == 0 || *end || n < 0 || n > 255) {
+				cli_error("--shamir-secret-sharing-threshold: invalid value '%s'", val);
+				return EXIT_GENERIC;
+			}
+			o->shamir_threshold = (unsigned)n;
+			break;
+		}
+		case F_IGNORED_BOOL:
+		case F_IGNORED_VALUE:
+			break;
+		case F_UNSUPPORTED_KEY:
+			o->unsupported_key = f->name;
+			break;
+		}
+	}
+	return 0;
+}
+
+void sops_opts_free(struct sops_opts *o)
+{
+	free(o->age);
+	free(o->files);
+	free(o->groups);
+	ags_sops_config_free(o->cfg);
+	memset(o, 0, sizeof(*o));
+}
+
+const char *sops_opts_name(const struct sops_opts *o)
+{
+	if (o->filename_override && *o->filename_override)
+		return o->filename_override;
+	if (o->nfiles && strcmp(o->files[0], "-") != 0)
+		return o->files[0];
+	return NULL;
+}
+
+int sops_exit_code(int err)
+{
+	switch (err) {
+	case AGS_E_SOPS_BAD_VALUE:
+	case AGS_E_SOPS_DECRYPT:
+		return EXIT_DECRYPTING_TREE;
+	case AGS_E_AGE_NO_MATCH:
+	case AGS_E_AGE_UNSUPPORTED_RECIPIENT:
+		return EXIT_COULD_NOT_RETRIEVE_KEY;
+	case AGS_E_SOPS_METADATA_NOT_FOUND:
+		return EXIT_GENERIC;
+	default:
+		return cli_exit_code(err);
+	}
+}
+
+int sops_read_input(const struct sops_opts *o, struct ags_buf *out)
+{
+	const char *path = o->nfiles ? o->files[0] : "-";
+	if (strcmp(path, "-") == 0 && o->in_place) {
+		cli_error("--in-place needs a file, not standard input");
+		return EXIT_NO_FILE;
+	}
+	int r = ags_file_read(path, out);
+	if (r == -ENOENT) {
+		cli_error("%s: no such file", path);
+		return EXIT_NO_FILE;
+	}
+	if (r < 0) {
+		cli_error("%s: cannot read: %s", strcmp(path, "-") ? path : "<stdin>", ags_strerror(r));
+		return EXIT_READ_INPUT;
+	}
+	return 0;
+}
+
+int sops_write_output(const struct sops_opts *o, const void *data, size_t len, bool plaintext)
+{
+	if (o->in_place || (o->output && *o->output)) {
+		const char *path = o->in_place ? o->files[0] : o->output;
+		int r = ags_file_write_atomic(path, data, len, (o->in_place || !plaintext) ? -1 : 0600, false);
+		if (r < 0) {
+			cli_error("%s: cannot write: %s", path, ags_strerror(r));
+			return EXIT_WRITE_OUTPUT;
+		}
+		return 0;
+	}
+	int r = ags_write_all(1, data, len);
+	if (r < 0) {
+		cli_error("cannot write to standard output: %s", ags_strerror(r));
+		return EXIT_WRITE_OUTPUT;
+	}
+	return 0;
+}
+
+static bool any_rule(const struct ags_sops_rules *r)
+{
+	const char *v[] = { r->unencrypted_suffix, r->encrypted_suffix, r->unencrypted_regex,
+			    r->encrypted_regex, r->unencrypted_comment_regex, r->encrypted_comment_regex };
+	for (size_t i = 0; i < 6; i++)
+		if (v[i] && *v[i])
+			return true;
+	return false;
+}
+
+int sops_config_apply(struct sops_opts *o, const char *path)
+{
+	const char *cfgpath = o->config;
+	if (!cfgpath || !*cfgpath)
+		cfgpath = getenv("SOPS_CONFIG");
+	char *found = NULL, *warn = NULL;
+	struct ags_diag d = { 0 };
+	if (!cfgpath || !*cfgpath) {
+		char cwd[4096];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return 0;
+		int r = ags_sops_config_find(cwd, &found, &warn);
+		if (warn) {
+			cli_warn("%s", warn);
+			free(warn);
+		}
+		if (r == AGS_E_SOPS_CONFIG_NOT_FOUND)
+			return 0;
+		if (r < 0)
+			return cli_fail(r, NULL, ".sops.yaml");
+		cfgpath = found;
+	}
+	struct ags_sops_config *cfg = NULL;
+	int r = ags_sops_config_load(cfgpath, &cfg, &d);
+	free(found);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	ags_sops_config_free(o->cfg);
+	o->cfg = cfg;
+	const struct ags_sops_creation_rule *rule = NULL;
+	r = ags_sops_config_match(cfg, path ? path : "", &rule, &d);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	if (!rule)
+		return 0;
+	r = ags_sops_rule_check(rule, &d);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	if (!any_rule(&o->rules)) {
+		o->rules.unencrypted_suffix = rule->unencrypted_suffix;
+		o->rules.encrypted_suffix = rule->encrypted_suffix;
+		o->rules.unencrypted_regex = rule->unencrypted_regex;
+		o->rules.encrypted_regex = rule->encrypted_regex;
+		o->rules.unencrypted_comment_regex = rule->unencrypted_comment_regex;
+		o->rules.encrypted_comment_regex = rule->encrypted_comment_regex;
+	}
+	o->rules.mac_only_encrypted |= rule->mac_only_encrypted;
+	if (!o->shamir_threshold && rule->shamir_threshold > 0)
+		o->shamir_threshold = (unsigned)rule->shamir_threshold;
+	if (o->nage == 0 && rule->ngroups == 1) {
+		o->age = malloc(rule->groups[0].nage * sizeof(*o->age) + 1);
+		if (!o->age)
+			return EXIT_GENERIC;
+		for (size_t i = 0; i < rule->groups[0].nage; i++)
+			o->age[i] = rule->groups[0].age[i];
+		o->nage = rule->groups[0].nage;
+	} else if (o->nage == 0 && rule->ngroups > 1) {
+		o->groups = calloc(rule->ngroups, sizeof(*o->groups));
+		if (!o->groups)
+			return EXIT_GENERIC;
+		for (size_t g = 0; g < rule->ngroups; g++) {
+			o->groups[g].age = (const char *const *)rule->groups[g].age;
+			o->groups[g].nage = rule->groups[g].nage;
+		}
+		o->ngroups = rule->ngroups;
+	}
+	if (o->indent == AGS_SOPS_INDENT_DEFAULT) {
+		const char *t = o->output_type ? o->output_type : o->input_type;
+		const char *ext = path ? strrchr(path, '.') : NULL;
+		bool yaml = t ? (!strcmp(t, "yaml") || !strcmp(t, "yml"))
+			      : (ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml")));
+		bool json = t ? !strcmp(t, "json") : (ext && !strcmp(ext, ".json"));
+		if (yaml && cfg->yaml_indent != AGS_SOPS_INDENT_UNSET)
+			o->indent = cfg->yaml_indent;
+		else if (json && cfg->json_indent != AGS_SOPS_INDENT_UNSET)
+			o->indent = cfg->json_indent;
+	}
+	return 0;
+}

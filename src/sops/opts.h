@@ -1,0 +1,84 @@
+/*
+ * Command-line options shared by the sops-style commands (encrypt, decrypt,
+ * edit, rotate, set, ...): sops' flag names, GNU style (--flag value,
+ * --flag=value, -i), accepted anywhere before "--".  Commands with extra
+ * flags pass a callback for the ones this parser does not know.
+ */
+#ifndef AGS_SRC_SOPS_OPTS_H
+#define AGS_SRC_SOPS_OPTS_H
+
+#include <agesops/agesops.h>
+#include <agesops/sops.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sops_opts {
+	bool in_place;
+	const char *output;            /* --output */
+	const char *input_type;        /* --input-type */
+	const char *output_type;       /* --output-type */
+	const char *filename_override; /* --filename-override */
+	const char *extract;           /* --extract */
+	const char *config;            /* --config */
+	const char *decryption_order;  /* --decryption-order (only age here) */
+	int indent;                    /* --indent, AGS_SOPS_INDENT_DEFAULT when absent */
+	bool ignore_mac;
+	bool textconv;                 /* decrypt --textconv */
+	bool verbose;
+	/* --age (repeatable, each comma-separated); SOPS_AGE_RECIPIENTS when none */
+	const char **age;
+	size_t nage;
+	struct ags_sops_rules rules;   /* --encrypted-regex etc., --mac-only-encrypted */
+	unsigned shamir_threshold;     /* --shamir-secret-sharing-threshold */
+	const char *unsupported_key;   /* --pgp/--kms/... given: the flag name */
+	char **files;                  /* positional arguments */
+	size_t nfiles;
+	/* filled by sops_config_apply: several key groups from .sops.yaml */
+	struct ags_sops_group_spec *groups;
+	size_t ngroups;
+	void *cfg;                     /* the loaded config (owned) */
+};
+
+/*
+ * Handles a flag the shared parser does not know.  name is the flag as
+ * written (e.g. "--add-age"), value the "=value" part or NULL, next the
+ * following argument or NULL.  Returns the number of extra arguments
+ * consumed (0, or 1 when it used next), or -1 for "unknown flag".
+ */
+typedef int (*sops_extra_flag_fn)(void *ctx, const char *name, const char *value, const char *next);
+
+/* Parses argv[1..argc) (argv[0] is the command name).  Prints the error and
+ * returns the exit code (> 0) on a bad command line, 0 on success. */
+int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_fn extra, void *ctx);
+void sops_opts_free(struct sops_opts *o);
+
+/* Does this flag (as written, without "=value") take a value?  For the
+ * "sops" front end, which has to find the command after global flags. */
+bool sops_flag_takes_value(const char *name);
+
+/* The input file name to use for the store choice and messages:
+ * --filename-override, else the file, else NULL (stdin). */
+const char *sops_opts_name(const struct sops_opts *o);
+
+/* Exit code for a library error in a sops command (sops' codes). */
+int sops_exit_code(int err);
+
+/* Reads the input (a file or "-"/none for stdin).  Prints and returns the
+ * exit code on failure.  out is a secret buffer the caller releases. */
+int sops_read_input(const struct sops_opts *o, struct ags_buf *out);
+/* Writes the result: --in-place over the input (atomic, mode kept),
+ * --output (atomic; a new file is 0600 when plaintext), else stdout.
+ * Prints and returns the exit code on failure. */
+int sops_write_output(const struct sops_opts *o, const void *data, size_t len, bool plaintext);
+
+/*
+ * .sops.yaml creation rules (--config, $SOPS_CONFIG, else found from the
+ * working directory up): fills what the flags left empty for file `path`
+ * (NULL for stdin): the recipients (only when no --age/SOPS_AGE_RECIPIENTS
+ * was given, as sops), the value/comment rule, mac_only_encrypted, the
+ * Shamir threshold, the indent from `stores:`.  Returns 0 (also when no
+ * config applies), or an exit code after printing.
+ */
+int sops_config_apply(struct sops_opts *o, const char *path);
+
+#endif

@@ -1,0 +1,278 @@
+# agesops commands beyond encrypt/decrypt: filestatus, set, unset, edit,
+# updatekeys, rotate, groups, exec-env, exec-file, key groups (Shamir) and
+# whole-repository runs.  See sops-more-lib.sh for the helpers.
+
+### filestatus: encrypted fixture, plaintext, missing file
+run: . "$SRC/tests/cli/sops-more-lib.sh"
+run: "$AGS" filestatus "$FLUX/internal__controller__testdata__sops__algorithms__age.yaml"
+run: echo 'a: 1' > p.yaml; "$AGS" filestatus p.yaml
+run: "$AGS" filestatus "$FLUX/internal__controller__testdata__sops__component__env.env"
+stdout: {"encrypted":true}
+stdout: {"encrypted":false}
+stdout: {"encrypted":true}
+
+### filestatus: missing file fails
+run: . "$SRC/tests/cli/sops-more-lib.sh"; "$AGS" filestatus nope.yaml
+exit: 100
+stderr~: nope\.yaml
+
+### set: nested value; the other values keep their exact ciphertext
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: before=$(enc_line user s.yaml)
+run: "$AGS" set s.yaml '["stringData"]["password"]' '"s3cret"'
+run: [ "$before" = "$(enc_line user s.yaml)" ] || echo "user ciphertext changed"
+run: "$AGS" decrypt --extract '["stringData"]["password"]' s.yaml; echo
+run: "$AGS" decrypt --extract '["stringData"]["nested"]["list"][1]' s.yaml; echo
+stdout: s3cret
+stdout: two
+
+### set: creates intermediate maps and lists; JSON objects; --value-stdin; list append
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" set s.yaml '["stringData"]["new"]["deep"][0]' '{"x": true, "n": [1, 2]}'
+run: printf '"from stdin"' | "$AGS" set --value-stdin s.yaml '["stringData"]["nested"]["list"][9]'
+run: "$AGS" decrypt s.yaml | sed -n '/^stringData:/,$p'
+stdout: stringData:
+stdout:     user: admin
+stdout:     password: hunter2
+stdout:     nested:
+stdout:         list:
+stdout:             - one
+stdout:             - two
+stdout:             - from stdin
+stdout:     new:
+stdout:         deep:
+stdout:             - x: true
+stdout:               n:
+stdout:                 - 1
+stdout:                 - 2
+
+### set --idempotent: same value leaves the file byte-identical
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: "$AGS" set --idempotent s.yaml '["stringData"]["user"]' '"admin"'
+run: cmp s.yaml before.yaml && echo same
+stdout: same
+
+### set: bad index (exit 7), bad JSON (exit 7), file untouched
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: "$AGS" set s.yaml 'stringData.user' '"x"'; echo "rc=$?"
+run: "$AGS" set s.yaml '["stringData"]["user"]' 'not json'; echo "rc=$?"
+run: cmp s.yaml before.yaml && echo same
+stdout: rc=7
+stdout: rc=7
+stdout: same
+
+### set: a file that is not encrypted fails
+run: . "$SRC/tests/cli/sops-more-lib.sh"; echo 'a: 1' > p.yaml
+run: "$AGS" set p.yaml '["a"]' '2'
+exit: 1
+stderr~: p\.yaml
+
+### unset: nested key and list element; missing key fails; --idempotent does not
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" unset s.yaml '["stringData"]["nested"]["list"][0]'
+run: "$AGS" unset s.yaml '["stringData"]["user"]'
+run: cp s.yaml before.yaml
+run: "$AGS" unset s.yaml '["stringData"]["user"]'; echo "rc=$?"
+run: "$AGS" unset --idempotent s.yaml '["stringData"]["user"]'; echo "rc=$?"
+run: cmp s.yaml before.yaml && echo same
+run: "$AGS" decrypt s.yaml | sed -n '/^stringData:/,$p'
+stdout: rc=1
+stdout: rc=0
+stdout: same
+stdout: stringData:
+stdout:     password: hunter2
+stdout:     nested:
+stdout:         list:
+stdout:             - two
+
+### edit: unchanged -> exit 200 and identical bytes
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: EDITOR=true "$AGS" edit s.yaml; echo "rc=$?"
+run: cmp s.yaml before.yaml && echo same
+stdout: rc=200
+stdout: same
+
+### edit: one value changed -> only that value, the MAC and lastmodified change
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: EDITOR="sed -i s/hunter2/correcthorse/" "$AGS" edit s.yaml
+run: diff before.yaml s.yaml | grep '^>' | sed -E 's/^> +//; s/:.*//' | sort
+run: "$AGS" decrypt --extract '["stringData"]["password"]' s.yaml; echo
+stdout: lastmodified
+stdout: mac
+stdout: password
+stdout: correcthorse
+
+### edit: $SOPS_EDITOR wins over $EDITOR and is split like a shell command line
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: SOPS_EDITOR="sed -i 's/hunter2/two words/'" EDITOR=false "$AGS" edit s.yaml
+run: "$AGS" decrypt --extract '["stringData"]["password"]' s.yaml; echo
+stdout: two words
+
+### edit: invalid YAML without a terminal fails and writes nothing
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: printf '#!/bin/sh\nprintf "a: [\\n" > "$1"\n' > ed.sh; chmod +x ed.sh
+run: EDITOR=$PWD/ed.sh "$AGS" edit s.yaml; echo "rc=$?"
+run: cmp s.yaml before.yaml && echo same
+stdout: rc=2
+stdout: same
+stderr~: invalid syntax
+
+### edit: editor failure leaves the file untouched
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: EDITOR="sh -c 'echo x: y >> \"\$0\"; exit 3'" "$AGS" edit s.yaml; echo "rc=$?"
+run: cmp s.yaml before.yaml && echo same
+stdout: rc=201
+stdout: same
+
+### edit: private 0700 dir and 0600 file, both gone afterwards
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: printf '#!/bin/sh\necho "$1" > seen\nstat -c %%a "$1" "$(dirname "$1")" >> seen\n' > ed.sh; chmod +x ed.sh
+run: EDITOR=$PWD/ed.sh "$AGS" edit s.yaml; echo "rc=$?"
+run: f=$(head -1 seen); case $f in "$TMPDIR"/*/s.yaml) echo inside-tmpdir;; esac
+run: tail -2 seen; [ -e "$f" ] || [ -e "$(dirname "$f")" ] || echo removed; ls -A "$TMPDIR" | wc -l
+stdout: rc=200
+stdout: inside-tmpdir
+stdout: 600
+stdout: 700
+stdout: removed
+stdout: 0
+
+### edit: a new file starts from a template, encrypted for the .sops.yaml rule
+run: . "$SRC/tests/cli/sops-more-lib.sh"
+run: printf 'creation_rules:\n  - path_regex: \\.yaml$\n    age: %s\n' "$K1" > .sops.yaml
+run: EDITOR="sed -i s/example_value/mine/" "$AGS" edit new.yaml
+run: "$AGS" filestatus new.yaml; "$AGS" decrypt --extract '["example_key"]' new.yaml; echo
+stdout: {"encrypted":true}
+stdout: mine
+
+### updatekeys: add and remove a recipient; data key, values and MAC unchanged
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: printf 'creation_rules:\n  - path_regex: \\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: %s\n' "$K2" > .sops.yaml
+run: grep -E 'ENC\[' s.yaml > values.before
+run: "$AGS" updatekeys -y s.yaml
+run: grep -E 'ENC\[' s.yaml | cmp - values.before && echo values-same
+run: dec_with k2 --extract '["stringData"]["user"]' s.yaml; echo
+run: dec_with k1 s.yaml >/dev/null 2>&1; echo "k1 rc=$?"
+run: "$AGS" updatekeys -y s.yaml 2>&1 | grep -c 'up to date'
+stdout: values-same
+stdout: admin
+stdout: k1 rc=128
+stdout: 1
+
+### updatekeys: no .sops.yaml -> exit 61
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" updatekeys -y s.yaml
+exit: 61
+
+### rotate: --add-age then --rm-age; new data key changes every ciphertext
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: "$AGS" rotate -i --add-age "$K2" s.yaml
+run: enc_line user before.yaml > a; enc_line user s.yaml > b; cmp -s a b || echo value-changed
+run: dec_with k2 --extract '["stringData"]["user"]' s.yaml; echo
+run: "$AGS" rotate -i --rm-age "$K1" s.yaml
+run: dec_with k1 s.yaml >/dev/null 2>&1; echo "k1 rc=$?"
+run: dec_with k2 --extract '["stringData"]["password"]' s.yaml; echo
+stdout: value-changed
+stdout: admin
+stdout: k1 rc=128
+stdout: hunter2
+
+### rotate: without -i prints to stdout and leaves the file alone
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: "$AGS" rotate s.yaml > out.yaml
+run: cmp s.yaml before.yaml && echo same
+run: "$AGS" decrypt --extract '["stringData"]["user"]' out.yaml; echo
+stdout: same
+stdout: admin
+
+### Shamir: 2-of-3 key groups decrypt with any two keys, not with one
+run: . "$SRC/tests/cli/sops-more-lib.sh"
+run: printf 'creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n      - age: [%s]\n      - age: [%s]\n      - age: [%s]\n' "$K1" "$K2" "$K3" > .sops.yaml
+run: printf 'password: hunter2\n' > g.yaml; "$AGS" encrypt -i g.yaml
+run: grep -c 'recipient:' g.yaml; grep 'shamir_threshold' g.yaml | tr -d ' '
+run: for ks in "k1 k2" "k2 k3" "k1 k3"; do dec_with "$ks" --extract '["password"]' g.yaml; echo; done
+run: for k in k1 k2 k3; do dec_with $k g.yaml >/dev/null 2>&1; echo "$k rc=$?"; done
+stdout: 3
+stdout: shamir_threshold:2
+stdout: hunter2
+stdout: hunter2
+stdout: hunter2
+stdout: k1 rc=128
+stdout: k2 rc=128
+stdout: k3 rc=128
+
+### groups: add a group (2 groups, threshold 2), then delete it again
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" groups add --file s.yaml -i --age "$K2"
+run: grep -c 'recipient:' s.yaml
+run: dec_with "k1 k2" --extract '["stringData"]["user"]' s.yaml; echo
+run: dec_with k1 s.yaml >/dev/null 2>&1; echo "k1 alone rc=$?"
+run: "$AGS" groups delete --file s.yaml -i 1
+run: dec_with k1 --extract '["stringData"]["user"]' s.yaml; echo
+stdout: 2
+stdout: admin
+stdout: k1 alone rc=128
+stdout: admin
+
+### exec-env: values in the environment, --pristine, no files left behind
+run: . "$SRC/tests/cli/sops-more-lib.sh"
+run: printf 'DB_PASSWORD=hunter2\nPORT=5432\n' > app.env; "$AGS" encrypt --age "$K1" -i app.env
+run: FOO=bar "$AGS" exec-env app.env 'echo "$DB_PASSWORD:$PORT:$FOO"'
+run: FOO=bar "$AGS" exec-env --pristine app.env 'echo "$DB_PASSWORD:${FOO:-unset}"'
+run: "$AGS" exec-env app.env 'exit 7'; echo "rc=$?"
+run: ls -A "$TMPDIR" | wc -l
+stdout: hunter2:5432:bar
+stdout: hunter2:unset
+stdout: rc=7
+stdout: 0
+
+### exec-env: nested values are refused
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" exec-env s.yaml 'echo never'
+exit: 1
+stderr~: nested
+stdout!: never
+
+### exec-file: FIFO by default, --no-fifo 0600 file, {} placeholder, nothing left behind
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" exec-file s.yaml 'test -p {} && grep -c hunter2 {}'
+run: "$AGS" exec-file --no-fifo s.yaml 'stat -c %a {}; grep -c hunter2 {}'
+run: "$AGS" exec-file --no-fifo --filename x.yaml s.yaml 'basename {}'
+run: "$AGS" exec-file s.yaml 'true'; echo "unread rc=$?"
+run: ls -A "$TMPDIR" | wc -l
+stdout: 1
+stdout: 600
+stdout: 1
+stdout: x.yaml
+stdout: unread rc=0
+stdout: 0
+
+### exec-file: a filename that is not local is refused
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" exec-file --filename ../x s.yaml 'cat {}'
+exit: 1
+stderr~: not a local path
+
+### repository: updatekeys -r and decrypt --check -r with a summary; a tampered file fails
+run: . "$SRC/tests/cli/sops-more-lib.sh"; mkdir -p repo/a repo/b
+run: printf 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: %s\n' "$K1" > .sops.yaml
+run: for i in 1 2 3 4 5; do secret repo/a/s$i.enc.yaml; done; secret repo/b/t.enc.yaml; echo 'x: 1' > repo/b/plain.yaml
+run: printf 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: %s,%s\n' "$K1" "$K2" > .sops.yaml
+run: "$AGS" updatekeys -y -r repo 2>&1 | tail -1
+run: dec_with k2 --extract '["stringData"]["user"]' repo/b/t.enc.yaml; echo
+run: "$AGS" decrypt --check -r repo 2>&1 | tail -1
+run: sed -i 's/^\(    user: ENC\[AES256_GCM,data:\)./\1A/' repo/a/s3.enc.yaml
+run: "$AGS" decrypt --check -r repo 2>err; echo "rc=$?"; grep -c 's3.enc.yaml' err; tail -1 err
+stdout: updatekeys: 6 files, 6 done, 0 unchanged, 0 failed
+stdout: admin
+stdout: decrypt --check: 6 files, 6 done, 0 unchanged, 0 failed
+stdout~: ^rc=(25|51)$
+stdout: 1
+stdout: decrypt --check: 6 files, 5 done, 0 unchanged, 1 failed
+
+### repository: rotate several files in place
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret a.yaml; secret b.yaml
+run: "$AGS" rotate --add-age "$K2" a.yaml b.yaml 2>&1 | tail -1
+run: dec_with k2 --extract '["stringData"]["user"]' b.yaml; echo
+stdout: rotate: 2 files, 2 done, 0 unchanged, 0 failed
+stdout: admin
