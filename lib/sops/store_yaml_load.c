@@ -673,6 +673,20 @@ static int end_collection(struct loader *L, bool flow)
 		L->anchors[f->anchor].complete = true;
 	struct ags_value v = f->val;
 	memset(&f->val, 0, sizeof(f->val));
+	/* give back the growth slack: the tree is most of the memory held */
+	if (v.kind == AGS_VAL_MAP && v.map->cap > v.map->n && v.map->n) {
+		void *p = realloc(v.map->items, v.map->n * sizeof(*v.map->items));
+		if (p) {
+			v.map->items = p;
+			v.map->cap = v.map->n;
+		}
+	} else if (v.kind == AGS_VAL_SEQ && v.seq->cap > v.seq->n && v.seq->n) {
+		void *p = realloc(v.seq->items, v.seq->n * sizeof(*v.seq->items));
+		if (p) {
+			v.seq->items = p;
+			v.seq->cap = v.seq->n;
+		}
+	}
 	bool was_flow = f->flow;
 	L->nframes--;
 	int r = add_node(L, &v, false, was_flow);
