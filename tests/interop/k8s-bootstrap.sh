@@ -139,6 +139,24 @@ if [ $RC = 1 ] && grep -q "Secret flux-system/sops-age age.agekey" "$T/x2.err" &
 else fail "invalid existing key (rc=$RC): $(cat "$T/x2.err")"; fi
 stop_servers
 
+# 6b. 422 Invalid from the server: permanent, the Status message shown
+start_server invalid --token "$TOKEN=$USER_SA" --invalid configmaps
+in_cluster v1 bootstrap
+if [ $RC = 1 ] && grep -qF 'HTTP 422 Invalid: ConfigMap "sops-age-public" is invalid: metadata.annotations: Too long' "$T/v1.err"; then
+	pass "422 Invalid: one line with the Status message, exit 1"
+else fail "422 (rc=$RC): $(cat "$T/v1.err")"; fi
+stop_servers
+
+# 6c. a server that accepts but never answers: the request timeout bounds it
+start_server hang --token "$TOKEN=$USER_SA" --hang-ms 20000
+start=$(date +%s)
+in_cluster h1 bootstrap --request-timeout 2
+took=$(( $(date +%s) - start ))
+if [ $RC = 75 ] && [ $took -le 8 ] && grep -q "get Secret flux-system/sops-age: timed out" "$T/h1.err"; then
+	pass "unanswered request: timed out after the request timeout (${took}s), exit 75"
+else fail "hanging server (rc=$RC, ${took}s): $(cat "$T/h1.err")"; fi
+stop_servers
+
 # 7. not in a cluster: clear error, exit 1
 HOME=$T/nohome KUBECONFIG= timeout 20 env -u KUBERNETES_SERVICE_HOST "$AGS" kube bootstrap >"$T/nc.out" 2>"$T/nc.err"
 rc=$?
