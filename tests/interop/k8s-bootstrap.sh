@@ -93,7 +93,7 @@ if [ -n "$R1" ] && [ "$R1" = "$R2" ] && [ "$(state_count race Secret)" = 1 ] && 
 	[ "$creates" = 2 ] && grep -q '^POST /api/v1/namespaces/flux-system/secrets 409' "$T/race.log" &&
 	cat "$T/r1.out" "$T/r2.out" | grep -q "another run created the key first"; then
 	pass "two racing bootstraps: one Secret, one key, the loser adopts the winner's key"
-else fail "race: r1='$R1' r2='$R2' creates=$creates $(cat "$T/r1.err" "$T/r2.err")"; fi
+else fail "race: r1='$R1' r2='$R2' creates=$creates secrets=$(state_count race Secret) $(cat "$T/r1.out" "$T/r1.err" "$T/r2.out" "$T/r2.err" "$T/race.log")"; fi
 SECRETS+=("$(secret_of_state race | grep AGE-SECRET-KEY)")
 stop_servers
 
@@ -155,6 +155,13 @@ took=$(( $(date +%s) - start ))
 if [ $RC = 75 ] && [ $took -le 8 ] && grep -q "get Secret flux-system/sops-age: timed out" "$T/h1.err"; then
 	pass "unanswered request: timed out after the request timeout (${took}s), exit 75"
 else fail "hanging server (rc=$RC, ${took}s): $(cat "$T/h1.err")"; fi
+stop_servers
+
+# 6d. an oversized answer is refused (responses are capped at 4 MiB)
+start_server huge --token "$TOKEN=$USER_SA" --huge
+in_cluster g1 bootstrap
+[ $RC = 1 ] && grep -q "get Secret flux-system/sops-age: response larger than 4194304 bytes" "$T/g1.err" \
+	&& pass "a 5 MiB response is refused: exit 1" || fail "huge response (rc=$RC): $(cat "$T/g1.err")"
 stop_servers
 
 # 7. not in a cluster: clear error, exit 1

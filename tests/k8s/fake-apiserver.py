@@ -11,7 +11,7 @@ discovery (/api, /api/v1, /apis) so kubectl can talk to it too.
 
 Fault injection: --throttle N (first N API calls get 429), --fail5xx N,
 --forbid USER:VERB:RESOURCE (403), --invalid RESOURCE (422), --stale-puts N
-(409 Conflict), --hang-ms MS, --race-barrier N (the first N GETs of a
+(409 Conflict), --hang-ms MS, --huge (5 MiB answers), --race-barrier N (the first N GETs of a
 missing Secret return together: a deterministic create race), --lifetime S
 (exits by itself).  State is kept in memory and written to --state after
 every change; the log (--log) names method, path,
@@ -183,6 +183,11 @@ class Handler(BaseHTTPRequestHandler):
                 return
         if args.hang_ms:
             time.sleep(args.hang_ms / 1000.0)
+        if args.huge and method == "GET":
+            self.finish_req(method, path, 200, {"kind": KIND[m.group(2)], "apiVersion": "v1",
+                                                "metadata": {"name": m.group(3) or "x", "annotations": {"pad": "x" * (5 << 20)}}},
+                            user, body)
+            return
         ns, res, name = m.group(1), m.group(2), m.group(3)
         verb = {"GET": "get", "POST": "create", "PUT": "update", "DELETE": "delete"}[method]
         if method == "POST" and name:
@@ -367,6 +372,7 @@ def main():
     ap.add_argument("--throttle", type=int, default=0)
     ap.add_argument("--fail5xx", type=int, default=0)
     ap.add_argument("--delay-404-ms", type=int, default=0)
+    ap.add_argument("--huge", action="store_true", help="answer API GETs with a 5 MiB object")
     ap.add_argument("--hang-ms", type=int, default=0, help="answer every API call this late")
     ap.add_argument("--stale-puts", type=int, default=0,
                     help="before each of the first N PUTs another writer changes the object (409 Conflict)")
