@@ -45,7 +45,7 @@ if [ $RC = 0 ] && grep -q "generated a new age key" "$T/b1.out" && [[ $P1 == age
 else fail "bootstrap on an empty cluster (rc=$RC): $(cat "$T/b1.out" "$T/b1.err")"; fi
 KEY1=$(secret_of_state empty)
 SECRETS+=("$(printf '%s\n' "$KEY1" | grep AGE-SECRET-KEY)")
-if printf '%s\n' "$KEY1" | grep -q "^# public key: $P1\$" && [ "$(printf '%s\n' "$KEY1" | grep -c '^AGE-SECRET-KEY-1')" = 1 ]; then
+if grep -q "^# public key: $P1\$" <<<"$KEY1" && [ "$(printf '%s\n' "$KEY1" | grep -c '^AGE-SECRET-KEY-1')" = 1 ]; then
 	pass "the Secret holds an age-keygen style file for the published key"
 else fail "Secret content is not an age-keygen file for $P1"; fi
 [ "$(cm_of_state empty)" = "$P1" ] && pass "ConfigMap sops-age-public age.pub = public key" || fail "ConfigMap content"
@@ -91,7 +91,7 @@ R1=$(pub_of r1) R2=$(pub_of r2)
 creates=$(grep -c '^POST /api/v1/namespaces/flux-system/secrets ' "$T/race.log")
 if [ -n "$R1" ] && [ "$R1" = "$R2" ] && [ "$(state_count race Secret)" = 1 ] && [ "$(cm_of_state race)" = "$R1" ] &&
 	[ "$creates" = 2 ] && grep -q '^POST /api/v1/namespaces/flux-system/secrets 409' "$T/race.log" &&
-	cat "$T/r1.out" "$T/r2.out" | grep -q "another run created the key first"; then
+	grep -q "another run created the key first" "$T/r1.out" "$T/r2.out"; then
 	pass "two racing bootstraps: one Secret, one key, the loser adopts the winner's key"
 else fail "race: r1='$R1' r2='$R2' creates=$creates secrets=$(state_count race Secret) $(cat "$T/r1.out" "$T/r1.err" "$T/r2.out" "$T/r2.err" "$T/race.log")"; fi
 SECRETS+=("$(secret_of_state race | grep AGE-SECRET-KEY)")

@@ -165,7 +165,7 @@ if command -v dpkg >/dev/null && [ -f "$lib" ]; then
 		so=$( (ldd "$AGS"; ldd "$lib") | awk -v n="$soname" '$1 == n && $3 ~ /^\// {print $3; exit}')
 		pkg=$(dpkg -S "$(readlink -f "$so")" 2>/dev/null | head -1 | cut -d: -f1)
 		[ -n "$pkg" ] || { fail "no Debian package owns $soname"; continue; }
-		echo "$runtime" | grep -qw -- "$pkg" || missing="$missing $pkg"
+		grep -qw -- "$pkg" <<<"$runtime" || missing="$missing $pkg"
 	done
 	[ -z "$missing" ] && pass "Containerfile runtime packages cover the linked libraries" \
 		|| fail "Containerfile lacks runtime packages:$missing"
