@@ -99,6 +99,12 @@ run: echo hi | setsid $AGS age -p -o m.age
 exit: 18
 stderr~: not a terminal
 
+### decrypting a passphrase file without a terminal is refused
+run: sed '1,/^$/d' $SHARED/vectors/age/scrypt >s.age; setsid $AGS age -d -o out s.age; echo "rc=$?"; ls
+stdout: rc=18
+stdout: s.age
+stderr~: could not read passphrase: standard input is not a terminal
+
 ### decrypting a passphrase file with -i says so
 run: $AGS keygen -o k.txt 2>/dev/null; sed '1,/^$/d' $SHARED/vectors/age/scrypt >s.age; $AGS age -d -i k.txt s.age
 exit: 18
