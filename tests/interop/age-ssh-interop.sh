@@ -55,8 +55,11 @@ ok "authorized_keys lines"
 # --- passphrase-protected keys (bcrypt_pbkdf + aes256-ctr / aes256-gcm) ---
 for k in ed_enc rsa_enc ed_gcm; do
 	A -R $k.pub -o $k.ags.age msg || fail "$k: agesops encrypt"
-	pty_run 'correct horse' age -d -i $k -o out $k.ags.age 2>/dev/null || fail "$k: Go age cannot decrypt (passphrase key)"
-	cmp -s out msg || fail "$k: plaintext (agesops -> Go)"
+	# Go age 1.1.1's x/crypto cannot read aes256-gcm@openssh.com keys
+	if [ $k != ed_gcm ]; then
+		pty_run 'correct horse' age -d -i $k -o out $k.ags.age 2>/dev/null || fail "$k: Go age cannot decrypt (passphrase key)"
+		cmp -s out msg || fail "$k: plaintext (agesops -> Go)"
+	fi
 	age -R $k.pub -o $k.go.age msg || fail "$k: Go encrypt"
 	rm -f out
 	pty_run 'correct horse' "$AGS_BIN" age -d -i $k -o out $k.go.age 2>pty.log || { cat pty.log; fail "$k: agesops cannot decrypt with passphrase key"; }
