@@ -9,6 +9,7 @@
 #include <agesops/age.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,22 @@ enum {
 };
 
 static bool go_compat; /* invoked as "age": every error exits 1 */
+
+/* Large input files are memory-mapped by the library; if one shrinks while
+ * it is read, the kernel raises SIGBUS.  Turn that into one clear line and
+ * remove the temporary output. */
+static const char *volatile sigbus_tmp;
+
+static void on_sigbus(int sig)
+{
+	static const char msg[] = ": error: the input file changed (shrank) while it was being read\n";
+	(void)sig;
+	(void)!write(2, cli_progname, strlen(cli_progname));
+	(void)!write(2, msg, sizeof(msg) - 1);
+	if (sigbus_tmp)
+		unlink(sigbus_tmp);
+	_exit(1);
+}
 
 static int exit_for(int err)
 {
@@ -508,10 +525,13 @@ int cmd_age(int argc, char **argv)
 		goto done;
 	}
 	int out_fd = to_stdout ? 1 : out.fd;
+	sigbus_tmp = out.tmp;
+	signal(SIGBUS, on_sigbus);
 	if (o.decrypt)
 		r = ags_age_decrypt_fd(ids.v, ids.n, in_fd, out_fd, &d);
 	else
 		r = ags_age_encrypt_fd(rs.v, rs.n, o.armor, in_fd, out_fd, &d);
+	sigbus_tmp = NULL;
 	if (r < 0) {
 		if (!to_stdout)
 			age_out_abort(&out);

@@ -41,7 +41,7 @@ struct ags_sops_doc {
 const struct ags_store_ops *ags_sops_pick_store(const char *type, const char *filename, struct ags_diag *d)
 {
 	if (!ags_store_by_name || !ags_store_for_path) {
-		ags_diag_set(d, AGS_E_UNSUPPORTED, "no file format support built in");
+		ags_diag_set(d, AGS_E_UNSUPPORTED, "file formats are not built in");
 		return NULL;
 	}
 	if (type && *type) {

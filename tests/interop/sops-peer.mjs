@@ -6,6 +6,8 @@
 //       a stubbed AWS KMS client (sops-decoder only knows KMS).
 //   node sops-peer.mjs sopsage FILE KEYFILE yaml|json
 //       npm sops-age: its own age (typage) and AES-GCM (@noble); no MAC check.
+//   node sops-peer.mjs plain FILE - yaml|json
+//       the plaintext parsed by the same YAML/JSON reader, for comparison.
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -41,6 +43,8 @@ if (mode === "decoder") {
 	const secretKey = readFileSync(keyfile, "utf8").split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-"));
 	const out = await decryptSops(text, { secretKey, fileType: type });
 	console.log(JSON.stringify(out));
+} else if (mode === "plain") {
+	for (const tree of docs()) console.log(JSON.stringify(tree));
 } else {
-	throw new Error("mode: decoder|sopsage");
+	throw new Error("mode: decoder|sopsage|plain");
 }

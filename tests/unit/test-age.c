@@ -137,10 +137,8 @@ static void keys(void **state)
 	for (char *p = low; *p; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	assert_int_equal(ags_age_identity_parse(low, &id, &d) < 0, 1);
-	/* post-quantum and plugin kinds: recognised, not built in */
-	assert_int_equal(ags_age_identity_parse("AGE-SECRET-KEY-PQ-1HZLGZUPT4ETPKDEV8HSGFDCYZ4E522W0A7PU2LHT8EH9W6YLNC3SW78XKG", &id, &d),
-			 AGS_E_AGE_UNSUPPORTED_RECIPIENT);
-	assert_int_equal(ags_age_recipient_parse("age1pq1qqqqqqqqqqqqqq", &r2, &d), AGS_E_AGE_UNSUPPORTED_RECIPIENT);
+	/* post-quantum kinds are built in (test-age-pq) */
+	assert_int_equal(ags_age_recipient_parse("age1pq1qqqqqqqqqqqqqq", &r2, &d), AGS_E_AGE_BECH32);
 	/* plugin recipients are parsed by the plugin kind: bad Bech32 here */
 	assert_int_equal(ags_age_recipient_parse("age1yubikey1qqqqqqqqqq", &r2, &d), AGS_E_AGE_BECH32);
 	assert_int_equal(ags_age_recipient_parse("nonsense", &r2, &d), AGS_E_AGE_BAD_KEY);
@@ -539,6 +537,44 @@ static void recipient_rules(void **state)
 	ags_buf_release(&ct);
 }
 
+static int fixed_pass(void *ctx, const char *prompt, char *buf, size_t cap)
+{
+	const char *p = ctx;
+	assert_non_null(strstr(prompt, "enc.txt"));
+	assert_true(strlen(p) < cap);
+	strcpy(buf, p);
+	return (int)strlen(p);
+}
+
+static void encrypted_identity_file(void **state)
+{
+	(void)state;
+	const char *idf = "# created: now\n" TEST_ID "\n";
+	struct ags_age_recipient *sc;
+	assert_int_equal(ags_age_recipient_new_scrypt("idpass", 6, 10, &sc), 0);
+	for (int armor = 0; armor < 2; armor++) {
+		struct ags_buf ct;
+		ags_buf_init(&ct, 1 << 20);
+		assert_int_equal(ags_age_encrypt_buf(&sc, 1, idf, strlen(idf), armor, &ct, NULL), 0);
+		struct ags_age_identities ids = { 0 };
+		struct ags_diag d = { 0 };
+		assert_int_equal(ags_age_parse_identity_file((char *)ct.data, ct.len, "enc.txt", fixed_pass, "idpass",
+							     &ids, &d), 0);
+		assert_int_equal(ids.n, 1);
+		char *s;
+		assert_int_equal(ags_age_identity_string(ids.v[0], &s), 0);
+		assert_string_equal(s, TEST_ID);
+		ags_free_secret_str(s);
+		ags_age_identities_clear(&ids);
+		assert_int_equal(ags_age_parse_identity_file((char *)ct.data, ct.len, "enc.txt", fixed_pass, "nope",
+							     &ids, &d), AGS_E_AGE_NO_MATCH);
+		assert_non_null(strstr(d.msg, "enc.txt"));
+		assert_int_equal(ids.n, 0);
+		ags_buf_release(&ct);
+	}
+	ags_age_recipient_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +583,7 @@ int main(void)
 		cmocka_unit_test(header_roundtrip), cmocka_unit_test(header_strict),
 		cmocka_unit_test(stream_boundaries), cmocka_unit_test(stream_tamper_truncate),
 		cmocka_unit_test(armor_strict),     cmocka_unit_test(recipient_rules),
+		cmocka_unit_test(encrypted_identity_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
