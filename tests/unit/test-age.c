@@ -137,9 +137,8 @@ static void keys(void **state)
 	for (char *p = low; *p; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	assert_int_equal(ags_age_identity_parse(low, &id, &d) < 0, 1);
-	/* post-quantum kinds are built in (test-age-pq) */
+	/* post-quantum kinds are built in (test-age-pq); plugin recipients are parsed by the plugin kind */
 	assert_int_equal(ags_age_recipient_parse("age1pq1qqqqqqqqqqqqqq", &r2, &d), AGS_E_AGE_BECH32);
-	/* plugin recipients are parsed by the plugin kind: bad Bech32 here */
 	assert_int_equal(ags_age_recipient_parse("age1yubikey1qqqqqqqqqq", &r2, &d), AGS_E_AGE_BECH32);
 	assert_int_equal(ags_age_recipient_parse("nonsense", &r2, &d), AGS_E_AGE_BAD_KEY);
 	/* bad checksum */
