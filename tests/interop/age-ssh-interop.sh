@@ -43,6 +43,7 @@ grep -q '^-> ssh-rsa ' <(head -c 2000 rsa3072.ags.age) || fail "no ssh-rsa stanz
 	echo
 	echo "no-pty,command=\"echo hello world\",from=\"10.0.0.0/8\" $(cat ed.pub)"
 	printf '%s   with a long comment\n' "$(cut -d' ' -f1,2 rsa.pub)"
+	cat ec.pub   # other key types are skipped, as Go age does
 } > authorized_keys
 A -R authorized_keys -o ak.age msg || fail "agesops -R authorized_keys"
 for k in ed rsa; do
