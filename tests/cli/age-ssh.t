@@ -52,3 +52,18 @@ stderr~: age-plugin-nosuchplugin" not found in PATH
 run: ln -s "$AGS" age && ssh-keygen -q -t ed25519 -N '' -f a && ssh-keygen -q -t ed25519 -N '' -f b && echo hi >m && ./age -R a.pub -o m.age m && ./age -d -i b m.age
 exit: 1
 stderr~: no identity matched
+
+### -e -i with an SSH private key encrypts to its public key (a passphrase-protected one needs no passphrase)
+run: ssh-keygen -q -t ed25519 -N '' -f k && ssh-keygen -q -t ed25519 -N pw -f e && echo hi >m && $AGS age -e -i k -i e -o m.age m && $AGS age -d -i k m.age
+run: head -c 400 m.age | grep -ac '^-> ssh-ed25519 '
+stdout: hi
+stdout: 2
+
+### authorized_keys options and comments in a recipients file; ecdsa lines skipped
+run: ssh-keygen -q -t ed25519 -N '' -f k && ssh-keygen -q -t ecdsa -N '' -f ec && { echo '# keys'; echo "no-pty,command=\"a b\" $(cat k.pub)"; cat ec.pub; } >ak && echo hi >m && $AGS age -R ak -o m.age m && $AGS age -d -i k m.age
+stdout: hi
+
+### a recipients file with only unsupported SSH keys has no recipients
+run: ssh-keygen -q -t ecdsa -N '' -f ec && echo hi | $AGS age -R ec.pub -o m.age
+exit: 17
+stderr~: no recipients found
