@@ -319,12 +319,15 @@ stdout: rc=111
 stdout: same
 stderr~: only keys of type pgp
 
-### updatekeys -r: one file fails (not encrypted), the others are still done
+### updatekeys -r: a file that fails does not stop the others; plaintext files are skipped
 run: . "$SRC/tests/cli/sops-more-lib.sh"; mkdir r; secret r/a.enc.yaml; secret r/b.enc.yaml; echo 'x: 1' > r/c.enc.yaml
+run: secret r/d.enc.yaml; grep -v '^    mac:' r/d.enc.yaml > x && mv x r/d.enc.yaml; sed -i 's/^    lastmodified: .*/    lastmodified: "not a time"/' r/d.enc.yaml
 run: printf 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    age: %s,%s\n' "$K1" "$K2" > .sops.yaml
-run: "$AGS" updatekeys -y -r r 2>err; echo "rc=$?"; tail -1 err; grep -c 'c.enc.yaml' err
+run: "$AGS" updatekeys -y -r r 2>err; echo "rc=$?"; tail -1 err; grep -c 'd.enc.yaml' err
 run: dec_with k2 --extract '["stringData"]["user"]' r/b.enc.yaml; echo
-stdout: rc=1
-stdout: updatekeys: 3 files, 2 done, 0 unchanged, 1 failed
+run: "$AGS" updatekeys -y r/c.enc.yaml 2>/dev/null; echo "explicit plaintext rc=$?"
+stdout: rc=2
+stdout: updatekeys: 4 files, 2 done, 0 unchanged, 1 not encrypted (skipped), 1 failed
 stdout: 1
 stdout: admin
+stdout: explicit plaintext rc=1
