@@ -71,6 +71,7 @@ static const struct err_msg messages[] = {
 	{ AGS_E_K8S_SERVER, "server error" },
 	{ AGS_E_K8S_PROTOCOL, "unexpected response from the API server" },
 	{ AGS_E_K8S_KEY_MISMATCH, "the cluster holds a different key" },
+	{ AGS_E_K8S_BAD_SECRET, "the Secret does not hold a valid age key" },
 
 	{ AGS_E_GITOPS_INVALID, "invalid input" },
 	{ AGS_E_GITOPS_CHECK, "check failed" },

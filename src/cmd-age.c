@@ -9,6 +9,7 @@
 #include <agesops/age.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "util/file.h"
 #include "util/secret.h"
 #include "crypto/ossl.h"
+#include "age/plugin.h"
 
 static const char usage[] =
 	"Usage:\n"
@@ -35,6 +37,7 @@ static const char usage[] =
 	"    -r, --recipient RECIPIENT   Encrypt to the specified RECIPIENT. Can be repeated.\n"
 	"    -R, --recipients-file PATH  Encrypt to recipients listed at PATH. Can be repeated.\n"
 	"    -i, --identity PATH         Use the identity file at PATH. Can be repeated.\n"
+	"    -j PLUGIN                   Use the data-less plugin PLUGIN. Can be repeated.\n"
 	"\n"
 	"INPUT defaults to standard input, and OUTPUT defaults to standard output.\n"
 	"If OUTPUT exists, it will be overwritten (only once the operation succeeded).\n"
@@ -70,6 +73,22 @@ enum {
 };
 
 static bool go_compat; /* invoked as "age": every error exits 1 */
+
+/* Large input files are memory-mapped by the library; if one shrinks while
+ * it is read, the kernel raises SIGBUS.  Turn that into one clear line and
+ * remove the temporary output. */
+static const char *volatile sigbus_tmp;
+
+static void on_sigbus(int sig)
+{
+	static const char msg[] = ": error: the input file changed (shrank) while it was being read\n";
+	(void)sig;
+	(void)!write(2, cli_progname, strlen(cli_progname));
+	(void)!write(2, msg, sizeof(msg) - 1);
+	if (sigbus_tmp)
+		unlink(sigbus_tmp);
+	_exit(1);
+}
 
 static int exit_for(int err)
 {
@@ -135,9 +154,10 @@ static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 		{ "d", "decrypt", 0, 'd' }, { "e", "encrypt", 0, 'e' }, { "p", "passphrase", 0, 'p' },
 		{ "a", "armor", 0, 'a' },   { "o", "output", 1, 'o' },  { "r", "recipient", 1, 'r' },
 		{ "R", "recipients-file", 1, 'R' }, { "i", "identity", 1, 'i' }, { NULL, "version", 0, 'v' },
-		{ "h", "help", 0, 'h' },
+		{ "h", "help", 0, 'h' },    { "j", "j", 1, 'j' },
 	};
 	int k;
+	char *jv; /* -j values: freed with the list in cmd_age */
 	for (k = 1; k < argc; k++) {
 		const char *a = argv[k];
 		if (a[0] != '-' || !a[1])
@@ -190,6 +210,9 @@ static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 		case 'r': if (strlist_add(&o->r, val) < 0) return 1; break;
 		case 'R': if (strlist_add(&o->R, val) < 0) return 1; break;
 		case 'i': if (strlist_add(&o->i, val) < 0) return 1; break;
+		case 'j': /* kept in order with -i (as Go); marked by a leading \1 */
+			if (asprintf(&jv, "\1%s", val) < 0 || strlist_add(&o->i, jv) < 0) return 1;
+			break;
 		}
 	}
 	*first_arg = k;
@@ -231,6 +254,18 @@ static int load_identities(struct opts *o, struct ags_age_identities *ids)
 {
 	for (size_t k = 0; k < o->i.n; k++) {
 		struct ags_buf data;
+		if (o->i.v[k][0] == '\1') { /* -j NAME: a plugin without identity data */
+			struct ags_age_identity *pid;
+			struct ags_diag pd = { 0 };
+			int pr = ags_age_plugin_identity_new(o->i.v[k] + 1, &pid, &pd);
+			if (pr == 0)
+				pr = ags_age_identities_add(ids, pid);
+			if (pr < 0) {
+				cli_error("-j %s: %s", o->i.v[k] + 1, pd.msg[0] ? pd.msg : ags_strerror(pr));
+				return pr;
+			}
+			continue;
+		}
 		int r = read_keyfile(o, o->i.v[k], &data);
 		if (r < 0)
 			return r == -1 ? AGS_E_INVAL : r;
@@ -355,8 +390,27 @@ out:
 	return r;
 }
 
+/* How plugins reach the user (Go's terminal UI): messages on stderr,
+ * requests on the terminal. */
+static int plugin_message(void *ctx, const char *plugin, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s plugin: %s\n", plugin, msg);
+	return 0;
+}
+
+static int plugin_request(void *ctx, const char *plugin, const char *prompt, bool secret, char *buf, size_t cap)
+{
+	char q[1200];
+	(void)secret;
+	snprintf(q, sizeof(q), "%s plugin: %s", plugin, prompt);
+	return age_cli_read_passphrase(ctx, q, buf, cap);
+}
+
 int cmd_age(int argc, char **argv)
 {
+	static const struct ags_age_plugin_ui plugin_ui = { plugin_message, plugin_request, NULL };
+	ags_age_plugin_set_ui(&plugin_ui);
 	struct opts o = { 0 };
 	struct ags_age_recipients rs = { 0 };
 	struct ags_age_identities ids = { 0 };
@@ -471,10 +525,13 @@ int cmd_age(int argc, char **argv)
 		goto done;
 	}
 	int out_fd = to_stdout ? 1 : out.fd;
+	sigbus_tmp = out.tmp;
+	signal(SIGBUS, on_sigbus);
 	if (o.decrypt)
 		r = ags_age_decrypt_fd(ids.v, ids.n, in_fd, out_fd, &d);
 	else
 		r = ags_age_encrypt_fd(rs.v, rs.n, o.armor, in_fd, out_fd, &d);
+	sigbus_tmp = NULL;
 	if (r < 0) {
 		if (!to_stdout)
 			age_out_abort(&out);
@@ -499,6 +556,9 @@ done:
 	ags_age_recipients_clear(&rs);
 	free(o.r.v);
 	free(o.R.v);
+	for (size_t k = 0; k < o.i.n; k++)
+		if (o.i.v[k][0] == '\1') /* -j values were allocated */
+			free((char *)o.i.v[k]);
 	free(o.i.v);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* agesops decrypt: sops decrypt (also --extract, --textconv for git). */
 #include "cli.h"
 #include "sops/opts.h"
+#include "sops/more.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include <stdlib.h>
@@ -11,8 +12,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: %s decrypt [-i | --output F] [--extract '[\"a\"][\"b\"]'] [--ignore-mac] [--input-type T]\n"
 		"               [--output-type T] [--indent N] [--filename-override NAME] [--textconv] [FILE | -]\n"
+		"       %s decrypt --check [-j N] (FILE... | -r DIR)   verify every value and the MAC, print nothing\n"
 		"identities: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, ~/.config/sops/age/keys.txt (all of them)\n",
-		cli_progname);
+		cli_progname, cli_progname);
 }
 
 int cmd_decrypt(int argc, char **argv)
@@ -22,8 +24,20 @@ int cmd_decrypt(int argc, char **argv)
 		return 0;
 	}
 	struct sops_opts o;
-	int ec = sops_opts_parse(argc, argv, &o, NULL, NULL);
+	struct sm_many_flags many = { 0 };
+	int ec = sops_opts_parse(argc, argv, &o, sm_many_flag, &many);
 	if (ec) {
+		sops_opts_free(&o);
+		return ec;
+	}
+	if (many.check || many.dir) {
+		/* verify many files (or -r DIR) in parallel: sops-more, src/sops/more.c */
+		if (!many.check) {
+			cli_error("-r DIR is only supported with --check for decrypt");
+			ec = EXIT_GENERIC;
+		} else {
+			ec = sm_decrypt_check(o.files, o.nfiles, &many, o.input_type, o.config, o.ignore_mac);
+		}
 		sops_opts_free(&o);
 		return ec;
 	}

@@ -1,6 +1,7 @@
 /* agesops encrypt: sops encrypt with age recipients. */
 #include "cli.h"
 #include "sops/opts.h"
+#include "sops/more.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include <stdlib.h>
@@ -14,8 +15,9 @@ static void usage(void)
 		"rule flags (at most one): --encrypted-regex RE, --unencrypted-regex RE, --encrypted-suffix S,\n"
 		"  --unencrypted-suffix S (default _unencrypted), --encrypted-comment-regex RE,\n"
 		"  --unencrypted-comment-regex RE; and --mac-only-encrypted\n"
-		"recipients: --age, else $SOPS_AGE_RECIPIENTS, else .sops.yaml creation_rules\n",
-		cli_progname);
+		"recipients: --age, else $SOPS_AGE_RECIPIENTS, else .sops.yaml creation_rules\n"
+		"       %s encrypt -i [-j N] (FILE... | -r DIR)   many files in place, in parallel\n",
+		cli_progname, cli_progname);
 }
 
 int cmd_encrypt(int argc, char **argv)
@@ -25,8 +27,24 @@ int cmd_encrypt(int argc, char **argv)
 		return 0;
 	}
 	struct sops_opts o;
-	int ec = sops_opts_parse(argc, argv, &o, NULL, NULL);
+	struct sm_many_flags many = { 0 };
+	int ec = sops_opts_parse(argc, argv, &o, sm_many_flag, &many);
 	if (ec) {
+		sops_opts_free(&o);
+		return ec;
+	}
+	if (many.dir || (o.nfiles > 1 && o.in_place)) {
+		/* many files in place (or -r DIR) in parallel: sops-more, src/sops/more.c */
+		if (!o.in_place || o.output || many.check) {
+			cli_error("encrypting several files (or -r DIR) needs -i and no --output");
+			ec = EXIT_CONFLICTING_PARAMETERS;
+		} else {
+			const char *env = getenv("SOPS_AGE_RECIPIENTS");
+			const char *one[1] = { env };
+			ec = sm_encrypt_many(o.files, o.nfiles, &many, o.nage ? o.age : one,
+					     o.nage ? o.nage : (env && *env ? 1 : 0), &o.rules, o.input_type, o.config,
+					     o.indent);
+		}
 		sops_opts_free(&o);
 		return ec;
 	}
@@ -44,6 +62,12 @@ int cmd_encrypt(int argc, char **argv)
 		cli_error("%s: only age keys are supported by agesops", o.unsupported_key);
 		sops_opts_free(&o);
 		return EXIT_GENERIC;
+	}
+	if (o.nfiles == 0 && !(o.filename_override && *o.filename_override)) {
+		/* as sops: the name decides the format and the .sops.yaml rule */
+		cli_error("must specify --filename-override when reading from stdin");
+		sops_opts_free(&o);
+		return EXIT_CONFLICTING_PARAMETERS;
 	}
 	const char *name = sops_opts_name(&o);
 	const char *env = getenv("SOPS_AGE_RECIPIENTS");

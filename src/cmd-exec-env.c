@@ -1,9 +1,162 @@
+/*
+ * agesops exec-env FILE CMD: decrypts FILE and runs `/bin/sh -c CMD` with
+ * its top-level values added to the environment (--pristine: only them).
+ * Nothing is written to disk.  Exits with the command's exit status.
+ * Nested values, and keys containing '=', are refused as sops refuses them.
+ */
 #include "cli.h"
+#include "sops/more.h"
+#include "sops/tree.h"
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/secret.h"
+
+extern char **environ;
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s exec-env [--pristine] [--input-type T] [--ignore-mac] FILE COMMAND\n", cli_progname);
+}
+
+/* sops' stores.ValToString for the scalar kinds. */
+static int val_string(const struct ags_value *v, struct ags_buf *out)
+{
+	switch (v->kind) {
+	case AGS_VAL_STR:
+	case AGS_VAL_TIME:
+		return ags_buf_append(out, v->str.p, v->str.len);
+	case AGS_VAL_BOOL:
+		return ags_buf_puts(out, v->b ? "true" : "false");
+	case AGS_VAL_INT:
+		return ags_buf_printf(out, "%" PRId64, v->i);
+	case AGS_VAL_FLOAT:
+		return ags_buf_printf(out, "%.17g", v->f);
+	case AGS_VAL_NULL:
+		return 0;
+	default:
+		return AGS_E_INVAL;
+	}
+}
 
 int cmd_exec_env(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'exec-env' is not implemented yet");
-	return 1;
+	struct sm_opts o;
+	sm_opts_init(&o);
+	bool pristine = false;
+	enum { O_PRISTINE = SM_OPT_FIRST_FREE, O_BACKGROUND, O_SAME, O_USER };
+	static const struct option longopts[] = {
+		SM_COMMON_LONGOPTS,
+		{ "pristine", no_argument, NULL, O_PRISTINE },
+		{ "background", no_argument, NULL, O_BACKGROUND },
+		{ "same-process", no_argument, NULL, O_SAME },
+		{ "user", required_argument, NULL, O_USER },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, rc = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (sm_opts_handle(&o, c, optarg, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
+		switch (c) {
+		case O_PRISTINE: pristine = true; break;
+		case O_BACKGROUND:
+		case O_SAME:
+		case O_USER:
+			cli_error("--background, --same-process and --user are not supported");
+			return EXIT_GENERIC;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_GENERIC;
+		}
+	}
+	if (argc - optind != 2) {
+		cli_error("missing file to decrypt or command");
+		usage(stderr);
+		return EXIT_GENERIC;
+	}
+	const char *path = argv[optind], *cmd = argv[optind + 1];
+	struct ags_diag d = { 0 };
+	struct sm_file f;
+	int r = sm_open(path, &o, SM_DECRYPT, &f, &d);
+	if (r < 0) {
+		sm_identities_free();
+		return cli_fail(r, &d, NULL);
+	}
+	struct ags_tree *t = ags_sops_doc_tree(f.doc);
+	struct ags_branch *b = t->ndocs ? t->docs[0] : NULL;
+	size_t nenv = 0, nvars = b ? b->n : 0;
+	if (!pristine)
+		while (environ[nenv])
+			nenv++;
+	char **envp = calloc(nenv + nvars + 1, sizeof(*envp));
+	char **owned = calloc(nvars + 1, sizeof(*owned));
+	size_t ne = 0, no = 0;
+	if (!envp || !owned)
+		r = AGS_E_NOMEM;
+	for (size_t i = 0; r == 0 && i < nenv; i++)
+		envp[ne++] = environ[i];
+	for (size_t i = 0; r == 0 && i < nvars; i++) {
+		const struct ags_item *it = &b->items[i];
+		if (it->key.kind != AGS_VAL_STR)
+			continue; /* comments */
+		if (it->value.kind == AGS_VAL_MAP || it->value.kind == AGS_VAL_SEQ) {
+			r = ags_diag_set(&d, AGS_E_INVAL, "%s: cannot use a nested value in the environment (key %.*s)",
+					 path, (int)(it->key.str.len < 128 ? it->key.str.len : 128), it->key.str.p);
+			break;
+		}
+		if (memchr(it->key.str.p, '=', it->key.str.len) || memchr(it->key.str.p, '\0', it->key.str.len)) {
+			r = ags_diag_set(&d, AGS_E_INVAL, "%s: cannot use a key with '=' in the environment: %.*s", path,
+					 (int)(it->key.str.len < 128 ? it->key.str.len : 128), it->key.str.p);
+			break;
+		}
+		struct ags_buf e;
+		ags_buf_init_secret(&e, AGS_FILE_MAX);
+		r = ags_buf_append(&e, it->key.str.p, it->key.str.len);
+		if (r == 0)
+			r = ags_buf_putc(&e, '=');
+		if (r == 0)
+			r = val_string(&it->value, &e);
+		size_t keylen = it->key.str.len + 1;
+		char *s = r == 0 ? ags_buf_detach(&e, NULL) : NULL;
+		ags_buf_release(&e);
+		if (r == 0 && !s)
+			r = AGS_E_NOMEM;
+		if (r < 0)
+			break;
+		owned[no++] = s;
+		/* a decrypted value overrides an inherited variable of the same name */
+		size_t k;
+		for (k = 0; k < ne; k++)
+			if (!strncmp(envp[k], s, keylen))
+				break;
+		envp[k] = s;
+		if (k == ne)
+			ne++;
+	}
+	sm_close(&f);
+	sm_identities_free();
+	if (r == 0) {
+		envp[ne] = NULL;
+		rc = sm_run_shell(cmd, envp);
+	} else {
+		rc = cli_fail(r, &d, NULL);
+	}
+	for (size_t i = 0; i < no; i++)
+		ags_free_secret_str(owned[i]);
+	free(owned);
+	free(envp);
+	return rc;
 }

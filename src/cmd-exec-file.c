@@ -1,9 +1,244 @@
+/*
+ * agesops exec-file FILE CMD: decrypts FILE and runs `/bin/sh -c CMD` where
+ * every `{}` in CMD is replaced by the path of the plaintext.  By default
+ * the plaintext goes through a FIFO (never stored on disk; it can be read
+ * once); --no-fifo writes a 0600 file instead.  Either lives in a fresh 0700
+ * directory that is removed (the file overwritten first) when the command
+ * ends, or when we are interrupted.
+ */
 #include "cli.h"
+#include "sops/more.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/secret.h"
+
+static char dir_path[PATH_MAX], file_path[PATH_MAX];
+static volatile sig_atomic_t live;
+static atomic_bool writer_done;
+
+static void scrub(void)
+{
+	if (!live)
+		return;
+	struct stat st;
+	if (lstat(file_path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		int fd = open(file_path, O_WRONLY | O_NOFOLLOW);
+		if (fd >= 0) {
+			static const char zeros[4096];
+			for (off_t left = st.st_size; left > 0;) {
+				ssize_t w = write(fd, zeros, left > (off_t)sizeof(zeros) ? sizeof(zeros) : (size_t)left);
+				if (w <= 0)
+					break;
+				left -= w;
+			}
+			fsync(fd);
+			close(fd);
+		}
+	}
+	unlink(file_path);
+	rmdir(dir_path);
+	live = 0;
+}
+
+static void on_signal(int sig)
+{
+	if (live) {
+		unlink(file_path);
+		rmdir(dir_path);
+		live = 0;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+struct writer {
+	const unsigned char *p;
+	size_t n;
+};
+
+static void *fifo_writer(void *arg)
+{
+	struct writer *w = arg;
+	/* blocks until the command opens the FIFO for reading */
+	int fd = open(file_path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ags_write_all(fd, w->p, w->n);
+		close(fd);
+	}
+	atomic_store(&writer_done, true);
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s exec-file [--no-fifo] [--filename NAME] [--input-type T] [--output-type T]\n"
+		   "           [--ignore-mac] FILE COMMAND     ({} in COMMAND is the plaintext's path)\n",
+		cli_progname);
+}
+
+/* CMD with every "{}" replaced by path. */
+static char *placeholder(const char *cmd, const char *path)
+{
+	struct ags_buf b;
+	ags_buf_init(&b, 1 << 20);
+	int r = 0;
+	for (const char *p = cmd; *p && r == 0;) {
+		if (p[0] == '{' && p[1] == '}') {
+			r = ags_buf_puts(&b, path);
+			p += 2;
+		} else {
+			r = ags_buf_putc(&b, *p++);
+		}
+	}
+	if (r == 0 && !b.data)
+		r = ags_buf_puts(&b, "");
+	char *s = r == 0 ? ags_buf_detach(&b, NULL) : NULL;
+	ags_buf_release(&b);
+	return s;
+}
 
 int cmd_exec_file(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'exec-file' is not implemented yet");
-	return 1;
+	struct sm_opts o;
+	sm_opts_init(&o);
+	bool no_fifo = false;
+	const char *name = NULL;
+	enum { O_NO_FIFO = SM_OPT_FIRST_FREE, O_FILENAME, O_BACKGROUND, O_USER };
+	static const struct option longopts[] = {
+		SM_COMMON_LONGOPTS,
+		{ "no-fifo", no_argument, NULL, O_NO_FIFO },
+		{ "filename", required_argument, NULL, O_FILENAME },
+		{ "background", no_argument, NULL, O_BACKGROUND },
+		{ "user", required_argument, NULL, O_USER },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, rc = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (sm_opts_handle(&o, c, optarg, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
+		switch (c) {
+		case O_NO_FIFO: no_fifo = true; break;
+		case O_FILENAME: name = optarg; break;
+		case O_BACKGROUND:
+		case O_USER:
+			cli_error("--background and --user are not supported");
+			return EXIT_GENERIC;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_GENERIC;
+		}
+	}
+	if (argc - optind != 2) {
+		cli_error("missing file to decrypt or command");
+		usage(stderr);
+		return EXIT_GENERIC;
+	}
+	if (name && (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))) {
+		cli_error("the provided filename is not a local path: %s", name);
+		return EXIT_GENERIC;
+	}
+	const char *path = argv[optind], *cmd = argv[optind + 1];
+	struct ags_diag d = { 0 };
+	struct sm_file f;
+	struct ags_buf pt;
+	ags_buf_init_secret(&pt, AGS_FILE_MAX);
+	int r = sm_open(path, &o, SM_DECRYPT, &f, &d);
+	if (r == 0) {
+		struct ags_sops_config *cfg = NULL;
+		struct ags_diag cd;
+		if (sm_config(&o, false, &cfg, &cd) < 0)
+			cfg = NULL;
+		const char *store = sm_store_name(o.output_type ? o.output_type : o.input_type, path);
+		r = ags_sops_doc_emit(f.doc, o.output_type, sm_indent(&o, cfg, store), &pt, &d);
+		ags_sops_config_free(cfg);
+	}
+	sm_close(&f);
+	sm_identities_free();
+	if (r < 0) {
+		ags_buf_release(&pt);
+		return cli_fail(r, &d, NULL);
+	}
+
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	snprintf(dir_path, sizeof(dir_path), "%s/agesops-exec-XXXXXX", tmp);
+	if (!mkdtemp(dir_path)) {
+		cli_error("could not create a temporary directory in %s: %s", tmp, strerror(errno));
+		ags_buf_release(&pt);
+		return EXIT_GENERIC;
+	}
+	if (!name)
+		name = "tmp-file";
+	if ((size_t)snprintf(file_path, sizeof(file_path), "%s/%s", dir_path, name) >= sizeof(file_path)) {
+		rmdir(dir_path);
+		cli_error("file name too long: %s", name);
+		ags_buf_release(&pt);
+		return EXIT_GENERIC;
+	}
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	live = 1;
+	pthread_t tid;
+	bool writer = false;
+	struct writer w = { pt.data ? pt.data : (unsigned char *)"", pt.len };
+	if (no_fifo) {
+		int fd = open(file_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 || ags_write_all(fd, w.p, w.n) < 0 || close(fd) < 0) {
+			cli_error("%s: %s", file_path, strerror(errno));
+			rc = EXIT_GENERIC;
+		}
+	} else if (mkfifo(file_path, 0600) < 0) {
+		cli_error("%s: could not create a FIFO: %s", file_path, strerror(errno));
+		rc = EXIT_GENERIC;
+	} else if (pthread_create(&tid, NULL, fifo_writer, &w) != 0) {
+		cli_error("could not start the FIFO writer");
+		rc = EXIT_GENERIC;
+	} else {
+		writer = true;
+	}
+	if (rc == 0) {
+		char *full = placeholder(cmd, file_path);
+		if (!full) {
+			cli_error("out of memory");
+			rc = EXIT_GENERIC;
+		} else {
+			/* SIGINT goes to the command; we clean up once it has ended */
+			extern char **environ;
+			rc = sm_run_shell(full, environ);
+			free(full);
+		}
+	}
+	if (writer) {
+		/* the command may never have opened the FIFO (or stopped reading):
+		 * the writer is then blocked in open() or write(), both
+		 * cancellation points */
+		if (!atomic_load(&writer_done))
+			pthread_cancel(tid);
+		pthread_join(tid, NULL);
+	}
+	scrub();
+	ags_buf_release(&pt);
+	return rc;
 }

@@ -1,9 +1,170 @@
+/*
+ * agesops groups add --file F [--age R]... [--shamir-secret-sharing-threshold N] [-i]
+ * agesops groups delete --file F [--shamir-secret-sharing-threshold N] [-i] INDEX
+ *
+ * Adds a key group (the --age recipients) or deletes group INDEX (0-based,
+ * as sops).  The data key stays; with several groups it is split again with
+ * Shamir (threshold: the flag, else the file's, capped to the group count),
+ * and every recipient gets its new share.  Output to stdout unless -i.
+ */
 #include "cli.h"
+#include "sops/more.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/file.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s groups add --file F --age R[,R...] [--shamir-secret-sharing-threshold N] [-i]\n"
+		   "       %s groups delete --file F [--shamir-secret-sharing-threshold N] [-i] INDEX\n",
+		cli_progname, cli_progname);
+}
 
 int cmd_groups(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'groups' is not implemented yet");
-	return 1;
+	if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "delete"))) {
+		usage(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
+		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : EXIT_GENERIC;
+	}
+	bool add = !strcmp(argv[1], "add");
+	argc--;
+	argv++;
+	struct sm_opts o;
+	sm_opts_init(&o);
+	const char *file = NULL, *age[64];
+	size_t nage = 0;
+	long threshold = -1;
+	bool in_place = false;
+	enum { O_FILE = SM_OPT_FIRST_FREE, O_SHAMIR };
+	static const struct option longopts[] = {
+		SM_COMMON_LONGOPTS,
+		{ "file", required_argument, NULL, O_FILE },
+		{ "age", required_argument, NULL, 'a' },
+		{ "in-place", no_argument, NULL, 'i' },
+		{ "shamir-secret-sharing-threshold", required_argument, NULL, O_SHAMIR },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, rc = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+a:ih", longopts, NULL)) != -1) {
+		if (sm_opts_handle(&o, c, optarg, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
+		switch (c) {
+		case O_FILE: file = optarg; break;
+		case 'a':
+			if (nage >= 64) {
+				cli_error("too many --age options");
+				return EXIT_GENERIC;
+			}
+			age[nage++] = optarg;
+			break;
+		case 'i': in_place = true; break;
+		case O_SHAMIR: {
+			char *end;
+			threshold = strtol(optarg, &end, 10);
+			if (*end || threshold < 0 || threshold > 255) {
+				cli_error("invalid --shamir-secret-sharing-threshold '%s'", optarg);
+				return EXIT_GENERIC;
+			}
+			break;
+		}
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_GENERIC;
+		}
+	}
+	if (!file) {
+		cli_error("--file is required");
+		return EXIT_NO_FILE;
+	}
+	long del = -1;
+	if (add) {
+		if (optind != argc || nage == 0) {
+			cli_error("groups add takes --age recipients and no positional arguments");
+			return EXIT_GENERIC;
+		}
+	} else {
+		char *end;
+		if (argc - optind != 1 || (del = strtol(argv[optind], &end, 10), *end) || del < 0) {
+			cli_error("groups delete takes one group index (0-based)");
+			return EXIT_GENERIC;
+		}
+	}
+	struct ags_diag d = { 0 };
+	struct sm_file f;
+	struct sm_groups have = { 0 }, extra = { 0 };
+	int r = sm_open(file, &o, SM_KEY, &f, &d);
+	if (r == 0)
+		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
+	if (r == 0 && add) {
+		r = sm_groups_from_age(age, nage, &extra, &d);
+		if (r == 0) {
+			struct ags_sops_group_spec *ng = realloc(have.g, (have.n + 1) * sizeof(*ng));
+			char **no = realloc(have.own, (have.nown + extra.nown) * sizeof(*no));
+			if (ng)
+				have.g = ng;
+			if (no)
+				have.own = no;
+			if (!ng || !no) {
+				r = AGS_E_NOMEM;
+			} else {
+				have.g[have.n++] = extra.g[0];
+				memcpy(have.own + have.nown, extra.own, extra.nown * sizeof(*no));
+				have.nown += extra.nown;
+				free(extra.g);
+				free(extra.own);
+				memset(&extra, 0, sizeof(extra));
+			}
+		}
+	} else if (r == 0) {
+		if ((size_t)del >= have.n) {
+			r = ags_diag_set(&d, AGS_E_INVAL, "%s: no key group %ld (the file has %zu)", file, del, have.n);
+		} else if (have.n == 1) {
+			r = ags_diag_set(&d, AGS_E_INVAL, "%s: cannot delete the only key group", file);
+		} else {
+			free((void *)have.g[del].age);
+			memmove(&have.g[del], &have.g[del + 1], (have.n - (size_t)del - 1) * sizeof(*have.g));
+			have.n--;
+		}
+	}
+	if (r == 0) {
+		unsigned t = threshold >= 0 ? (unsigned)threshold : have.threshold;
+		if (t == 0 || t > have.n)
+			t = (unsigned)have.n;
+		have.threshold = have.n > 1 ? t : 0;
+		if (have.n > 1 && have.threshold < 2)
+			r = ags_diag_set(&d, AGS_E_SOPS_SHAMIR, "%s: a Shamir threshold must be at least 2", file);
+	}
+	if (r == 0)
+		r = ags_sops_doc_set_keys(f.doc, have.g, have.n, have.threshold, f.key, &d);
+	if (r == 0) {
+		struct ags_sops_config *cfg = NULL;
+		struct ags_diag cd;
+		if (sm_config(&o, false, &cfg, &cd) < 0)
+			cfg = NULL;
+		int indent = sm_indent(&o, cfg, sm_store_name(o.input_type, file));
+		ags_sops_config_free(cfg);
+		if (in_place) {
+			r = sm_write(f.doc, file, NULL, indent, &d);
+		} else {
+			struct ags_buf out;
+			ags_buf_init(&out, AGS_FILE_MAX);
+			r = ags_sops_doc_emit(f.doc, NULL, indent, &out, &d);
+			if (r == 0 && ags_write_all(1, out.data ? out.data : (unsigned char *)"", out.len) < 0)
+				r = ags_diag_set(&d, AGS_E_IO, "could not write to stdout");
+			ags_buf_release(&out);
+		}
+	}
+	sm_groups_clear(&have);
+	sm_groups_clear(&extra);
+	sm_close(&f);
+	sm_identities_free();
+	return r < 0 ? cli_fail(r, &d, NULL) : 0;
 }

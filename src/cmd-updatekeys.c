@@ -1,9 +1,153 @@
+/*
+ * agesops updatekeys [-y] [-r DIR] FILE...: re-wraps each file's data key
+ * for the recipients and key groups the current .sops.yaml gives it.  The
+ * data key, values, MAC and lastmodified stay as they are (sops does the
+ * same), so only the key entries change.  Many files (or -r DIR, selected
+ * by the creation rules' path_regex) are processed in parallel, one thread
+ * per core, each file written atomically.
+ */
 #include "cli.h"
+#include "sops/more.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct uk {
+	struct sm_opts o;
+	const struct ags_sops_config *cfg;
+	bool yes;
+	bool interactive; /* a single file: diff and prompt */
+};
+
+static int update_one(const char *path, void *ctx, struct ags_diag *d)
+{
+	struct uk *u = ctx;
+	const struct ags_sops_creation_rule *rule = NULL;
+	int r = ags_sops_config_match(u->cfg, path, &rule, d);
+	if (r < 0)
+		return r;
+	if (!rule || rule->ngroups == 0)
+		return ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "%s: the matching creation rule names no keys", path);
+	struct sm_groups want = { 0 }, have = { 0 };
+	struct ags_diag rd = { 0 };
+	r = sm_groups_from_rule(rule, &want, &rd);
+	if (r < 0)
+		return ags_diag_set(d, r, "%s: %s", path, rd.msg);
+	struct sm_file f;
+	r = sm_open(path, &u->o, SM_LOAD, &f, d);
+	if (r == 0)
+		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
+	if (r == 0 && sm_groups_equal(&have, &want)) {
+		if (u->interactive)
+			fprintf(stderr, "%s: already up to date\n", path);
+		r = 1;
+	}
+	if (r == 0 && u->interactive) {
+		fprintf(stderr, "The following changes will be made to the file's groups:\n");
+		sm_groups_diff(&have, &want, stderr);
+		if (!u->yes && !sm_confirm("Is this okay?")) {
+			fprintf(stderr, "%s: changes not applied%s\n", path,
+				isatty(0) ? "" : " (no terminal to confirm on: use -y)");
+			r = 1;
+		}
+	}
+	/* the data key is only needed when something changes */
+	if (r == 0)
+		r = sm_get_key(&f, d);
+	if (r == 0)
+		r = ags_sops_doc_set_keys(f.doc, want.g, want.n, want.threshold, f.key, d);
+	if (r == 0) {
+		const char *store = sm_store_name(u->o.input_type, path);
+		r = sm_write(f.doc, path, NULL, sm_indent(&u->o, u->cfg, store), d);
+	}
+	if (r == 0 && u->interactive)
+		fprintf(stderr, "%s: key groups updated\n", path);
+	sm_groups_clear(&want);
+	sm_groups_clear(&have);
+	if (f.doc || f.have_key)
+		sm_close(&f);
+	return r;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s updatekeys [-y] [--config F] [--input-type T] [-j N] (FILE... | -r DIR)\n", cli_progname);
+}
 
 int cmd_updatekeys(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'updatekeys' is not implemented yet");
-	return 1;
+	struct uk u = { 0 };
+	sm_opts_init(&u.o);
+	const char *dir = NULL;
+	unsigned jobs = 0;
+	static const struct option longopts[] = {
+		SM_COMMON_LONGOPTS,
+		{ "yes", no_argument, NULL, 'y' },
+		{ "recursive", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, rc = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+yr:j:h", longopts, NULL)) != -1) {
+		if (sm_opts_handle(&u.o, c, optarg, &rc)) {
+			if (rc)
+				return rc;
+			continue;
+		}
+		switch (c) {
+		case 'y': u.yes = true; break;
+		case 'r': dir = optarg; break;
+		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_GENERIC;
+		}
+	}
+	if (!dir && optind >= argc) {
+		cli_error("no file specified");
+		usage(stderr);
+		return EXIT_NO_FILE;
+	}
+	struct ags_diag d = { 0 };
+	struct ags_sops_config *cfg = NULL;
+	int r = sm_config(&u.o, true, &cfg, &d);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	if (!cfg->has_creation_rules) {
+		cli_error("%s has no creation_rules", cfg->path);
+		ags_sops_config_free(cfg);
+		return EXIT_READING_CONFIG;
+	}
+	u.cfg = cfg;
+	struct ags_repo_files files = { 0 };
+	if (dir && (rc = sm_collect(dir, &u.o, AGS_REPO_SELECT_ANY_RULE, &files)) != 0) {
+		ags_sops_config_free(cfg);
+		return rc;
+	}
+	for (int i = optind; i < argc; i++)
+		if (ags_repo_files_add(&files, argv[i]) < 0) {
+			cli_error("out of memory");
+			rc = EXIT_GENERIC;
+		}
+	if (rc == 0) {
+		if (files.n == 1 && !dir) {
+			u.interactive = true;
+			r = update_one(files.paths[0], &u, &d);
+			rc = r < 0 ? cli_fail(r, &d, NULL) : 0;
+		} else {
+			if (!u.yes) {
+				cli_error("updating several files needs -y (the changes are listed per file otherwise)");
+				rc = EXIT_GENERIC;
+			} else {
+				rc = sm_run_many("updatekeys", &files, jobs, update_one, &u);
+			}
+		}
+	}
+	ags_repo_files_clear(&files);
+	ags_sops_config_free(cfg);
+	sm_identities_free();
+	return rc;
 }

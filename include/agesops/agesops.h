@@ -102,6 +102,7 @@ enum ags_error {
 	AGS_E_K8S_SERVER       = -1310, /* 5xx after retries */
 	AGS_E_K8S_PROTOCOL     = -1311, /* unexpected response */
 	AGS_E_K8S_KEY_MISMATCH = -1312, /* the cluster holds a different key */
+	AGS_E_K8S_BAD_SECRET   = -1313, /* the Secret does not hold a valid age key */
 
 	/* gitops / check: -1400 .. -1499 */
 	AGS_E_GITOPS_INVALID   = -1400, /* invalid input to a generator */

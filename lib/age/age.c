@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #define BEGIN_LINE "-----BEGIN AGE ENCRYPTED FILE-----"
-#define SRC_CAP ((size_t)AGS_AGE_BATCH * AGS_AGE_CHUNK_CT + 4096)
+/* Sources start small (headers, small files) and grow to one batch on demand. */
+#define SRC_CAP ((size_t)AGS_AGE_CHUNK + 4096)
 
 /* Encryption */
 
@@ -56,21 +57,21 @@ static int build_header(struct ags_age_recipient *const *r, size_t nr, const uin
 	return rc;
 }
 
-int ags_age_encrypt_stream(struct ags_age_recipient *const *r, size_t nr, bool armor,
-			   ags_age_read_fn rd, void *rctx, ags_age_write_fn wr, void *wctx,
-			   struct ags_diag *d)
+/* Takes ownership of src (initialised or not: src->buf NULL). */
+static int encrypt_src(struct ags_age_recipient *const *r, size_t nr, bool armor, struct ags_age_src *srcp,
+		       ags_age_write_fn wr, void *wctx, struct ags_diag *d)
 {
 	uint8_t fk[16];
 	struct ags_buf hdr;
-	struct ags_age_src src = { 0 };
+	struct ags_age_src src = *srcp;
 	struct ags_age_armor_writer *aw = NULL;
 	struct ags_age_sink user = { wr, wctx }, sink = user;
 	ags_buf_init(&hdr, AGS_AGE_HEADER_MAX);
-	int rc = ags_random(fk, sizeof(fk));
+	int rc = src.buf ? 0 : AGS_E_NOMEM;
+	if (rc == 0)
+		rc = ags_random(fk, sizeof(fk));
 	if (rc == 0)
 		rc = build_header(r, nr, fk, &hdr, d);
-	if (rc == 0)
-		rc = ags_age_src_init(&src, rd, rctx, SRC_CAP);
 	if (rc == 0 && armor && (rc = ags_age_armor_writer_new(&user, &aw)) == 0)
 		sink = (struct ags_age_sink){ ags_age_armor_write, aw };
 	if (rc == 0)
@@ -87,6 +88,16 @@ int ags_age_encrypt_stream(struct ags_age_recipient *const *r, size_t nr, bool a
 	ags_buf_release(&hdr);
 	ags_wipe(fk, sizeof(fk));
 	return rc;
+}
+
+int ags_age_encrypt_stream(struct ags_age_recipient *const *r, size_t nr, bool armor,
+			   ags_age_read_fn rd, void *rctx, ags_age_write_fn wr, void *wctx,
+			   struct ags_diag *d)
+{
+	struct ags_age_src src = { 0 };
+	if (ags_age_src_init(&src, rd, rctx, SRC_CAP) < 0)
+		src.buf = NULL;
+	return encrypt_src(r, nr, armor, &src, wr, wctx, d);
 }
 
 /* Decryption */
@@ -156,14 +167,13 @@ static int decrypt_main(struct ags_age_identity *const *ids, size_t nid, struct 
 	return r;
 }
 
-int ags_age_decrypt_stream(struct ags_age_identity *const *ids, size_t nid, enum ags_age_armor_mode armor,
-			   ags_age_read_fn rd, void *rctx, ags_age_write_fn wr, void *wctx,
-			   struct ags_diag *d)
+/* Takes ownership of an initialised raw source. */
+static int decrypt_src(struct ags_age_identity *const *ids, size_t nid, enum ags_age_armor_mode armor,
+		       struct ags_age_src *rawp, ags_age_write_fn wr, void *wctx, struct ags_diag *d)
 {
-	struct ags_age_src raw, dearmored = { 0 };
+	struct ags_age_src raw = *rawp, dearmored = { 0 };
 	struct ags_age_armor_reader *ar = NULL;
 	struct ags_age_sink sink = { wr, wctx };
-	AGS_TRY(ags_age_src_init(&raw, rd, rctx, SRC_CAP));
 	int r = 0;
 	bool armored = armor == AGS_AGE_ARMOR_YES;
 	if (armor == AGS_AGE_ARMOR_AUTO) {
@@ -198,6 +208,15 @@ out:
 	ags_age_armor_reader_free(ar);
 	ags_age_src_free(&raw);
 	return r;
+}
+
+int ags_age_decrypt_stream(struct ags_age_identity *const *ids, size_t nid, enum ags_age_armor_mode armor,
+			   ags_age_read_fn rd, void *rctx, ags_age_write_fn wr, void *wctx,
+			   struct ags_diag *d)
+{
+	struct ags_age_src raw;
+	AGS_TRY(ags_age_src_init(&raw, rd, rctx, SRC_CAP));
+	return decrypt_src(ids, nid, armor, &raw, wr, wctx, d);
 }
 
 /* Buffers and file descriptors */
@@ -243,18 +262,6 @@ int ags_age_decrypt_buf(struct ags_age_identity *const *ids, size_t nid, const v
 	return rc;
 }
 
-static ssize_t fd_read(void *ctx, void *buf, size_t n)
-{
-	int fd = *(int *)ctx;
-	for (;;) {
-		ssize_t got = read(fd, buf, n);
-		if (got >= 0)
-			return got;
-		if (errno != EINTR)
-			return -errno;
-	}
-}
-
 static int fd_write(void *ctx, const void *p, size_t n)
 {
 	return ags_write_all(*(int *)ctx, p, n);
@@ -263,13 +270,18 @@ static int fd_write(void *ctx, const void *p, size_t n)
 int ags_age_encrypt_fd(struct ags_age_recipient *const *r, size_t nr, bool armor, int in_fd, int out_fd,
 		       struct ags_diag *d)
 {
-	return ags_age_encrypt_stream(r, nr, armor, fd_read, &in_fd, fd_write, &out_fd, d);
+	struct ags_age_src src = { 0 };
+	if (ags_age_src_init_fd(&src, &in_fd, SRC_CAP) < 0)
+		src.buf = NULL;
+	return encrypt_src(r, nr, armor, &src, fd_write, &out_fd, d);
 }
 
 int ags_age_decrypt_fd(struct ags_age_identity *const *ids, size_t nid, int in_fd, int out_fd,
 		       struct ags_diag *d)
 {
-	return ags_age_decrypt_stream(ids, nid, AGS_AGE_ARMOR_AUTO, fd_read, &in_fd, fd_write, &out_fd, d);
+	struct ags_age_src raw;
+	AGS_TRY(ags_age_src_init_fd(&raw, &in_fd, SRC_CAP));
+	return decrypt_src(ids, nid, AGS_AGE_ARMOR_AUTO, &raw, fd_write, &out_fd, d);
 }
 
 /* Identity files that are themselves passphrase-encrypted age files. */

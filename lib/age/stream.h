@@ -25,10 +25,18 @@ struct ags_age_src {
 	size_t off, len, cap;
 	bool eof;
 	int err; /* sticky error from read */
+	bool mapped; /* buf is an mmap of a regular file (see ags_age_src_init_fd) */
+	size_t released; /* mapped: bytes below this were dropped from memory */
 };
 
 int ags_age_src_init(struct ags_age_src *s, ags_age_read_fn fn, void *ctx, size_t cap);
 void ags_age_src_free(struct ags_age_src *s);
+/* For a regular file, maps it instead of reading it (no copy through a
+ * buffer); otherwise reads fd.  Consumed pages are dropped as the reader
+ * advances, so memory stays flat. */
+int ags_age_src_init_fd(struct ags_age_src *s, int *fd, size_t cap);
+/* Lets a mapped source drop the pages before off. */
+void ags_age_src_release(struct ags_age_src *s);
 /* Makes at least n bytes available at buf+off (fewer only at EOF).  Returns the
  * number available (<= what was asked is not guaranteed: may be more) or < 0. */
 ssize_t ags_age_src_fill(struct ags_age_src *s, size_t n);

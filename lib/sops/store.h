@@ -20,8 +20,12 @@
 #include "util/buf.h"
 #include <agesops/agesops.h>
 
+/* opts == NULL means sops' defaults (YAML indent 4, JSON one TAB). */
 struct ags_emit_opts {
-	int indent;  /* YAML: spaces (default 4); JSON: spaces, or -1 for one TAB (default) */
+	int indent;  /* YAML: spaces (0 = default 4, < 0 is an error); JSON: spaces, -1 for one TAB
+	              * (sops' default), < -1 is an error; also the binary store's JSON envelope */
+	int width;   /* YAML: 0 = never fold long scalars (default); N > 0 = fold at N columns as
+	              * go-yaml does (Go sops uses 80) */
 };
 
 struct ags_store_ops {

@@ -36,6 +36,8 @@ struct st {
 };
 
 static char line[1 << 17];
+/* the current stanza: global, so what it holds at exit stays reachable */
+static struct st cur;
 
 static bool read_line(void)
 {
@@ -143,28 +145,29 @@ static int generate(const char *name)
 	if (ags_bech32_encode(hrp_id, k, 16, true, &id) < 0 || ags_bech32_encode(hrp_r, k, 16, false, &rc) < 0)
 		return 1;
 	printf("# recipient: %s\n%s\n", rc, id);
+	free(id);
+	free(rc);
 	return 0;
 }
 
 static int recipient_v1(const char *mode)
 {
-	struct st s = { 0 };
 	uint8_t k[16] = { 0 }, fk[16];
 	bool have_key = false, have_fk = false;
 
-	while (read_st(&s)) {
-		if (!strcmp(s.args[0], "add-recipient") || !strcmp(s.args[0], "add-identity")) {
-			if (s.nargs != 2 || !key_of(s.args[1], k)) {
+	while (read_st(&cur)) {
+		if (!strcmp(cur.args[0], "add-recipient") || !strcmp(cur.args[0], "add-identity")) {
+			if (cur.nargs != 2 || !key_of(cur.args[1], k)) {
 				cmd("error", "recipient", "bad recipient");
 				return 1;
 			}
 			have_key = true;
-		} else if (!strcmp(s.args[0], "wrap-file-key")) {
-			if (s.bodylen != 16)
+		} else if (!strcmp(cur.args[0], "wrap-file-key")) {
+			if (cur.bodylen != 16)
 				return 1;
-			memcpy(fk, s.body, 16);
+			memcpy(fk, cur.body, 16);
 			have_fk = true;
-		} else if (!strcmp(s.args[0], "done")) {
+		} else if (!strcmp(cur.args[0], "done")) {
 			break;
 		}
 		/* grease and extension-labels are ignored */
@@ -178,7 +181,7 @@ static int recipient_v1(const char *mode)
 	if (!strcmp(mode, "agsgarbage")) {
 		puts("this is not a stanza");
 		fflush(stdout);
-		read_st(&s);
+		read_st(&cur);
 		return 0;
 	}
 	if (!strcmp(mode, "agsbig")) {
@@ -190,7 +193,7 @@ static int recipient_v1(const char *mode)
 	}
 	if (!strcmp(mode, "agsfail") || !have_key || !have_fk) {
 		cmd("error", "internal", "agsfail always fails");
-		read_st(&s);
+		read_st(&cur);
 		return 0;
 	}
 	char tag[16];
@@ -202,7 +205,7 @@ static int recipient_v1(const char *mode)
 	const char *a4[4] = { "recipient-stanza", "0", "agstest", tag };
 	(void)args;
 	write_st(a4, 4, body, 16);
-	if (!read_st(&s) || strcmp(s.args[0], "ok"))
+	if (!read_st(&cur) || strcmp(cur.args[0], "ok"))
 		return 1;
 	cmd("done", NULL, NULL);
 	return 0;
@@ -210,25 +213,24 @@ static int recipient_v1(const char *mode)
 
 static int identity_v1(const char *mode)
 {
-	struct st s = { 0 };
 	uint8_t k[16] = { 0 }, fk[16];
 	bool have_key = false, found = false;
 	char tag[16];
 
-	while (read_st(&s)) {
-		if (!strcmp(s.args[0], "add-identity")) {
-			if (s.nargs != 2 || !key_of(s.args[1], k))
+	while (read_st(&cur)) {
+		if (!strcmp(cur.args[0], "add-identity")) {
+			if (cur.nargs != 2 || !key_of(cur.args[1], k))
 				return 1;
 			have_key = true;
 			tag_of(k, tag);
-		} else if (!strcmp(s.args[0], "recipient-stanza")) {
-			if (have_key && !found && s.nargs == 4 && !strcmp(s.args[2], "agstest") &&
-			    !strcmp(s.args[3], tag) && s.bodylen == 16) {
+		} else if (!strcmp(cur.args[0], "recipient-stanza")) {
+			if (have_key && !found && cur.nargs == 4 && !strcmp(cur.args[2], "agstest") &&
+			    !strcmp(cur.args[3], tag) && cur.bodylen == 16) {
 				for (int i = 0; i < 16; i++)
-					fk[i] = s.body[i] ^ k[i];
+					fk[i] = cur.body[i] ^ k[i];
 				found = true;
 			}
-		} else if (!strcmp(s.args[0], "done")) {
+		} else if (!strcmp(cur.args[0], "done")) {
 			break;
 		}
 	}
@@ -242,7 +244,7 @@ static int identity_v1(const char *mode)
 		puts("-> file-key 0 extra");
 		puts("!!!!");
 		fflush(stdout);
-		read_st(&s);
+		read_st(&cur);
 		return 0;
 	}
 	if (!strcmp(mode, "agsbig")) {
@@ -255,31 +257,31 @@ static int identity_v1(const char *mode)
 	}
 	if (!strcmp(mode, "agsfail")) {
 		cmd("error", "identity", "agsfail always fails");
-		read_st(&s);
+		read_st(&cur);
 		return 0;
 	}
 	if (getenv("AGSTEST_MSG")) {
 		cmd("msg", NULL, "hello from agstest");
-		if (!read_st(&s))
+		if (!read_st(&cur))
 			return 1;
 	}
 	/* an unknown command must be answered "unsupported" */
 	cmd("grease-unknown", "x", NULL);
-	if (!read_st(&s) || strcmp(s.args[0], "unsupported"))
+	if (!read_st(&cur) || strcmp(cur.args[0], "unsupported"))
 		return 1;
 	if (found && getenv("AGSTEST_PIN")) {
 		const char *pin = getenv("AGSTEST_PIN");
-		cmd("request-secret", NULL, "PIN");
-		if (!read_st(&s) || strcmp(s.args[0], "ok") || s.bodylen != strlen(pin) || memcmp(s.body, pin, s.bodylen)) {
+		cmd("request-secret", NULL, "Enter PIN:");
+		if (!read_st(&cur) || strcmp(cur.args[0], "ok") || cur.bodylen != strlen(pin) || memcmp(cur.body, pin, cur.bodylen)) {
 			cmd("error", "identity", "wrong PIN");
-			read_st(&s);
+			read_st(&cur);
 			return 0;
 		}
 	}
 	if (found && strcmp(mode, "agsnone")) {
 		const char *a[2] = { "file-key", "0" };
 		write_st(a, 2, fk, 16);
-		if (!read_st(&s) || strcmp(s.args[0], "ok"))
+		if (!read_st(&cur) || strcmp(cur.args[0], "ok"))
 			return 1;
 	}
 	cmd("done", NULL, NULL);

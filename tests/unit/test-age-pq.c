@@ -388,7 +388,7 @@ static char *slurp(const char *rel, size_t *len)
 /*
  * Flux's post-quantum sops fixture (sops 3.12.1): the armored age block in
  * sops.age[0].enc opens with keys/age-pq.txt and yields the 32-byte data
- * key.  (The sops MAC over the document is checked by the sops fixture test.)
+ * key, the one test-sops-fixtures verifies the document's MAC with.
  */
 static void flux_fixture_data_key(void **state)
 {
@@ -421,6 +421,12 @@ static void flux_fixture_data_key(void **state)
 	}
 	assert_int_equal(decrypt(ids.v, ids.n, &armored, &pt, &d), 0);
 	assert_int_equal(pt.len, 32);
+	/* the key test-sops-fixtures verifies the document MAC with */
+	uint8_t want[32];
+	const char *hex = "bf6be4009ce5de949f482d70825a646bfddf6da4b8a79ec8c07099ac53f25eed";
+	for (size_t i = 0; i < 32; i++)
+		assert_int_equal(sscanf(hex + 2 * i, "%2hhx", &want[i]), 1);
+	assert_memory_equal(pt.data, want, 32);
 	ags_buf_release(&pt);
 	/* an X25519 identity does not open it */
 	struct ags_age_identity *x = NULL;

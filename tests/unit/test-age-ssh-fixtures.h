@@ -166,3 +166,39 @@ static const char fx_rsa_age_header[] =
 	"--- AffneZIyn2/mEsWMAYyZpla3Rg7RBHtyh+eUYyruQzA\n";
 static const char fx_rfc8032_1_pub[] = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 static const char fx_rfc8032_1_x25519[] = "d85e07ec22b0ad881537c2f44d662d1a143cf830c57aca4305d85c7a90f6b62e";
+/* openssl pkey -aes256 (PKCS#8, passphrase "hunter2") of fx_rsa_pem, and openssl genpkey ed25519 */
+static const char fx_rsa_p8enc[] =
+	"-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+	"MIIFLTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI40Lv6I4JOmoCAggA\n"
+	"MAwGCCqGSIb3DQIJBQAwHQYJYIZIAWUDBAEqBBCyNzpyrz5iau4nkAYGpb+gBIIE\n"
+	"0O0xFOCCkNyxt0EvYGhMfDDFrftv+aFfepYWAxvKv6MDbQ9aOu4BkfkWelJzqwcS\n"
+	"4cg5cieGzKMitDCGrI6xicIdwOinEz7xq8K0Gn2jJJI0mgxxaWFSgbnqL2qtkry5\n"
+	"V3oZal1oO3A/UfjNS1Z1BVptre7IvDfbnvaee6kO5zFf0abMiVK7/nKg4FiWOaRK\n"
+	"Rl7X6cO8KwMZiJBs8xWodxub2xaU1RIcBwswqTZq2PpUhDqILeiDpTYHSFdIjVS1\n"
+	"SKrovFMWzME2MAoRjl4MomaJcxh02wEQnAuAT/Jx4sWnDiatfo/+GH4t1QcKb4KY\n"
+	"4Wxo6ZG3Q5QemGFwKWlJ3U9Woa692ttJNIdvpC/OCLR0X1BiBop01tIAOrURaYDe\n"
+	"geSz2pgMBie1HPkRREgs7gNgUvqq9RFz0HbOp9jvr5W3W6NVhc1aRDmkgDeiw0Pz\n"
+	"13y8RwOWsUJe0tGNlua7ncp6/FE8/rvEERM3pBeOBAmIav+AG+1whxQwlwMXDdMv\n"
+	"dfJv6piPD53pmFZPhPU1o0z57YiD7GG+H4kFmdfOICcYMfSUxbv0tsKsgXvneJIi\n"
+	"2KiV0GwbVig7R1EqpokSMmy9ZmNNJb0m0QBxgN+i//IucFxGGJP5MiDQbRKf4sk0\n"
+	"J8JOaZAtm2Zf35vV5XtUAM3exPtTltCDNHzdG5G+cyum5Pxi5M8ZhCDZnUJJ+iDh\n"
+	"qZq7ELxEkRhYBz6dT4Jb/0jH6fJvCOnWDzjwFXz0pTLec3PixbTuXc4J3bw5uMAe\n"
+	"YRJ5liKcevc8Dy0WHV7Jym5zD+2ebQhKVA+FEC/6iuQPXflk2+SQ7HUT01m/9MVU\n"
+	"Yqn7oGqC5MxKvSTTOcoTnzTl83Mq0lCALtoI9NSaKgugbl+BTTsS7GtQ1TSHwb4i\n"
+	"108eNRt/MJl0F1BpGE4bRVjTmG/sFfWvsQuJDLHK5Y2AWvB9iOJHAFgxnC+8iklT\n"
+	"K6Ap0WKsnU5RG7Kgt/2MKfRY9bp/54vvgHNCLuA9dTSmIjAnLzyixnzaZR6DPFM0\n"
+	"L8QNusJzi49D7Shs/g9Utx2d+P5+CR1QU+a6+Dy9gSz+XWfSgAGsKkUf3JjNkbEf\n"
+	"ucAlfPwm3vQnvAoTq2GhwkhjRmcDZkXLCljm5OD8a/9k45oo7rDd3MnlTIrQAy2S\n"
+	"VcYorAOxbHG2TvPfOC3no6gYVXe0C1gmuxG+zNgFSFhZ5fYVQ/7sCCym/4hk2nKV\n"
+	"gIr79V9UpMR9HYXcdYViY8YVjULiBNo4Rf91811gWu0aWcPy2WiNbpG2KBDV0kWp\n"
+	"AlmH64TwHf5h6JiobWpjPPm1FKXP+abjp5As3ktHLD5R7UcYqoTxFFwo9Ls+6Mf3\n"
+	"WnOsbQ4udtWoCFBrIyxIUJZvY8cyEI9oDj7c6xNG4zCVmtNHz3JBVouKpFfq5q10\n"
+	"z82tEse9kfQrNvDjb+TzBTi0MGtdb8WDh4HB0mjTt9y0OxU2eZi76D+RylnZiY8C\n"
+	"0kBp1+UQIHvnxv1E9JnDn+fob4XflGeXig0Gxr4Lyaf6UG/3pokMiYr3W383YL82\n"
+	"BSXEfuYHzZMH2fOLaOSB5KRQbzWW05KABRxbc27KTEvbQSJJQXAtr+CwrUhtWfKF\n"
+	"Ov5FsbqYfVkfj2CXQGekERbxyjjuOlbmpYFPn8XGhCBS\n"
+	"-----END ENCRYPTED PRIVATE KEY-----\n";
+static const char fx_ed_p8[] =
+	"-----BEGIN PRIVATE KEY-----\n"
+	"MC4CAQAwBQYDK2VwBCIEIPZRvHYLDEOiARXUW4LE0ctxA+4MFSX3a59v64mQjazv\n"
+	"-----END PRIVATE KEY-----\n";

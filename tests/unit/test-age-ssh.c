@@ -16,6 +16,8 @@
 #include "age/ssh.h"
 #include "crypto/ossl.h"
 #include "test-age-ssh-fixtures.h"
+#include "age/plugin.h"
+#include "age/bech32.h"
 
 static void unhex(const char *h, uint8_t *out, size_t n)
 {
@@ -230,6 +232,46 @@ static void keyfiles_bad(void **state)
 	free(big);
 }
 
+static void keyfiles_pem(void **state)
+{
+	(void)state;
+	struct ags_ssh_keyfile *kf = keyfile_of(fx_rsa_p8enc);
+	struct ags_ssh_pubkey *pk = pub_of(fx_rsa_pub);
+	struct ags_diag d = { 0 };
+	struct ags_ssh_stanza st;
+	uint8_t fk[16] = { 9, 8, 7 }, out[16];
+	const char *args[2];
+
+	/* encrypted PKCS#8: no public key until decrypted */
+	assert_true(kf->encrypted);
+	assert_null(kf->pub);
+	assert_int_equal(ags_ssh_keyfile_decrypt(kf, "hunter3", 7, "p8", &d), AGS_E_AUTH);
+	assert_true(kf->encrypted);
+	assert_int_equal(ags_ssh_keyfile_decrypt(kf, "hunter2", 7, "p8", &d), 0);
+	assert_non_null(kf->pub);
+	assert_true(ags_ssh_pubkey_equal(kf->pub, pk));
+	ags_ssh_keyfile_free(kf);
+	ags_ssh_pubkey_free(pk);
+
+	/* PKCS#8 Ed25519 from openssl genpkey: wrap to its public key, unwrap */
+	kf = keyfile_of(fx_ed_p8);
+	assert_false(kf->encrypted);
+	assert_int_equal(kf->pub->type, AGS_SSH_ED25519);
+	assert_int_equal(ags_ssh_ed25519_wrap(kf->pub, fk, &st), 0);
+	args[0] = st.args[0];
+	args[1] = st.args[1];
+	assert_int_equal(ags_ssh_ed25519_unwrap(kf->key, args, 2, st.body, st.bodylen, out, &d), 0);
+	assert_memory_equal(out, fk, 16);
+	ags_ssh_stanza_release(&st);
+	ags_ssh_keyfile_free(kf);
+
+	/* garbage PEM */
+	{
+		const char *g = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+		assert_int_equal(ags_ssh_keyfile_parse(g, strlen(g), "g", &kf, &d), AGS_E_AGE_BAD_KEY);
+	}
+}
+
 /* Splits the single-stanza header of a Go age file; returns the stanza's
  * args (after the type) and body, and the MAC-covered length and MAC. */
 struct go_hdr {
@@ -329,8 +371,16 @@ static void unwrap_go_files(void **state)
 	assert_int_equal(ags_ssh_rsa_unwrap(kf->key, (const char *const *)g.args, g.nargs, g.body, g.bodylen, fk, &d),
 			 AGS_E_AGE_HEADER);
 	g.body[100] ^= 1;
+	/* one byte short: no longer the same number */
 	assert_int_equal(ags_ssh_rsa_unwrap(kf->key, (const char *const *)g.args, g.nargs, g.body, g.bodylen - 1, fk, &d),
 			 AGS_E_AGE_HEADER);
+	/* longer than the modulus */
+	{
+		uint8_t longer[257] = { 0 };
+		memcpy(longer + 1, g.body, 256);
+		assert_int_equal(ags_ssh_rsa_unwrap(kf->key, (const char *const *)g.args, g.nargs, longer, 257, fk, &d),
+				 AGS_E_AGE_HEADER);
+	}
 	assert_int_equal(ags_ssh_rsa_unwrap(kf->key, (const char *const *)g.args, 2, g.body, g.bodylen, fk, &d),
 			 AGS_E_AGE_HEADER);
 	ags_ssh_keyfile_free(kf);
@@ -383,11 +433,178 @@ static void wrap_roundtrip(void **state)
 	ags_ssh_keyfile_free(kf);
 	ags_ssh_pubkey_free(pk);
 
+	/* a body whose leading zero byte is dropped still opens (as in Go) */
+	kf = keyfile_of(fx_rsa);
+	pk = pub_of(fx_rsa_pub);
+	for (int i = 0; i < 10000; i++) {
+		assert_int_equal(ags_ssh_rsa_wrap(pk, fk, &st, &d), 0);
+		if (st.body[0] == 0) {
+			args[0] = st.args[0];
+			memset(out, 0, 16);
+			assert_int_equal(ags_ssh_rsa_unwrap(kf->key, args, 1, st.body + 1, st.bodylen - 1, out, &d), 0);
+			assert_memory_equal(out, fk, 16);
+			ags_ssh_stanza_release(&st);
+			break;
+		}
+		ags_ssh_stanza_release(&st);
+		assert_true(i < 9999);
+	}
+	ags_ssh_keyfile_free(kf);
+	ags_ssh_pubkey_free(pk);
+
 	/* Go age refuses RSA keys under 2048 bits for encryption */
 	pk = pub_of(fx_rsa1024_pub);
 	assert_int_equal(ags_ssh_rsa_wrap(pk, fk, &st, &d), AGS_E_AGE_BAD_KEY);
 	assert_non_null(strstr(d.msg, "too small"));
 	ags_ssh_pubkey_free(pk);
+}
+
+
+/* The public API: SSH recipients through ags_age_recipient_parse (with and
+ * without authorized_keys options), SSH identity files with a lazily asked
+ * passphrase. */
+struct pass_ctx {
+	const char *pass;
+	int calls;
+};
+
+static int test_pass(void *vctx, const char *prompt, char *buf, size_t cap)
+{
+	struct pass_ctx *c = vctx;
+	c->calls++;
+	assert_non_null(strstr(prompt, "Enter passphrase for \"id_enc\""));
+	if (!c->pass)
+		return AGS_E_AGE_PASSPHRASE;
+	snprintf(buf, cap, "%s", c->pass);
+	return (int)strlen(c->pass);
+}
+
+static void api_roundtrip(void **state)
+{
+	(void)state;
+	struct ags_age_recipient *r = NULL, *r2 = NULL;
+	struct ags_age_identities ids = { 0 }, ids_enc = { 0 };
+	struct ags_diag d = { 0 };
+	struct ags_buf ct, pt;
+	char line[1024], *str = NULL;
+	struct pass_ctx pc = { NULL, 0 };
+
+	snprintf(line, sizeof(line), "command=\"x y\",no-pty %.*s", (int)strcspn(fx_ed_pub, "\n"), fx_ed_pub);
+	assert_int_equal(ags_age_recipient_parse(line, &r, &d), 0);
+	assert_int_equal(ags_age_recipient_string(r, &str), 0);
+	assert_int_equal(strncmp(str, fx_ed_pub, strlen(str)), 0);
+	free(str);
+	assert_int_equal(ags_age_recipient_parse(fx_rsa1024_pub, &r2, &d), AGS_E_AGE_BAD_KEY);
+	assert_int_equal(ags_age_recipient_parse(fx_ec_pub, &r2, &d), AGS_E_AGE_UNSUPPORTED_RECIPIENT);
+	assert_int_equal(ags_age_recipient_parse(fx_ed_enc_pub, &r2, &d), 0);
+
+	struct ags_age_recipient *rs[2] = { r, r2 };
+	ags_buf_init(&ct, 1 << 20);
+	assert_int_equal(ags_age_encrypt_buf(rs, 1, "hello", 5, false, &ct, &d), 0);
+	assert_int_equal(ags_age_parse_identity_file(fx_ed, strlen(fx_ed), "id", NULL, NULL, &ids, &d), 0);
+	ags_buf_init_secret(&pt, 1 << 20);
+	assert_int_equal(ags_age_decrypt_buf(ids.v, ids.n, ct.data, ct.len, &pt, &d), 0);
+	assert_int_equal(pt.len, 5);
+	assert_memory_equal(pt.data, "hello", 5);
+	ags_buf_reset(&pt);
+
+	/* encrypted key: no prompt when the file is not for it */
+	assert_int_equal(ags_age_parse_identity_file(fx_ed_enc, strlen(fx_ed_enc), "id_enc", test_pass, &pc,
+						     &ids_enc, &d), 0);
+	assert_int_equal(pc.calls, 0);
+	assert_int_equal(ags_age_decrypt_buf(ids_enc.v, ids_enc.n, ct.data, ct.len, &pt, &d), AGS_E_AGE_NO_MATCH);
+	assert_int_equal(pc.calls, 0);
+	/* a file for it: prompt; no passphrase available, then a wrong one, then the right one */
+	ags_buf_reset(&ct);
+	assert_int_equal(ags_age_encrypt_buf(rs + 1, 1, "hello", 5, true, &ct, &d), 0);
+	assert_int_equal(ags_age_decrypt_buf(ids_enc.v, ids_enc.n, ct.data, ct.len, &pt, &d), AGS_E_AGE_PASSPHRASE);
+	assert_int_equal(pc.calls, 1);
+	pc.pass = "hunter3";
+	assert_int_equal(ags_age_decrypt_buf(ids_enc.v, ids_enc.n, ct.data, ct.len, &pt, &d), AGS_E_AUTH);
+	assert_non_null(strstr(d.msg, "incorrect passphrase"));
+	pc.pass = "hunter2";
+	assert_int_equal(ags_age_decrypt_buf(ids_enc.v, ids_enc.n, ct.data, ct.len, &pt, &d), 0);
+	assert_int_equal(pt.len, 5);
+	/* unlocked once: no further prompts */
+	ags_buf_reset(&pt);
+	assert_int_equal(ags_age_decrypt_buf(ids_enc.v, ids_enc.n, ct.data, ct.len, &pt, &d), 0);
+	assert_int_equal(pc.calls, 3);
+	/* the identity's recipient is the public key */
+	struct ags_age_recipient *back = NULL;
+	assert_int_equal(ags_age_identity_to_recipient(ids_enc.v[0], &back), 0);
+	assert_int_equal(ags_age_recipient_string(back, &str), 0);
+	assert_int_equal(strncmp(str, fx_ed_enc_pub, strlen(str)), 0);
+	free(str);
+	ags_age_recipient_free(back);
+
+	/* bad key files name the file */
+	assert_int_equal(ags_age_parse_identity_file(fx_ec, strlen(fx_ec), "my_ec", NULL, NULL, &ids, &d),
+			 AGS_E_AGE_UNSUPPORTED_RECIPIENT);
+	assert_non_null(strstr(d.msg, "my_ec"));
+
+	ags_buf_release(&ct);
+	ags_buf_release(&pt);
+	ags_age_identities_clear(&ids);
+	ags_age_identities_clear(&ids_enc);
+	ags_age_recipient_free(r);
+	ags_age_recipient_free(r2);
+}
+
+static void plugin_strings(void **state)
+{
+	(void)state;
+	struct ags_age_recipient *r = NULL, *r2 = NULL;
+	struct ags_age_identity *id = NULL;
+	struct ags_diag d = { 0 };
+	uint8_t data[16] = { 1, 2, 3 };
+	char *s = NULL, *t = NULL;
+	struct ags_buf ct;
+
+	assert_int_equal(ags_bech32_encode("age1agstest", data, 16, false, &s), 0);
+	assert_true(ags_age_plugin_recipient_match(s));
+	assert_int_equal(ags_age_recipient_parse(s, &r, &d), 0);
+	assert_int_equal(ags_age_recipient_string(r, &t), 0);
+	assert_string_equal(s, t);
+	free(t);
+	/* a missing plugin is one clear error, at wrap time */
+	setenv("PATH", "/nonexistent-agesops-test", 1);
+	ags_buf_init(&ct, 1 << 20);
+	assert_int_equal(ags_age_encrypt_buf(&r, 1, "x", 1, false, &ct, &d), AGS_E_AGE_PLUGIN);
+	assert_non_null(strstr(d.msg, "age-plugin-agstest\" not found"));
+	assert_int_equal(ct.len, 0);
+	ags_buf_release(&ct);
+	ags_age_recipient_free(r);
+	free(s);
+
+	/* an uppercase name in an identity becomes the lowercase binary name */
+	assert_int_equal(ags_bech32_encode("AGE-PLUGIN-AGSTEST-", data, 16, true, &s), 0);
+	assert_int_equal(ags_age_identity_parse(s, &id, &d), 0);
+	assert_int_equal(ags_age_identity_string(id, &t), 0);
+	assert_string_equal(s, t);
+	ags_free_secret_str(t);
+	/* identity-based recipient: no public string */
+	assert_int_equal(ags_age_identity_to_recipient(id, &r2), 0);
+	assert_int_equal(ags_age_recipient_string(r2, &t), AGS_E_UNSUPPORTED);
+	ags_age_recipient_free(r2);
+	ags_age_identity_free(id);
+	free(s);
+
+	/* invalid plugin names */
+	assert_int_equal(ags_bech32_encode("age1a/b", data, 16, false, &s), 0);
+	assert_int_equal(ags_age_recipient_parse(s, &r, &d), AGS_E_AGE_BAD_KEY);
+	free(s);
+	assert_int_equal(ags_bech32_encode("AGE-PLUGIN-A/B-", data, 16, true, &s), 0);
+	assert_int_equal(ags_age_identity_parse(s, &id, &d), AGS_E_AGE_BAD_KEY);
+	free(s);
+	assert_int_equal(ags_age_plugin_identity_new("agstest", &id, &d), 0);
+	assert_int_equal(ags_age_identity_string(id, &t), 0);
+	assert_int_equal(strncmp(t, "AGE-PLUGIN-AGSTEST-1", 20), 0);
+	ags_free_secret_str(t);
+	ags_age_identity_free(id);
+	assert_int_equal(ags_age_plugin_identity_new("../x", &id, &d), AGS_E_AGE_BAD_KEY);
+	assert_int_equal(ags_age_plugin_identity_new("", &id, &d), AGS_E_AGE_BAD_KEY);
+	/* bad checksum */
+	assert_int_equal(ags_age_recipient_parse("age1agstest1qqqqqqqqqqqqqqqqqq", &r, &d), AGS_E_AGE_BECH32);
 }
 
 int main(void)
@@ -398,8 +615,11 @@ int main(void)
 		cmocka_unit_test(keyfiles_plain),
 		cmocka_unit_test(keyfiles_encrypted),
 		cmocka_unit_test(keyfiles_bad),
+		cmocka_unit_test(keyfiles_pem),
 		cmocka_unit_test(unwrap_go_files),
 		cmocka_unit_test(wrap_roundtrip),
+		cmocka_unit_test(api_roundtrip),
+		cmocka_unit_test(plugin_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

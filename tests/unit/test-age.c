@@ -137,11 +137,9 @@ static void keys(void **state)
 	for (char *p = low; *p; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	assert_int_equal(ags_age_identity_parse(low, &id, &d) < 0, 1);
-	/* post-quantum and plugin kinds: recognised, not built in */
-	assert_int_equal(ags_age_identity_parse("AGE-SECRET-KEY-PQ-1HZLGZUPT4ETPKDEV8HSGFDCYZ4E522W0A7PU2LHT8EH9W6YLNC3SW78XKG", &id, &d),
-			 AGS_E_AGE_UNSUPPORTED_RECIPIENT);
-	assert_int_equal(ags_age_recipient_parse("age1pq1qqqqqqqqqqqqqq", &r2, &d), AGS_E_AGE_UNSUPPORTED_RECIPIENT);
-	assert_int_equal(ags_age_recipient_parse("age1yubikey1qqqqqqqqqq", &r2, &d), AGS_E_AGE_UNSUPPORTED_RECIPIENT);
+	/* post-quantum kinds are built in (test-age-pq); plugin recipients are parsed by the plugin kind */
+	assert_int_equal(ags_age_recipient_parse("age1pq1qqqqqqqqqqqqqq", &r2, &d), AGS_E_AGE_BECH32);
+	assert_int_equal(ags_age_recipient_parse("age1yubikey1qqqqqqqqqq", &r2, &d), AGS_E_AGE_BECH32);
 	assert_int_equal(ags_age_recipient_parse("nonsense", &r2, &d), AGS_E_AGE_BAD_KEY);
 	/* bad checksum */
 	char bad[] = "age1d62tvecf856fezw6vnrdxxed3lukm95wcr3vvyg64etkt5ddfe3qzuzgqq";
@@ -163,9 +161,10 @@ static void identity_files(void **state)
 	assert_non_null(strstr(d.msg, "k.txt: line 3"));
 	assert_int_equal(ids.n, 1); /* all or nothing */
 	assert_int_equal(ags_age_parse_identity_file("# only\n", 7, "e.txt", NULL, NULL, &ids, &d), AGS_E_AGE_BAD_KEY);
+	/* an SSH key hook: a truncated key is a bad key naming the file */
 	const char *ssh = "-----BEGIN OPENSSH PRIVATE KEY-----\n";
 	assert_int_equal(ags_age_parse_identity_file(ssh, strlen(ssh), "id", NULL, NULL, &ids, &d),
-			 AGS_E_AGE_UNSUPPORTED_RECIPIENT);
+			 AGS_E_AGE_BAD_KEY);
 	const char *enc = "age-encryption.org/v1\n";
 	assert_int_equal(ags_age_parse_identity_file(enc, strlen(enc), "id", NULL, NULL, &ids, &d), AGS_E_AGE_PASSPHRASE);
 	ags_age_identities_clear(&ids);
@@ -448,6 +447,46 @@ static void stream_tamper_truncate(void **state)
 	free(pt);
 }
 
+/* Failures in later batches (16 chunks each, opened by two threads): the
+ * release is still exactly the chunks before the failing one. */
+static void stream_batches(void **state)
+{
+	(void)state;
+	size_t nch = 40, n = nch * 65536 - 1000;
+	uint8_t *pt = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		pt[i] = (uint8_t)(i >> 16);
+	struct ags_buf ct;
+	ags_buf_init(&ct, (size_t)1 << 30);
+	assert_int_equal(ags_age_encrypt_buf(&g_r, 1, pt, n, false, &ct, NULL), 0);
+	struct ags_age_header h;
+	size_t hl;
+	assert_int_equal(ags_age_header_parse(ct.data, ct.len, &h, &hl, NULL), 0);
+	ags_age_header_clear(&h);
+	size_t p0 = hl + 16;
+	struct ags_buf out;
+	static const size_t bad[] = { 15, 16, 17, 20, 31, 32, 39 };
+	for (size_t k = 0; k < AGS_ARRAY_SIZE(bad); k++) {
+		size_t at = p0 + bad[k] * 65552 + 100;
+		ct.data[at] ^= 0x80;
+		assert_int_equal(decrypt_released(ct.data, ct.len, 300000, &out), AGS_E_AGE_PAYLOAD);
+		assert_int_equal(out.len, bad[k] * 65536);
+		assert_memory_equal(out.data, pt, out.len);
+		ags_buf_release(&out);
+		ct.data[at] ^= 0x80;
+	}
+	/* cut after two full batches: 32 chunks released, then "no final chunk" */
+	assert_int_equal(decrypt_released(ct.data, p0 + 32 * 65552, 300000, &out), AGS_E_AGE_PAYLOAD);
+	assert_int_equal(out.len, 32 * 65536);
+	ags_buf_release(&out);
+	assert_int_equal(decrypt_released(ct.data, ct.len, 300000, &out), 0);
+	assert_int_equal(out.len, n);
+	assert_memory_equal(out.data, pt, n);
+	ags_buf_release(&out);
+	ags_buf_release(&ct);
+	free(pt);
+}
+
 static void armor_strict(void **state)
 {
 	(void)state;
@@ -537,6 +576,44 @@ static void recipient_rules(void **state)
 	ags_buf_release(&ct);
 }
 
+static int fixed_pass(void *ctx, const char *prompt, char *buf, size_t cap)
+{
+	const char *p = ctx;
+	assert_non_null(strstr(prompt, "enc.txt"));
+	assert_true(strlen(p) < cap);
+	strcpy(buf, p);
+	return (int)strlen(p);
+}
+
+static void encrypted_identity_file(void **state)
+{
+	(void)state;
+	const char *idf = "# created: now\n" TEST_ID "\n";
+	struct ags_age_recipient *sc;
+	assert_int_equal(ags_age_recipient_new_scrypt("idpass", 6, 10, &sc), 0);
+	for (int armor = 0; armor < 2; armor++) {
+		struct ags_buf ct;
+		ags_buf_init(&ct, 1 << 20);
+		assert_int_equal(ags_age_encrypt_buf(&sc, 1, idf, strlen(idf), armor, &ct, NULL), 0);
+		struct ags_age_identities ids = { 0 };
+		struct ags_diag d = { 0 };
+		assert_int_equal(ags_age_parse_identity_file((char *)ct.data, ct.len, "enc.txt", fixed_pass, "idpass",
+							     &ids, &d), 0);
+		assert_int_equal(ids.n, 1);
+		char *s;
+		assert_int_equal(ags_age_identity_string(ids.v[0], &s), 0);
+		assert_string_equal(s, TEST_ID);
+		ags_free_secret_str(s);
+		ags_age_identities_clear(&ids);
+		assert_int_equal(ags_age_parse_identity_file((char *)ct.data, ct.len, "enc.txt", fixed_pass, "nope",
+							     &ids, &d), AGS_E_AGE_NO_MATCH);
+		assert_non_null(strstr(d.msg, "enc.txt"));
+		assert_int_equal(ids.n, 0);
+		ags_buf_release(&ct);
+	}
+	ags_age_recipient_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,7 +621,9 @@ int main(void)
 		cmocka_unit_test(keys),             cmocka_unit_test(identity_files),
 		cmocka_unit_test(header_roundtrip), cmocka_unit_test(header_strict),
 		cmocka_unit_test(stream_boundaries), cmocka_unit_test(stream_tamper_truncate),
+		cmocka_unit_test(stream_batches),
 		cmocka_unit_test(armor_strict),     cmocka_unit_test(recipient_rules),
+		cmocka_unit_test(encrypted_identity_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "internal.h"
 #include "sops/sops-int.h"
+#include <agesops/age.h>
 
 static uint8_t KEY[32];
 
@@ -245,6 +246,18 @@ static void mac_only_encrypted(void **state)
 	ags_value_clear(&mv);
 }
 
+static void comment_regex_guard(void **state)
+{
+	(void)state;
+	/* Go refuses to write an encrypted comment its unencrypted_comment_regex would match */
+	struct ags_sops_rules r = { .unencrypted_comment_regex = "AES256" };
+	struct ags_sops_doc *doc = plain_doc(&r);
+	struct ags_diag d = { 0 };
+	assert_int_equal(ags_sops_doc_encrypt(doc, KEY, NULL, &d), AGS_E_SOPS_REGEX);
+	assert_non_null(strstr(d.msg, "unencrypted_comment_regex"));
+	ags_sops_doc_free(doc);
+}
+
 static void iv_stash(void **state)
 {
 	(void)state;
@@ -380,6 +393,84 @@ static void recipients_split(void **state)
 	free(v);
 }
 
+static void age_keys(void **state)
+{
+	(void)state;
+	struct ags_age_identity *id1, *id2;
+	assert_int_equal(ags_age_keygen_x25519(&id1), 0);
+	assert_int_equal(ags_age_keygen_x25519(&id2), 0);
+	struct ags_age_recipient *r1, *r2;
+	assert_int_equal(ags_age_identity_to_recipient(id1, &r1), 0);
+	assert_int_equal(ags_age_identity_to_recipient(id2, &r2), 0);
+	char *s1, *s2, *both;
+	assert_int_equal(ags_age_recipient_string(r1, &s1), 0);
+	assert_int_equal(ags_age_recipient_string(r2, &s2), 0);
+	assert_true(asprintf(&both, "%s, %s", s1, s2) > 0);
+	struct ags_sops_doc *doc = plain_doc(NULL);
+	const char *list[] = { both };
+	struct ags_sops_group_spec g = { .age = list, .nage = 1 };
+	assert_int_equal(ags_sops_doc_set_keys(doc, &g, 1, 0, KEY, NULL), 0);
+	struct ags_sops_metadata *m = ags_sops_doc_metadata(doc);
+	assert_int_equal(m->ngroups, 1);
+	assert_int_equal(m->groups[0].nage, 2);
+	assert_string_equal(m->groups[0].age[1].recipient, s2);
+	assert_non_null(strstr(m->groups[0].age[0].enc, "-----BEGIN AGE ENCRYPTED FILE-----\n"));
+	/* each identity alone opens the data key */
+	struct ags_age_identity *ids[] = { id1, id2 };
+	for (int i = 0; i < 2; i++) {
+		struct ags_age_identities l = { 0 };
+		struct ags_age_identity *copy;
+		char *str;
+		assert_int_equal(ags_age_identity_string(ids[i], &str), 0);
+		assert_int_equal(ags_age_identity_parse(str, &copy, NULL), 0);
+		free(str);
+		assert_int_equal(ags_age_identities_add(&l, copy), 0);
+		uint8_t got[32];
+		assert_int_equal(ags_sops_doc_get_data_key(doc, &l, got, NULL), 0);
+		assert_memory_equal(got, KEY, 32);
+		ags_age_identities_clear(&l);
+	}
+	/* a stranger cannot: 128 */
+	struct ags_age_identity *id3;
+	assert_int_equal(ags_age_keygen_x25519(&id3), 0);
+	struct ags_age_identities l3 = { 0 };
+	assert_int_equal(ags_age_identities_add(&l3, id3), 0);
+	uint8_t got[32];
+	struct ags_diag d = { 0 };
+	assert_int_equal(ags_sops_doc_get_data_key(doc, &l3, got, &d), AGS_E_SOPS_NO_KEY);
+	ags_age_identities_clear(&l3);
+	/* two groups: Shamir 2-of-2, each share for one recipient */
+	const char *l1[] = { s1 }, *l2[] = { s2 };
+	struct ags_sops_group_spec gs[2] = { { .age = l1, .nage = 1 }, { .age = l2, .nage = 1 } };
+	assert_int_equal(ags_sops_doc_set_keys(doc, gs, 2, 0, KEY, NULL), 0);
+	struct ags_age_identities lboth = { 0 };
+	for (int i = 0; i < 2; i++) {
+		char *str;
+		struct ags_age_identity *copy;
+		assert_int_equal(ags_age_identity_string(ids[i], &str), 0);
+		assert_int_equal(ags_age_identity_parse(str, &copy, NULL), 0);
+		free(str);
+		assert_int_equal(ags_age_identities_add(&lboth, copy), 0);
+	}
+	assert_int_equal(ags_sops_doc_get_data_key(doc, &lboth, got, NULL), 0);
+	assert_memory_equal(got, KEY, 32);
+	ags_age_identities_clear(&lboth);
+	/* a bad recipient string is named */
+	const char *badr[] = { "age1notakey" };
+	struct ags_sops_group_spec gb = { .age = badr, .nage = 1 };
+	memset(&d, 0, sizeof(d));
+	assert_true(ags_sops_doc_set_keys(doc, &gb, 1, 0, KEY, &d) < 0);
+	assert_non_null(strstr(d.msg, "age1notakey"));
+	ags_sops_doc_free(doc);
+	free(s1);
+	free(s2);
+	free(both);
+	ags_age_recipient_free(r1);
+	ags_age_recipient_free(r2);
+	ags_age_identity_free(id1);
+	ags_age_identity_free(id2);
+}
+
 int main(void)
 {
 	for (int i = 0; i < 32; i++)
@@ -389,8 +480,10 @@ int main(void)
 		cmocka_unit_test(regex_rule_and_tamper),
 		cmocka_unit_test(mac_only_encrypted),
 		cmocka_unit_test(iv_stash),
+		cmocka_unit_test(comment_regex_guard),
 		cmocka_unit_test(metadata_old_layouts),
 		cmocka_unit_test(recipients_split),
+		cmocka_unit_test(age_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,133 @@
+/*
+ * A small Kubernetes API client (libcurl) for the objects agesops manages:
+ * the sops-age Secret and the ConfigMap with the public key, plus the
+ * flows behind `agesops kube install-key | pubkey | bootstrap`.
+ *
+ * Configuration comes from kubeconfig files (merged as kubectl merges them)
+ * or from the in-cluster service account.  Requests time out, 429 and 5xx
+ * are retried a bounded number of times with backoff (Retry-After honoured,
+ * capped), TLS is verified unless the kubeconfig says
+ * insecure-skip-tls-verify.  Errors come back as AGS_E_K8S_* codes with one
+ * diagnostic line naming the server, the request, the HTTP status and the
+ * reason and message of the Status body.  No message ever contains a token,
+ * a client key or Secret data.
+ */
+#ifndef AGESOPS_K8S_H
+#define AGESOPS_K8S_H
+
+#include <agesops/agesops.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ags_k8s_client;
+
+struct ags_k8s_options {
+	const char *kubeconfig;  /* --kubeconfig; NULL: $KUBECONFIG, else ~/.kube/config */
+	const char *context;     /* --context; NULL: current-context */
+	bool in_cluster;         /* use the in-cluster service-account config */
+	long timeout_ms;         /* per request (and exec plugin); 0: 30 s */
+	unsigned max_attempts;   /* per request, for 429/5xx/connection errors; 0: 5 */
+};
+
+int ags_k8s_client_new(const struct ags_k8s_options *o, struct ags_k8s_client **ret, struct ags_diag *d);
+void ags_k8s_client_free(struct ags_k8s_client *c);
+/* The context's namespace (or the service account's), or NULL. */
+const char *ags_k8s_client_namespace(const struct ags_k8s_client *c);
+/* host[:port] of the API server, for messages. */
+const char *ags_k8s_client_host(const struct ags_k8s_client *c);
+
+enum ags_k8s_kind { AGS_K8S_SECRET, AGS_K8S_CONFIGMAP };
+
+/* One data entry.  For Secrets value holds the decoded bytes and is secret. */
+struct ags_k8s_entry {
+	char *key;
+	unsigned char *value;
+	size_t len;
+};
+
+struct ags_k8s_object {
+	enum ags_k8s_kind kind;
+	char *name, *namespace_, *uid, *resource_version, *creation_timestamp;
+	struct ags_k8s_entry *data;
+	size_t ndata;
+	void *raw; /* the object as the server sent it (kept so an update keeps every other field) */
+};
+
+const struct ags_k8s_entry *ags_k8s_object_find(const struct ags_k8s_object *o, const char *key);
+/* Wipes Secret values. */
+void ags_k8s_object_free(struct ags_k8s_object *o);
+
+/* GET; AGS_E_K8S_NOT_FOUND on 404. */
+int ags_k8s_get(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
+		struct ags_k8s_object **ret, struct ags_diag *d);
+/* POST; AGS_E_K8S_ALREADY_EXISTS on 409 AlreadyExists.  ret may be NULL. */
+int ags_k8s_create(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
+		   const struct ags_k8s_entry *data, size_t n, struct ags_k8s_object **ret, struct ags_diag *d);
+/* PUT of base (from ags_k8s_get) with the entries of data set (added or
+ * replaced), guarded by base's resourceVersion: AGS_E_K8S_CONFLICT when the
+ * object changed meanwhile.  ret may be NULL. */
+int ags_k8s_update(struct ags_k8s_client *c, const struct ags_k8s_object *base, const struct ags_k8s_entry *data,
+		   size_t n, struct ags_k8s_object **ret, struct ags_diag *d);
+
+/* True for errors that may go away on retry (connection, timeout, 429, 5xx, conflicts). */
+bool ags_k8s_error_transient(int err);
+
+/* ---- sops-age flows ---- */
+
+#define AGS_K8S_SECRET_KEY "age.agekey"
+#define AGS_K8S_PUBLIC_KEY "age.pub"
+#define AGS_K8S_DEFAULT_SECRET "sops-age"
+#define AGS_K8S_DEFAULT_CONFIGMAP "sops-age-public"
+#define AGS_K8S_DEFAULT_NAMESPACE "flux-system"
+
+enum ags_k8s_outcome {
+	AGS_K8S_CREATED,    /* the Secret was created by this call */
+	AGS_K8S_UNCHANGED,  /* the Secret already held the same key */
+	AGS_K8S_REPLACED,   /* the Secret was updated to the new key */
+	AGS_K8S_REUSED,     /* bootstrap: an existing key was kept */
+	AGS_K8S_ADOPTED,    /* bootstrap: another run created the key first; its key is used */
+};
+
+enum ags_k8s_install_flags {
+	AGS_K8S_REPLACE = 1 << 0, /* update an existing Secret */
+	AGS_K8S_FORCE = 1 << 1,   /* even when it holds a different key */
+};
+
+/*
+ * Installs an age identity file (as age-keygen writes it) as the age.agekey
+ * entry of Secret ns/name, byte for byte as `kubectl create secret generic
+ * --from-file=age.agekey=FILE` would.  The file must hold only native age
+ * identities (AGE-SECRET-KEY-...), as Flux parses it.  Idempotent: the same
+ * key again is AGS_K8S_UNCHANGED.  A different key is refused with
+ * AGS_E_EXISTS (no AGS_K8S_REPLACE) or AGS_E_K8S_KEY_MISMATCH (no
+ * AGS_K8S_FORCE).  keyname names the key file in diagnostics.  *recipients
+ * (optional) receives the public keys, one per line.
+ */
+int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *name, const void *key,
+			size_t len, const char *keyname, unsigned flags, enum ags_k8s_outcome *outcome, char **recipients,
+			struct ags_diag *d);
+
+/*
+ * The start-up Job: reuses the key of Secret ns/secret if there is one
+ * (AGS_K8S_REUSED; AGS_E_K8S_BAD_SECRET when it is not a valid age key),
+ * otherwise generates one and creates the Secret; when another run created
+ * it first (409 AlreadyExists) the winner's key is used (AGS_K8S_ADOPTED).
+ * Then publishes the public key(s) in ConfigMap ns/configmap (age.pub, one
+ * per line), creating or updating it.  *recipients receives the public keys.
+ */
+int ags_k8s_bootstrap(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,
+		      enum ags_k8s_outcome *outcome, char **recipients, struct ags_diag *d);
+
+/* Reads age.pub from ConfigMap ns/configmap and validates every line as an
+ * age recipient.  *recipients: one per line, newline-terminated. */
+int ags_k8s_pubkey(struct ags_k8s_client *c, const char *ns, const char *configmap, char **recipients,
+		   struct ags_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

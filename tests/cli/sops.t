@@ -1,0 +1,135 @@
+# sops core CLI: encrypt/decrypt flags, sops' command lines, exit codes,
+# tamper detection, atomic in-place writes.  Each case makes its own key.
+# $K sets up: key.txt, $R (recipient), SOPS_AGE_KEY_FILE, s.yaml (a Secret).
+
+### encrypt without a key: 111
+run: printf 'a: b\n' >s.yaml; env -u SOPS_AGE_RECIPIENTS HOME=$PWD XDG_CONFIG_HOME=$PWD $AGS encrypt s.yaml
+exit: 111
+stderr~: no encryption key
+
+### two rules at once: 8
+run: printf 'a: b\n' >s.yaml; $AGS encrypt --age age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29 --encrypted-regex a --unencrypted-suffix _x s.yaml
+exit: 8
+stderr~: more than one
+
+### RE2 rejects backreferences, so do we
+run: printf 'a: b\n' >s.yaml; $AGS encrypt --age age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29 --encrypted-regex '(a)\1' s.yaml
+exit: 1
+stderr~: encrypted_regex.*backreference
+
+### unknown flag
+run: $AGS decrypt --bogus x.yaml
+exit: 1
+stderr~: unknown flag '--bogus'
+
+### missing file: 100
+run: $AGS decrypt nope.yaml
+exit: 100
+stderr~: nope.yaml
+
+### pgp keys are refused clearly
+run: printf 'a: b\n' >s.yaml; $AGS encrypt --pgp ABCDEF s.yaml
+exit: 1
+stderr~: --pgp: only age keys
+
+### sops --version looks like sops
+run: ln -s $AGS sops && ./sops --version
+stdout~: ^sops 3\.13\.2 \(agesops
+
+### round trip, in place, mode kept, comments and layout kept
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD XDG_CONFIG_HOME=$PWD/c
+run: printf '# c\napiVersion: v1\nkind: Secret\nmetadata:\n    name: x\nstringData:\n    # inner\n    pw: s3cr3t\n    num: "5"\n' >s.yaml; cp s.yaml orig.yaml; chmod 640 s.yaml
+run: $AGS encrypt -i --age "$R" --encrypted-regex '^(data|stringData)$' s.yaml && stat -c %a s.yaml && grep -c 'ENC\[' s.yaml
+run: $AGS decrypt -i s.yaml && cmp s.yaml orig.yaml && echo same
+stdout: 640
+stdout: 4
+stdout: same
+
+### already encrypted: 203, file untouched
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt)
+run: printf 'a: b\n' >s.yaml; $AGS encrypt -i --age "$R" s.yaml; cp s.yaml before; $AGS encrypt -i --age "$R" s.yaml; echo rc=$?; cmp s.yaml before && echo untouched
+stdout: rc=203
+stdout: untouched
+stderr~: already encrypted
+
+### decrypting a plain file: sops metadata not found, exit 1
+run: printf 'a: b\n' >p.yaml; $AGS decrypt p.yaml
+exit: 1
+stderr~: p.yaml: sops metadata not found
+
+### tamper: an unencrypted value changed -> MAC mismatch 51, nothing printed
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD
+run: printf 'kind: Secret\nstringData:\n    pw: x\n' >s.yaml; $AGS encrypt -i --age "$R" --encrypted-regex '^stringData$' s.yaml
+run: sed -i 's/^kind: Secret/kind: Other/' s.yaml; $AGS decrypt s.yaml
+exit: 51
+stdout:
+stderr~: MAC mismatch
+
+### tamper: --ignore-mac decrypts anyway
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD
+run: printf 'kind: Secret\nstringData:\n    pw: x\n' >s.yaml; $AGS encrypt -i --age "$R" --encrypted-regex '^stringData$' s.yaml
+run: sed -i 's/^kind: Secret/kind: Other/' s.yaml; $AGS decrypt --ignore-mac --extract '["stringData"]["pw"]' s.yaml
+stdout: x
+
+### tamper: a flipped ciphertext byte -> 25 naming the key
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD
+run: printf 'pw: secretvalue\n' >s.yaml; $AGS encrypt -i --age "$R" s.yaml
+run: python3 -c "import re,sys; s=open('s.yaml').read(); i=s.index('pw: ENC[AES256_GCM,data:')+24; c='B' if s[i]=='A' else 'A'; open('s.yaml','w').write(s[:i]+c+s[i+1:])"; $AGS decrypt s.yaml
+exit: 25
+stderr~: s.yaml: .*key pw
+
+### tamper: mac removed -> 51 "no MAC" (as Go sops)
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD
+run: printf 'pw: x\n' >s.yaml; $AGS encrypt -i --age "$R" s.yaml; sed -i '/^    mac: /d' s.yaml; $AGS decrypt s.yaml
+exit: 51
+stderr~: no MAC
+
+### wrong key -> 128
+run: age-keygen -o key.txt 2>/dev/null; age-keygen -o k2.txt 2>/dev/null; R=$(age-keygen -y key.txt); export HOME=$PWD
+run: printf 'pw: x\n' >s.yaml; $AGS encrypt -i --age "$R" s.yaml; SOPS_AGE_KEY_FILE=$PWD/k2.txt $AGS decrypt s.yaml
+exit: 128
+stderr~: s.yaml: failed to get the data key
+
+### stdin, --output, SOPS_AGE_RECIPIENTS, --indent, JSON
+run: age-keygen -o key.txt 2>/dev/null; export SOPS_AGE_RECIPIENTS=$(age-keygen -y key.txt) SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD
+run: printf '{"a": {"b": 1}}' | $AGS encrypt --input-type json --output e.json /dev/stdin; $AGS decrypt --indent 2 e.json
+run: printf 'x: 1\n' | $AGS encrypt --filename-override f.yaml | $AGS decrypt --input-type yaml
+stdout: {
+stdout:   "a": {
+stdout:     "b": 1
+stdout:   }
+stdout: }
+stdout: x: 1
+
+### --extract: a string leaf raw, a subtree in the output format
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD
+run: printf 'a:\n    b: hello\n    c: 2\n' >s.yaml; $AGS encrypt -i --age "$R" s.yaml
+run: $AGS decrypt --extract '["a"]["b"]' s.yaml; echo; $AGS decrypt --extract '["a"]' s.yaml; $AGS decrypt --extract '["a"]["zz"]' s.yaml; echo rc=$?
+stdout: hello
+stdout: b: hello
+stdout: c: 2
+stdout: rc=91
+
+### sops front end: legacy -e/-d, global flags before the command
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD; ln -s $AGS sops
+run: printf 'a: b\n' >s.yaml; ./sops -e --age "$R" s.yaml >e1.yaml && ./sops -d e1.yaml
+run: ./sops --indent 2 --age "$R" encrypt --encrypted-regex '^a$' s.yaml >e2.yaml && grep -c 'encrypted_regex' e2.yaml && ./sops decrypt e2.yaml
+run: ./sops -i -e --age "$R" s.yaml && ./sops --ignore-mac decrypt --extract '["a"]' s.yaml
+stdout: a: b
+stdout: 1
+stdout: a: b
+stdout: b
+
+### decrypt --textconv: plain files unchanged, encrypted ones decrypted, no key -> unchanged
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export HOME=$PWD
+run: printf 'a: b\n' >p.yaml; $AGS decrypt --textconv p.yaml; cp p.yaml s.yaml; $AGS encrypt -i --age "$R" s.yaml
+run: SOPS_AGE_KEY_FILE=$PWD/key.txt $AGS decrypt --textconv s.yaml; $AGS decrypt --textconv s.yaml 2>/dev/null | grep -c 'ENC\['
+stdout: a: b
+stdout: a: b
+stdout: 2
+
+### encrypt from stdin needs --filename-override (8), -i needs a file (8)
+run: printf 'a: b\n' | $AGS encrypt --age age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29; echo rc=$?; printf 'a: b\n' | $AGS decrypt -i -; echo rc=$?
+stdout: rc=8
+stdout: rc=8
+stderr~: filename-override
