@@ -50,11 +50,13 @@ r = json.load(open(sys.argv[1]))["results"]
 floor = r[0]["mean"]
 names = ["Go age --version (floor)", "agesops encrypt", "agesops decrypt"]
 for n, x in zip(names, r):
-    print(f"  {n:28s} {x['mean']*1000:7.2f} ms  (+- {x['stddev']*1000:.2f})  {x['mean']/floor:5.2f}x floor")
+    cpu = (x["user"] + x["system"]) * 1000
+    print(f"  {n:28s} wall {x['mean']*1000:7.2f} ms (+- {x['stddev']*1000:.2f}, median {x['median']*1000:.2f})  cpu {cpu:6.2f} ms  {x['mean']/floor:5.2f}x floor")
 PY
 
 echo "== (b) 100,000 values"
-printf "  %-8s %-10s %-10s %-10s %-10s %-10s %-10s\n" size enc_s enc_rss_MB enc_rss/x dec_s dec_rss_MB dec_rss/x
+echo "  (wall and CPU seconds; peak RSS in MB and as a multiple of the larger of input and output file)"
+printf "  %-7s %-8s %-8s %-8s %-8s %-8s %-8s %-8s %-8s %-8s %-8s\n" size plainMB encMB enc_s enc_cpu enc_RSS enc_x dec_s dec_cpu dec_RSS dec_x
 for mb in "${SIZES[@]}"; do
 	python3 - "$mb" >big.yaml <<'PY'
 import sys
@@ -70,16 +72,20 @@ for g in range(n_maps):
         out.write(f"    k{k:03d}: {val}\n")
 PY
 	size=$(stat -c %s big.yaml)
-	/usr/bin/time -f "%e %M" -o enc.time "$AGS" encrypt --age "$R" big.yaml >big.enc.yaml
-	/usr/bin/time -f "%e %M" -o dec.time "$AGS" decrypt big.enc.yaml >big.dec.yaml
+	/usr/bin/time -f "%e %U %S %M" -o enc.time "$AGS" encrypt --age "$R" big.yaml >big.enc.yaml
+	/usr/bin/time -f "%e %U %S %M" -o dec.time "$AGS" decrypt big.enc.yaml >big.dec.yaml
 	cmp -s big.yaml big.dec.yaml || { echo "round trip differs at $mb MB"; exit 1; }
-	read -r es ek <enc.time
-	read -r ds dk <dec.time
-	python3 - "$mb" "$size" "$es" "$ek" "$ds" "$dk" <<'PY'
+	esize=$(stat -c %s big.enc.yaml)
+	python3 - "$mb" "$size" "$esize" enc.time dec.time <<'PY'
 import sys
-mb, size, es, ek, ds, dk = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
-encsize = size  # RSS relative to the plaintext file
-print(f"  {mb+'MB':8s} {es:<10.2f} {ek/1024:<10.1f} {ek*1024/size:<10.2f} {ds:<10.2f} {dk/1024:<10.1f} {dk*1024/size:<10.2f}")
+mb, size, esize = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+e = open(sys.argv[4]).read().split()
+d = open(sys.argv[5]).read().split()
+big = max(size, esize)
+def row(t):
+    wall, u, s, kb = float(t[0]), float(t[1]), float(t[2]), int(t[3])
+    return f"{wall:<8.2f} {u+s:<8.2f} {kb/1024:<8.1f} {kb*1024/big:<8.2f}"
+print(f"  {mb+'MB':7s} {size/1e6:<8.1f} {esize/1e6:<8.1f} {row(e)} {row(d)}")
 PY
 	rm -f big.yaml big.enc.yaml big.dec.yaml
 done

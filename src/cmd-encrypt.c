@@ -63,6 +63,12 @@ int cmd_encrypt(int argc, char **argv)
 		sops_opts_free(&o);
 		return EXIT_GENERIC;
 	}
+	if (o.nfiles == 0 && !(o.filename_override && *o.filename_override)) {
+		/* as sops: the name decides the format and the .sops.yaml rule */
+		cli_error("must specify --filename-override when reading from stdin");
+		sops_opts_free(&o);
+		return EXIT_CONFLICTING_PARAMETERS;
+	}
 	const char *name = sops_opts_name(&o);
 	const char *env = getenv("SOPS_AGE_RECIPIENTS");
 	if (!o.nage && env && *env) {

@@ -109,7 +109,7 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 	struct rot *ro = ctx;
 	struct sm_file f;
 	struct sm_groups have = { 0 }, want = { 0 };
-	int r = sm_open(path, &ro->o, true, &f, d);
+	int r = sm_open(path, &ro->o, SM_DECRYPT, &f, d);
 	if (r == 0)
 		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
 	if (r == 0 && have.n == 0)

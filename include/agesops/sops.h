@@ -192,10 +192,11 @@ int ags_sops_doc_get_data_key(struct ags_sops_doc *doc, const struct ags_age_ide
 			      uint8_t key[AGS_SOPS_DATA_KEY_LEN], struct ags_diag *d);
 /*
  * Replaces the metadata's key entries: wraps key for every recipient of
- * every group (a fresh armored age file per recipient).  specs/nspecs as in
- * the encrypt options (one group: specs[0]).  Entries of other key types in
- * the groups are dropped unless keep_other.  Used by encrypt, rotate and
- * updatekeys.
+ * every group (a fresh armored age file per recipient; with several groups
+ * a Shamir share each).  specs/nspecs as in the encrypt options (one group:
+ * specs[0]).  Entries of other key types (pgp, kms, ...) are dropped, since
+ * they cannot be re-wrapped here; callers that must keep them edit
+ * ags_sops_doc_metadata() instead.  Used by encrypt, rotate and updatekeys.
  */
 int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_spec *specs,
 			  size_t nspecs, unsigned shamir_threshold, const uint8_t key[AGS_SOPS_DATA_KEY_LEN],

@@ -6,7 +6,6 @@
 #include "internal.h"
 #include "sops/sops-int.h"
 #include <agesops/age.h>
-#include "sops/weak-deps.h"
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -24,8 +23,6 @@ extern char **environ;
 
 int ags_sops_age_wrap(const char *recipient, const uint8_t *key, size_t len, char **enc, struct ags_diag *d)
 {
-	if (!ags_sops_age_available())
-		return ags_diag_set(d, AGS_E_UNSUPPORTED, "age support is not built in");
 	struct ags_age_recipient *r = NULL;
 	int rc = ags_age_recipient_parse(recipient, &r, d);
 	if (rc < 0)
@@ -48,8 +45,6 @@ int ags_sops_age_wrap(const char *recipient, const uint8_t *key, size_t len, cha
 int ags_sops_age_unwrap(const struct ags_age_identities *ids, const char *enc, struct ags_buf *out,
 			struct ags_diag *d)
 {
-	if (!ags_sops_age_available())
-		return ags_diag_set(d, AGS_E_UNSUPPORTED, "age support is not built in");
 	if (!enc || !*enc)
 		return ags_diag_set(d, AGS_E_SOPS_FORMAT, "age key entry has no enc");
 	return ags_age_decrypt_buf(ids->v, ids->n, enc, strlen(enc), out, d);
@@ -297,8 +292,6 @@ static void add_file(struct loader *l, const char *src, const char *path, bool m
 
 int ags_sops_age_load_identities(const char *recipient, struct ags_age_identities *out, struct ags_diag *d)
 {
-	if (!ags_sops_age_available())
-		return ags_diag_set(d, AGS_E_UNSUPPORTED, "age support is not built in");
 	struct loader l = { .out = out };
 	size_t before = out->n;
 	const char *v;

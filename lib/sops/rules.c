@@ -391,6 +391,11 @@ bool ags_sops_should_encrypt(const struct ags_sops_matcher *m, const struct ags_
 	return enc;
 }
 
+bool ags_sops_matcher_unenc_comment_matches(const struct ags_sops_matcher *m, const char *s, size_t n)
+{
+	return re_search(&m->unencrypted_comment_regex, m->mctx, s, n);
+}
+
 int ags_sops_regex_search(const char *pat, const char *s, size_t n, struct ags_diag *d)
 {
 	struct re r;

@@ -111,6 +111,9 @@ struct ags_sops_pathv {
 };
 bool ags_sops_should_encrypt(const struct ags_sops_matcher *m, const struct ags_sops_pathv *path,
 			     const struct ags_sops_cstack *stack, bool is_comment);
+/* Does unencrypted_comment_regex match s?  (Go refuses to write an
+ * encrypted comment that would then read as a clear one.) */
+bool ags_sops_matcher_unenc_comment_matches(const struct ags_sops_matcher *m, const char *s, size_t n);
 /* Go-RE2 compatibility check of one regex (NULL/"" is fine). */
 int ags_sops_regex_check(const char *re, const char *what, struct ags_diag *d);
 /* Unanchored search (for .sops.yaml path_regex and the like): 1 match, 0 no, <0 error. */

@@ -7,7 +7,6 @@
 #include "sops/store.h"
 #include "sops/path.h"
 #include <agesops/age.h>
-#include "sops/weak-deps.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +402,11 @@ static int leaf(struct walk *w, struct ags_value *v, bool is_comment)
 		rc = ags_sops_value_encrypt(w->aead, v, w->aad.data, w->aad.len, iv, ivlen);
 		if (rc < 0)
 			return leaf_fail(w, rc, "cannot encrypt the value", v->line);
+		if (is_comment && v->str.len && ags_sops_matcher_unenc_comment_matches(w->m, v->str.p, v->str.len))
+			return leaf_fail(w, AGS_E_SOPS_REGEX,
+					 "an encrypted comment matches unencrypted_comment_regex; make sure that regex cannot "
+					 "match an encrypted comment",
+					 v->line);
 		return 0;
 	}
 	/* decrypt */
@@ -766,8 +770,7 @@ int ags_sops_doc_get_data_key(struct ags_sops_doc *doc, const struct ags_age_ide
 			break;
 		}
 	}
-	if (ags_sops_age_available())
-		ags_age_identities_clear(&own);
+	ags_age_identities_clear(&own);
 	unsigned threshold = m->shamir_threshold ? m->shamir_threshold : (unsigned)ng;
 	if (rc == 0) {
 		if (ng == 1 && nshares == 1) {

@@ -230,8 +230,8 @@ int sops_read_input(const struct sops_opts *o, struct ags_buf *out)
 {
 	const char *path = o->nfiles ? o->files[0] : "-";
 	if (strcmp(path, "-") == 0 && o->in_place) {
-		cli_error("--in-place needs a file, not standard input");
-		return EXIT_NO_FILE;
+		cli_error("cannot use --in-place when reading from stdin");
+		return EXIT_CONFLICTING_PARAMETERS;
 	}
 	int r = ags_file_read(path, out);
 	if (r == -ENOENT) {

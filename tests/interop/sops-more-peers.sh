@@ -66,7 +66,7 @@ for i in $(seq 0 $(($(grep -c 'recipient:' s.yaml) - 1))); do
 done
 
 printf 'creation_rules:\n  - path_regex: \\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: %s\n' "$K1" > .sops.yaml
-"$AGS" updatekeys -y s.yaml
+SOPS_AGE_KEY_FILE=$T/k2.txt "$AGS" updatekeys -y s.yaml
 out=$(verify s.yaml k1.txt) || fail "sops-decoder rejected the file after updatekeys"
 verify s.yaml k2.txt >/dev/null 2>&1 && fail "k2 still opens the file after updatekeys removed it"
 echo "sops-more peers: ok"

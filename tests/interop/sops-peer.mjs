@@ -28,16 +28,49 @@ function docs() {
 if (mode === "decoder") {
 	const kms = require("@aws-sdk/client-kms");
 	const decoder = require("sops-decoder");
-	for (const tree of docs()) {
+	const all = docs();
+	// sops' MAC spans every document of a multi-document file, while
+	// sops-decoder checks one tree at a time: for several documents each is
+	// decrypted without its MAC, and the MAC over all of them is recomputed
+	// here with sops-decoder's own value walk order and toBytes rules.
+	const multi = all.length > 1;
+	const macEnc = all[0].sops && all[0].sops.mac;
+	const lastmodified = all[0].sops && all[0].sops.lastmodified;
+	const outs = [];
+	let dataKey = null;
+	for (const tree of all) {
 		if (!tree.sops || !tree.sops.mac) throw new Error("no sops metadata / mac");
-		const enc = tree.sops.age[0].enc;
-		const key = execFileSync("age", ["-d", "-i", keyfile], { input: enc });
+		let key = null;
+		for (const entry of tree.sops.age) {
+			try {
+				key = execFileSync("age", ["-d", "-i", keyfile], { input: entry.enc, stdio: ["pipe", "pipe", "ignore"] });
+				break;
+			} catch (e) {
+				/* not this recipient's entry */
+			}
+		}
+		if (!key) throw new Error("no age entry opens with " + keyfile);
 		if (key.length !== 32) throw new Error(`data key has ${key.length} bytes`);
 		kms.KMSClient.prototype.send = async () => ({ Plaintext: new Uint8Array(key) });
 		tree.sops.kms = [{ arn: "arn:aws:kms:us-east-1:000000000000:key/stub", enc: "AA==" }];
-		const out = await decoder.decrypt(tree);
-		console.log(JSON.stringify(out));
+		if (multi) delete tree.sops.mac;
+		dataKey = key;
+		outs.push(await decoder.decrypt(tree));
 	}
+	if (multi) {
+		const { createHash } = await import("node:crypto");
+		const h = createHash("sha512");
+		const walk = (v) => {
+			if (v === null || v === undefined) return;
+			if (Array.isArray(v)) return v.forEach(walk);
+			if (typeof v === "object") return Object.values(v).forEach(walk);
+			h.update(typeof v === "boolean" ? (v ? "True" : "False") : String(v));
+		};
+		outs.forEach(walk);
+		const want = String(decoder.decryptScalar(macEnc, dataKey, lastmodified));
+		if (want !== h.digest("hex").toUpperCase()) throw new Error("Hash mismatch (all documents)");
+	}
+	for (const out of outs) console.log(JSON.stringify(out));
 } else if (mode === "sopsage") {
 	const { decryptSops } = await import(join(here, "peers", "node_modules", "sops-age", "dist", "index.js"));
 	const secretKey = readFileSync(keyfile, "utf8").split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-"));

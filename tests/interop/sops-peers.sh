@@ -57,11 +57,11 @@ int: 42
 neg: -7
 float: 1.5
 bool: true
-off: false
+disabled: false
 nested:
     deep:
         key: value
-        n: 3
+        count: 3
 list:
     - one
     - 2
@@ -97,22 +97,22 @@ printf '{\n\t"a": "x",\n\t"n": 1,\n\t"f": 2.5,\n\t"b": true,\n\t"nested": {\n\t\
 
 # name | input | type | agesops flags | single document? | check byte-identical round trip?
 cases=(
-	"secret-regex|secret.yaml|yaml|--encrypted-regex ^(data|stringData)$|1|1"
-	"secret-default|secret.yaml|yaml||1|1"
-	"types-default|types.yaml|yaml||1|1"
-	"types-enc-regex|types.yaml|yaml|--encrypted-regex ^(str|nested)$|1|1"
-	"types-unenc-regex|types.yaml|yaml|--unencrypted-regex ^(int|list)$|1|1"
-	"types-enc-suffix|types.yaml|yaml|--encrypted-suffix _clear|1|1"
-	"types-unenc-suffix|types.yaml|yaml|--unencrypted-suffix _clear|1|1"
-	"types-mac-only|types.yaml|yaml|--encrypted-regex ^nested$ --mac-only-encrypted|1|1"
-	"marker-enc-comment|marker.yaml|yaml|--encrypted-comment-regex sops:enc|1|1"
-	"marker-unenc-comment|marker.yaml|yaml|--unencrypted-comment-regex sops:enc|1|1"
-	"multi-doc|multi.yaml|yaml|--encrypted-regex ^(data|stringData)$|0|1"
-	"json|doc.json|json||1|1"
-	"json-regex|doc.json|json|--encrypted-regex ^(a|nested)$|1|1"
+	"secret-regex;secret.yaml;yaml;--encrypted-regex ^(data|stringData)$;1;1"
+	"secret-default;secret.yaml;yaml;;1;1"
+	"types-default;types.yaml;yaml;;1;1"
+	"types-enc-regex;types.yaml;yaml;--encrypted-regex ^(str|nested)$;1;1"
+	"types-unenc-regex;types.yaml;yaml;--unencrypted-regex ^(int|list)$;1;1"
+	"types-enc-suffix;types.yaml;yaml;--encrypted-suffix _clear;1;1"
+	"types-unenc-suffix;types.yaml;yaml;--unencrypted-suffix _clear;1;1"
+	"types-mac-only;types.yaml;yaml;--encrypted-regex ^nested$ --mac-only-encrypted;1;1"
+	"marker-enc-comment;marker.yaml;yaml;--encrypted-comment-regex sops:enc;1;1"
+	"marker-unenc-comment;marker.yaml;yaml;--unencrypted-comment-regex sops:enc;1;1"
+	"multi-doc;multi.yaml;yaml;--encrypted-regex ^(data|stringData)$;0;1"
+	"json;doc.json;json;;1;1"
+	"json-regex;doc.json;json;--encrypted-regex ^(a|nested)$;1;1"
 )
 for c in "${cases[@]}"; do
-	IFS='|' read -r name in type flags single ident <<<"$c"
+	IFS=';' read -r name in type flags single ident <<<"$c"
 	# shellcheck disable=SC2086
 	if ! "$AGS" encrypt --age "$R,$R2" $flags "$in" >"$name.enc" 2>"$name.err"; then
 		bad "$name: encrypt: $(cat "$name.err")"; continue
@@ -161,7 +161,7 @@ sops:
             -----END AGE ENCRYPTED FILE-----
           recipient: $R
     encrypted_regex: ^(data|stringData)\$
-    lastmodified: "T
+    lastmodified: "T"
     mac: ENC
     version: 3.13.2
 W

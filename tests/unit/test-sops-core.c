@@ -246,6 +246,18 @@ static void mac_only_encrypted(void **state)
 	ags_value_clear(&mv);
 }
 
+static void comment_regex_guard(void **state)
+{
+	(void)state;
+	/* Go refuses to write an encrypted comment its unencrypted_comment_regex would match */
+	struct ags_sops_rules r = { .unencrypted_comment_regex = "AES256" };
+	struct ags_sops_doc *doc = plain_doc(&r);
+	struct ags_diag d = { 0 };
+	assert_int_equal(ags_sops_doc_encrypt(doc, KEY, NULL, &d), AGS_E_SOPS_REGEX);
+	assert_non_null(strstr(d.msg, "unencrypted_comment_regex"));
+	ags_sops_doc_free(doc);
+}
+
 static void iv_stash(void **state)
 {
 	(void)state;
@@ -468,6 +480,7 @@ int main(void)
 		cmocka_unit_test(regex_rule_and_tamper),
 		cmocka_unit_test(mac_only_encrypted),
 		cmocka_unit_test(iv_stash),
+		cmocka_unit_test(comment_regex_guard),
 		cmocka_unit_test(metadata_old_layouts),
 		cmocka_unit_test(recipients_split),
 		cmocka_unit_test(age_keys),
