@@ -408,7 +408,7 @@ int cmd_edit(int argc, char **argv)
 	struct sm_file f;
 	struct stat st;
 	bool exists = stat(path, &st) == 0;
-	int r = exists ? sm_open(path, &o, true, &f, &d) : new_doc(path, &o, age, nage, &rules, threshold, &f, &d);
+	int r = exists ? sm_open(path, &o, SM_DECRYPT, &f, &d) : new_doc(path, &o, age, nage, &rules, threshold, &f, &d);
 	if (r < 0) {
 		sm_identities_free();
 		return cli_fail(r, &d, NULL);

@@ -90,7 +90,7 @@ int cmd_exec_env(int argc, char **argv)
 	const char *path = argv[optind], *cmd = argv[optind + 1];
 	struct ags_diag d = { 0 };
 	struct sm_file f;
-	int r = sm_open(path, &o, true, &f, &d);
+	int r = sm_open(path, &o, SM_DECRYPT, &f, &d);
 	if (r < 0) {
 		sm_identities_free();
 		return cli_fail(r, &d, NULL);

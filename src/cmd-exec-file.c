@@ -160,7 +160,7 @@ int cmd_exec_file(int argc, char **argv)
 	struct sm_file f;
 	struct ags_buf pt;
 	ags_buf_init_secret(&pt, AGS_FILE_MAX);
-	int r = sm_open(path, &o, true, &f, &d);
+	int r = sm_open(path, &o, SM_DECRYPT, &f, &d);
 	if (r == 0) {
 		struct ags_sops_config *cfg = NULL;
 		struct ags_diag cd;

@@ -100,7 +100,7 @@ int cmd_groups(int argc, char **argv)
 	struct ags_diag d = { 0 };
 	struct sm_file f;
 	struct sm_groups have = { 0 }, extra = { 0 };
-	int r = sm_open(file, &o, false, &f, &d);
+	int r = sm_open(file, &o, SM_KEY, &f, &d);
 	if (r == 0)
 		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
 	if (r == 0 && add) {

@@ -109,7 +109,7 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 	struct rot *ro = ctx;
 	struct sm_file f;
 	struct sm_groups have = { 0 }, want = { 0 };
-	int r = sm_open(path, &ro->o, true, &f, d);
+	int r = sm_open(path, &ro->o, SM_DECRYPT, &f, d);
 	if (r == 0)
 		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
 	if (r == 0 && have.n == 0)
@@ -218,6 +218,7 @@ int cmd_rotate(int argc, char **argv)
 		cfg = NULL; /* only the stores' indentation comes from it */
 	ro.cfg = cfg;
 	struct ags_repo_files files = { 0 };
+	ro.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
 	if (dir && (rc = sm_collect(dir, &ro.o, AGS_REPO_SELECT_ANY_RULE, &files)) != 0) {
 		ags_sops_config_free(cfg);
 		return rc;

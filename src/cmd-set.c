@@ -145,7 +145,7 @@ int cmd_set(int argc, char **argv)
 
 	struct sm_file f;
 	bool changed = false;
-	r = sm_open(path, &o, true, &f, &d);
+	r = sm_open(path, &o, SM_DECRYPT, &f, &d);
 	struct ags_tree *t = r == 0 ? ags_sops_doc_tree(f.doc) : NULL;
 	if (r == 0 && (!t->ndocs || !t->docs[0]))
 		r = ags_diag_set(&d, AGS_E_SOPS_NO_DOCUMENT, "%s: the file has no document", path);

@@ -36,7 +36,7 @@ static int update_one(const char *path, void *ctx, struct ags_diag *d)
 	if (r < 0)
 		return ags_diag_set(d, r, "%s: %s", path, rd.msg);
 	struct sm_file f;
-	r = sm_open(path, &u->o, false, &f, d);
+	r = sm_open(path, &u->o, SM_LOAD, &f, d);
 	if (r == 0)
 		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
 	if (r == 0 && sm_groups_equal(&have, &want)) {
@@ -53,6 +53,9 @@ static int update_one(const char *path, void *ctx, struct ags_diag *d)
 			r = 1;
 		}
 	}
+	/* the data key is only needed when something changes */
+	if (r == 0)
+		r = sm_get_key(&f, d);
 	if (r == 0)
 		r = ags_sops_doc_set_keys(f.doc, want.g, want.n, want.threshold, f.key, d);
 	if (r == 0) {
@@ -120,6 +123,7 @@ int cmd_updatekeys(int argc, char **argv)
 	}
 	u.cfg = cfg;
 	struct ags_repo_files files = { 0 };
+	u.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
 	if (dir && (rc = sm_collect(dir, &u.o, AGS_REPO_SELECT_ANY_RULE, &files)) != 0) {
 		ags_sops_config_free(cfg);
 		return rc;

@@ -55,6 +55,17 @@ struct ags_repo_result {
 	struct ags_diag diag;
 };
 
+/*
+ * Atomic replacement of an existing file for batch runs: a temp file in the
+ * same directory (0600 while written), fsync, the old file's mode, rename.
+ * Unlike ags_file_write_atomic the directory is not fsynced per file: call
+ * ags_repo_sync_dirs once after the batch (one fsync per directory instead
+ * of one per file, which dominates re-keying a repository).
+ */
+int ags_repo_write(const char *path, const void *data, size_t len);
+/* fsync of every directory holding one of the files. */
+int ags_repo_sync_dirs(const struct ags_repo_files *f);
+
 /* Number of online cores (>= 1). */
 unsigned ags_repo_ncores(void);
 

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #define BEGIN_LINE "-----BEGIN AGE ENCRYPTED FILE-----"
-#define SRC_CAP ((size_t)AGS_AGE_BATCH * AGS_AGE_CHUNK_CT + 4096)
+/* Sources start small (headers, small files) and grow to one batch on demand. */
+#define SRC_CAP ((size_t)AGS_AGE_CHUNK + 4096)
 
 /* Encryption */
 

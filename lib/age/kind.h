@@ -8,7 +8,8 @@
  *      ags_age_parse_recipient_fn / ags_age_parse_identity_fn signatures
  *      that build handles with ags_age_recipient_make / ags_age_identity_make;
  *   2. one line in the table in lib/age/kinds.c (prefix -> parse function),
- *      declaring the parse function in the block above the table;
+ *      with the parse function declared in the "Built-in kinds" block at
+ *      the end of this header;
  *   3. the file in lib/age/meson.build.
  * Nothing else in the core changes.
  *

@@ -293,11 +293,9 @@ int ags_age_stream_encrypt(const uint8_t file_key[16], struct ags_age_src *in, s
 	struct ags_aead *a = NULL;
 	struct worker w = { 0 };
 	struct chunk ch[AGS_AGE_BATCH];
-	size_t ocap = AGS_AGE_BATCH * AGS_AGE_CHUNK_CT;
-	uint8_t *obuf = malloc(ocap);
+	size_t ocap = 0;
+	uint8_t *obuf = NULL;
 	int r;
-	if (!obuf)
-		return AGS_E_NOMEM;
 	if ((r = ags_random(nonce, sizeof(nonce))) < 0 || (r = payload_key(file_key, nonce, key)) < 0 ||
 	    (r = ags_aead_new(AGS_AEAD_CHACHA20_POLY1305, key, &a)) < 0)
 		goto out;
@@ -312,6 +310,16 @@ int ags_age_stream_encrypt(const uint8_t file_key[16], struct ags_age_src *in, s
 			goto out;
 		}
 		size_t n = 0, pos = in->off, rest = (size_t)avail, olen = 0;
+		if (!obuf) {
+			/* Sized to the input when it is all there (small messages). */
+			size_t chunks = in->eof ? AGS_MIN((size_t)avail / AGS_AGE_CHUNK + 1, (size_t)AGS_AGE_BATCH)
+						: AGS_AGE_BATCH;
+			ocap = chunks * AGS_AGE_CHUNK_CT;
+			if (!(obuf = malloc(ocap))) {
+				r = AGS_E_NOMEM;
+				goto out;
+			}
+		}
 		while (n < AGS_AGE_BATCH && !done) {
 			bool last = rest <= AGS_AGE_CHUNK;
 			size_t len = last ? rest : AGS_AGE_CHUNK;
@@ -355,7 +363,7 @@ int ags_age_stream_decrypt(const uint8_t file_key[16], struct ags_age_src *in, s
 	struct ags_aead *a = NULL;
 	struct worker w = { 0 };
 	struct chunk ch[AGS_AGE_BATCH];
-	size_t ocap = AGS_AGE_BATCH * AGS_AGE_CHUNK;
+	size_t ocap = 0;
 	uint8_t *obuf = NULL;
 	int r = 0, wr;
 	ssize_t avail = ags_age_src_fill(in, AGS_AGE_NONCE_LEN);
@@ -368,10 +376,6 @@ int ags_age_stream_decrypt(const uint8_t file_key[16], struct ags_age_src *in, s
 	in->off += AGS_AGE_NONCE_LEN;
 	if ((r = ags_aead_new(AGS_AEAD_CHACHA20_POLY1305, key, &a)) < 0)
 		goto out;
-	if (!(obuf = malloc(ocap))) {
-		r = AGS_E_NOMEM;
-		goto out;
-	}
 	uint64_t counter = 0;
 	for (;;) {
 		avail = ags_age_src_fill(in, (size_t)AGS_AGE_BATCH * AGS_AGE_CHUNK_CT + 1);
@@ -383,6 +387,14 @@ int ags_age_stream_decrypt(const uint8_t file_key[16], struct ags_age_src *in, s
 		if (rest == 0) {
 			r = PERR("unexpected end of file: the payload has no final chunk (truncated?)");
 			goto out;
+		}
+		if (!obuf) {
+			size_t chunks = in->eof ? AGS_MIN(rest / AGS_AGE_CHUNK_CT + 1, (size_t)AGS_AGE_BATCH) : AGS_AGE_BATCH;
+			ocap = chunks * AGS_AGE_CHUNK;
+			if (!(obuf = malloc(ocap))) {
+				r = AGS_E_NOMEM;
+				goto out;
+			}
 		}
 		/* Carve the batch; a short chunk can only be the very last bytes (EOF). */
 		while (n < AGS_AGE_BATCH && rest > 0) {

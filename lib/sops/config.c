@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 #include <agesops/sops-config.h>
+#include "sops/sops-int.h"
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <libfyaml.h>
@@ -16,40 +17,19 @@
 #include <unistd.h>
 
 /* ---- path_regex: Go RE2 semantics on PCRE2 ------------------------------
- * Kept behind these two functions so the module can switch to the shared
- * sops regex module without touching the rest. */
-
-static bool re2_unsupported(const char *re)
-{
-	/* RE2 has no lookaround and no backreferences; PCRE2 would accept them
-	 * and match differently from sops, so refuse them. */
-	for (const char *p = re; *p; p++) {
-		if (p[0] == '\\' && p[1]) {
-			if (p[1] >= '1' && p[1] <= '9')
-				return true;
-			if (p[1] == 'k' || p[1] == 'g')
-				return true;
-			p++;
-			continue;
-		}
-		if (p[0] == '(' && p[1] == '?' &&
-		    (p[2] == '=' || p[2] == '!' || (p[2] == '<' && (p[3] == '=' || p[3] == '!'))))
-			return true;
-	}
-	return false;
-}
+ * Checked with the rules module's RE2 filter; compiled once per config
+ * here (not per match) because repository runs match thousands of paths. */
 
 static int re_compile(const char *re, void **out, struct ags_diag *d, const char *where)
 {
-	if (re2_unsupported(re))
-		return ags_diag_set(d, AGS_E_SOPS_REGEX,
-				    "%s: path_regex uses lookaround or a backreference, which Go regexp (RE2) does not support",
-				    where);
+	/* the same RE2 check as the value rules: constructs PCRE2 would accept
+	 * but Go refuses (lookaround, backreferences, ...) are errors */
+	AGS_TRY(ags_sops_regex_check(re, where, d));
 	int err;
 	PCRE2_SIZE off;
 	/* RE2: '$' matches only at the very end without (?m); patterns are UTF-8 */
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-					 PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C, &err, &off, NULL);
+					 PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C, &err, &off, NULL);
 	if (!code) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(err, msg, sizeof(msg));

@@ -6,6 +6,7 @@
  * counter and the progress callback's lock.
  */
 #include "internal.h"
+#include "crypto/ossl.h"
 #include <agesops/sops-repo.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -221,4 +222,81 @@ int ags_repo_run(const struct ags_repo_files *f, unsigned nthreads, ags_repo_job
 	for (size_t i = 0; i < f->n; i++)
 		failed += results[i].rc < 0;
 	return failed;
+}
+
+int ags_repo_write(const char *path, const void *data, size_t len)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -errno;
+	size_t tlen = strlen(path) + 40;
+	char *tmp = malloc(tlen);
+	if (!tmp)
+		return AGS_E_NOMEM;
+	int fd = -1, r = 0;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned rnd;
+		if ((r = ags_random(&rnd, sizeof(rnd))) < 0)
+			break;
+		snprintf(tmp, tlen, "%s.tmp%08x", path, rnd);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (r == 0 && fd < 0)
+		r = -errno;
+	if (r < 0) {
+		free(tmp);
+		return r;
+	}
+	r = ags_write_all(fd, data, len);
+	if (r == 0 && (fchmod(fd, st.st_mode & 07777) < 0 || fsync(fd) < 0))
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+int ags_repo_sync_dirs(const struct ags_repo_files *f)
+{
+	/* paths are mostly sorted, so equal directories are neighbours; a
+	 * directory seen again later is only fsynced twice, which is harmless */
+	char prev[PATH_MAX] = "", dir[PATH_MAX];
+	int r = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const char *slash = strrchr(f->paths[i], '/');
+		size_t n = slash ? (size_t)(slash - f->paths[i]) : 0;
+		if (n >= sizeof(dir))
+			continue;
+		if (!slash)
+			strcpy(dir, ".");
+		else if (n == 0)
+			strcpy(dir, "/");
+		else {
+			memcpy(dir, f->paths[i], n);
+			dir[n] = '\0';
+		}
+		if (!strcmp(dir, prev))
+			continue;
+		int e = fsync_dir(dir);
+		if (e < 0 && r == 0)
+			r = e;
+		strcpy(prev, dir);
+	}
+	return r;
 }

@@ -65,6 +65,34 @@ int ags_store_check_utf8(const char *p, size_t n, const char *what, struct ags_d
 			    ags_store_line_of(p, bad), what, bad);
 }
 
+int ags_store_check_printable(const char *p, size_t n, bool yaml, struct ags_diag *d)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		uint32_t cp = c;
+		bool bad = false;
+		if (c < 0x20) {
+			bad = c != '\t' && c != '\n' && c != '\r';
+		} else if (!yaml) {
+			continue;
+		} else if (c == 0x7f) {
+			bad = true;
+		} else if (c == 0xc2 && i + 1 < n && s[i + 1] < 0xa0 && s[i + 1] != 0x85) {
+			bad = true; /* C1 controls, except NEL */
+			cp = s[i + 1];
+		} else if (c == 0xef && i + 2 < n && ((s[i + 1] == 0xbb && s[i + 2] == 0xbf && i != 0) ||
+						       (s[i + 1] == 0xbf && (s[i + 2] == 0xbe || s[i + 2] == 0xbf)))) {
+			bad = true; /* BOM past the start, U+FFFE, U+FFFF */
+			cp = 0xfeff;
+		}
+		if (bad)
+			return ags_diag_set(d, AGS_E_SOPS_FORMAT, "line %u: control characters are not allowed (0x%02X)",
+					    ags_store_line_of(p, i), (unsigned)cp);
+	}
+	return 0;
+}
+
 void ags_store_key_for_diag(const char *s, size_t n, char *out, size_t outsz)
 {
 	size_t o = 0;
@@ -440,6 +468,8 @@ static const char *find_sep(const char *s, const char *e, bool *is_list)
 int ags_store_unflatten_meta(struct ags_branch *flat, bool unescape_newlines, struct ags_value *out,
 			     struct ags_diag *d)
 {
+	if (flat->n > 10000)
+		return ags_diag_set(d, AGS_E_TOO_BIG, "more than 10000 flattened sops metadata entries");
 	struct unode *root = calloc(1, sizeof(*root));
 	if (!root)
 		return AGS_E_NOMEM;
@@ -517,4 +547,64 @@ int ags_store_unflatten_meta(struct ags_branch *flat, bool unescape_newlines, st
 	}
 	*out = v;
 	return 0;
+}
+
+/* ---- key index ---- */
+
+static size_t key_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void keyindex_put(struct ags_keyindex *x, size_t h, size_t item)
+{
+	size_t i = h & (x->nslots - 1);
+	while (x->slots[i])
+		i = (i + 1) & (x->nslots - 1);
+	x->slots[i] = item + 1;
+}
+
+size_t ags_keyindex_get_or_add(struct ags_keyindex *x, const char *k, size_t kl, size_t item, ags_keyat_fn keyat,
+			       const void *ctx, int *err)
+{
+	size_t h = key_hash(k, kl);
+	if (x->nslots) {
+		for (size_t i = h & (x->nslots - 1); x->slots[i]; i = (i + 1) & (x->nslots - 1)) {
+			size_t l;
+			const char *o = keyat(ctx, x->slots[i] - 1, &l);
+			if (l == kl && memcmp(o, k, kl) == 0)
+				return x->slots[i] - 1;
+		}
+	}
+	if ((x->n + 1) * 2 > x->nslots) {
+		size_t ns = x->nslots ? x->nslots * 2 : 16;
+		size_t *p = calloc(ns, sizeof(*p));
+		if (!p) {
+			*err = AGS_E_NOMEM;
+			return SIZE_MAX;
+		}
+		size_t *old = x->slots, on = x->nslots;
+		x->slots = p;
+		x->nslots = ns;
+		for (size_t i = 0; i < on; i++) {
+			if (old[i]) {
+				size_t l;
+				const char *o = keyat(ctx, old[i] - 1, &l);
+				keyindex_put(x, key_hash(o, l), old[i] - 1);
+			}
+		}
+		free(old);
+	}
+	keyindex_put(x, h, item);
+	x->n++;
+	return SIZE_MAX;
+}
+
+void ags_keyindex_free(struct ags_keyindex *x)
+{
+	free(x->slots);
+	memset(x, 0, sizeof(*x));
 }

@@ -45,6 +45,7 @@ static const char *memmem_last(const char *h, size_t hn, const char *n, size_t n
 }
 
 struct ini_reader {
+	struct ags_keyindex idx; /* keys of the current section */
 	const char *p;
 	size_t len, pos;
 	uint32_t line;
@@ -191,9 +192,18 @@ static int new_section(struct ags_branch *top, const char *name, size_t n, struc
 		*sec = v.map;
 		r = ags_branch_append(top, &k, &v);
 	}
+	if (R)
+		ags_keyindex_free(&R->idx);
 	ags_value_clear(&k);
 	ags_value_clear(&v);
 	return r;
+}
+
+static const char *branch_keyat(const void *ctx, size_t i, size_t *len)
+{
+	const struct ags_branch *b = ctx;
+	*len = b->items[i].key.str.len;
+	return b->items[i].key.str.p;
 }
 
 static int section_put(struct ags_branch *sec, const char *k, size_t kl, struct ags_buf *val, struct ini_reader *R)
@@ -201,12 +211,13 @@ static int section_put(struct ags_branch *sec, const char *k, size_t kl, struct 
 	/* go-ini: a repeated key overwrites the value (and comment) in place */
 	struct ags_value *ex = NULL;
 	size_t at = 0;
-	for (size_t i = 0; i < sec->n; i++) {
-		struct ags_value *kk = &sec->items[i].key;
-		if (kk->kind == AGS_VAL_STR && kk->str.len == kl && memcmp(kk->str.p, k, kl) == 0) {
-			ex = &sec->items[i].value;
-			at = i;
-		}
+	int err = 0;
+	size_t got = ags_keyindex_get_or_add(&R->idx, k, kl, sec->n, branch_keyat, sec, &err);
+	if (err)
+		return err;
+	if (got != SIZE_MAX) {
+		ex = &sec->items[got].value;
+		at = got;
 	}
 	struct ags_value v = { 0 };
 	AGS_TRY(ags_value_set_str(&v, AGS_VAL_STR, val->len ? (const char *)val->data : "", val->len));
@@ -368,6 +379,7 @@ static int ini_load(const char *data, size_t len, bool encrypted, struct ags_tre
 	ags_buf_init(&R.comment, AGS_STORE_MAX_INPUT);
 	int r = parse_ini(&R, top);
 	ags_buf_release(&R.comment);
+	ags_keyindex_free(&R.idx);
 	if (r == 0)
 		r = ags_tree_append_doc(&t, top);
 	else
@@ -459,6 +471,13 @@ struct ini_key {
 	const struct ags_value *comment;
 };
 
+static const char *inikey_at(const void *ctx, size_t i, size_t *len)
+{
+	const struct ini_key *keys = ctx;
+	*len = keys[i].k->str.len;
+	return keys[i].k->str.p;
+}
+
 static int put_section(struct ags_buf *out, const struct ags_value *name, const struct ags_value *v, bool first,
 		       bool last, bool escape_newlines, struct ags_diag *d)
 {
@@ -479,6 +498,7 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 	size_t nk = 0;
 	int r = 0;
 	struct ini_key *lastk = NULL;
+	struct ags_keyindex kidx = { 0 };
 	for (size_t i = i0; r == 0 && i < b->n; i++) {
 		const struct ags_item *it = &b->items[i];
 		if (it->key.kind == AGS_VAL_COMMENT) {
@@ -493,9 +513,11 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 			break;
 		}
 		struct ini_key *k = NULL;
-		for (size_t j = 0; j < nk; j++)
-			if (keys[j].k->str.len == it->key.str.len && memcmp(keys[j].k->str.p, it->key.str.p, it->key.str.len) == 0)
-				k = &keys[j];
+		size_t got = ags_keyindex_get_or_add(&kidx, it->key.str.p, it->key.str.len, nk, inikey_at, keys, &r);
+		if (r < 0)
+			break;
+		if (got != SIZE_MAX)
+			k = &keys[got];
 		if (!k) {
 			k = &keys[nk++];
 			k->k = &it->key;
@@ -590,6 +612,7 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 	for (size_t j = 0; j < nk; j++)
 		ags_buf_release(&keys[j].val);
 	free(keys);
+	ags_keyindex_free(&kidx);
 	return r;
 }
 

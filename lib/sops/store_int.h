@@ -17,6 +17,11 @@ uint32_t ags_store_line_of(const char *p, size_t off);
 /* Checks UTF-8; on failure fills d with the line of the first bad byte. */
 int ags_store_check_utf8(const char *p, size_t n, const char *what, struct ags_diag *d);
 
+/* Rejects what go-yaml's reader rejects (C0/C1 controls but tab, LF, CR and
+ * NEL; DEL; a BOM after the start; U+FFFE/U+FFFF) for YAML, or C0 controls
+ * but tab, LF and CR for JSON.  Input must already be valid UTF-8. */
+int ags_store_check_printable(const char *p, size_t n, bool yaml, struct ags_diag *d);
+
 /* Moves the top-level "sops" mapping of the first document into
  * t->metadata and removes every top-level "sops" key from all documents
  * (as sops' ExtractMetadata).  A "sops" entry that is not a mapping is left
@@ -48,6 +53,19 @@ int ags_store_unflatten_meta(struct ags_branch *flat, bool unescape_newlines, st
 
 /* sops' stores.ValToString: the text of a non-string scalar in flat formats. */
 int ags_store_val_to_string(const struct ags_value *v, struct ags_buf *b);
+
+/* A hash index from key text to a caller's item number, so that lookups by
+ * name stay linear overall.  keyat returns the key of item i. */
+struct ags_keyindex {
+	size_t *slots; /* item + 1, 0 = empty */
+	size_t nslots, n;
+};
+typedef const char *(*ags_keyat_fn)(const void *ctx, size_t i, size_t *len);
+/* Returns the item with this key, or adds `item` under it and returns
+ * SIZE_MAX; AGS_E_NOMEM is reported through *err. */
+size_t ags_keyindex_get_or_add(struct ags_keyindex *x, const char *k, size_t kl, size_t item, ags_keyat_fn keyat,
+			       const void *ctx, int *err);
+void ags_keyindex_free(struct ags_keyindex *x);
 
 /* Format entry points (store_yaml_load.c, store_yaml_emit.c, store_json.c). */
 int ags_yaml_load(const char *data, size_t len, struct ags_tree *out, struct ags_diag *d);

@@ -113,15 +113,15 @@ int ags_json_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struc
 	int indent = o ? o->indent : -1;
 	if (indent < -1)
 		return ags_diag_set(d, AGS_E_INVAL, "JSON indentation smaller than -1 is not accepted");
-	char spaces[64];
+	static const char spaces[] = "                                                                "
+				     "                                                                ";
 	struct jw w = { .b = out, .d = d };
 	if (indent == -1) {
 		w.ind = "\t";
 		w.indlen = 1;
 	} else {
 		if ((size_t)indent >= sizeof(spaces))
-			return ags_diag_set(d, AGS_E_INVAL, "JSON indentation too large");
-		memset(spaces, ' ', (size_t)indent);
+			return ags_diag_set(d, AGS_E_INVAL, "JSON indentation larger than %zu", sizeof(spaces) - 1);
 		w.ind = spaces;
 		w.indlen = (size_t)indent;
 	}

@@ -125,10 +125,26 @@ static void write_ch(struct em *e, const char *s, size_t n, size_t *i)
 	*i += w;
 }
 
+/* Appends a run without line breaks in one go; the column advances by the
+ * number of characters (UTF-8 lead bytes). */
+static void write_run(struct em *e, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	if (!e->err) {
+		int r = ags_buf_append(e->out, s, n);
+		if (r < 0)
+			e->err = r;
+	}
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	e->column += (int)chars;
+}
+
 static void write_all(struct em *e, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n;)
-		write_ch(e, s, n, &i);
+	write_run(e, s, n);
 }
 
 static bool is_break_at(const char *s, size_t n, size_t i)
@@ -337,6 +353,15 @@ static void analyze_scalar(struct em *e, const char *s, size_t n)
 	bool preceded_by_ws = true;
 	const unsigned char *b = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
+		unsigned char uc = b[i];
+		if (i > 0 && uc > 0x20 && uc < 0x7f && uc != ',' && uc != '?' && uc != '[' && uc != ']' &&
+		    uc != '{' && uc != '}' && uc != ':' && uc != '#') {
+			/* the common case: an ordinary printable ASCII character */
+			prev_space = prev_break = false;
+			preceded_by_ws = false;
+			i++;
+			continue;
+		}
 		size_t w = (size_t)u8width(b[i]);
 		bool followed_by_ws = i + w >= n || s[i + w] == ' ' || s[i + w] == '\t';
 		char c = s[i];
@@ -446,6 +471,16 @@ static void write_plain(struct em *e, const char *s, size_t n, bool allow_breaks
 {
 	if (n && !e->whitespace)
 		put(e, ' ');
+	if (e->best_width == 0x7fffffff || !allow_breaks) {
+		/* plain scalars never hold line breaks: no folding means one run */
+		write_run(e, s, n);
+		if (n)
+			e->whitespace = false;
+		e->indention = false;
+		if (e->root_context)
+			e->open_ended = true;
+		return;
+	}
 	bool spaces = false, breaks = false;
 	for (size_t i = 0; i < n;) {
 		if (s[i] == ' ') {
@@ -586,7 +621,16 @@ static void write_double(struct em *e, const char *s, size_t n, bool allow_break
 			}
 			spaces = true;
 		} else {
-			write_ch(e, s, n, &i);
+			size_t j = i + (size_t)u8width(b[i]);
+			if (!allow_breaks || e->best_width == 0x7fffffff) {
+				/* copy the run of characters needing no escape */
+				while (j < n && b[j] != ' ' && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 && b[j] < 0x7f)
+					j++;
+			}
+			if (j > n)
+				j = n;
+			write_run(e, s + i, j - i);
+			i = j;
 			spaces = false;
 		}
 	}
@@ -644,7 +688,11 @@ static void write_literal(struct em *e, const char *s, size_t n)
 		} else {
 			if (breaks)
 				write_indent(e);
-			write_ch(e, s, n, &i);
+			size_t j = i;
+			while (j < n && !is_break_at(s, n, j))
+				j++;
+			write_run(e, s + i, j - i);
+			i = j;
 			e->indention = false;
 			breaks = false;
 		}

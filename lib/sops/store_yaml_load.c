@@ -65,6 +65,8 @@ struct loader {
 	size_t docno;
 	struct anchor *anchors;
 	size_t nanchors, capanchors;
+	int *slots;
+	size_t nslots;
 	struct pcomment *carry;
 	size_t ncarry, capcarry;
 	size_t prev_end;           /* end of the previous event's token */
@@ -233,12 +235,51 @@ static int flush_carry_into(struct loader *L, struct ags_value *c, int min_col)
 
 /* ---- anchors ---- */
 
+/* Anchors are looked up through an open-addressing hash index (many
+ * anchors and aliases must not cost quadratic time). */
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
 static int anchor_find(struct loader *L, const char *name, size_t len)
 {
-	for (size_t i = L->nanchors; i-- > 0;)
-		if (L->anchors[i].len == len && memcmp(L->anchors[i].name, name, len) == 0)
-			return (int)i;
-	return -1;
+	if (!L->nslots)
+		return -1;
+	for (size_t i = name_hash(name, len) & (L->nslots - 1);; i = (i + 1) & (L->nslots - 1)) {
+		int idx = L->slots[i];
+		if (idx < 0)
+			return -1;
+		if (L->anchors[idx].len == len && memcmp(L->anchors[idx].name, name, len) == 0)
+			return idx;
+	}
+}
+
+static int index_anchor(struct loader *L, int idx)
+{
+	if ((L->nanchors + 1) * 2 > L->nslots) {
+		size_t ns = L->nslots ? L->nslots * 2 : 64;
+		int *p = malloc(ns * sizeof(*p));
+		if (!p)
+			return AGS_E_NOMEM;
+		for (size_t i = 0; i < ns; i++)
+			p[i] = -1;
+		free(L->slots);
+		L->slots = p;
+		L->nslots = ns;
+		for (size_t k = 0; k < L->nanchors; k++)
+			if ((int)k != idx)
+				index_anchor(L, (int)k);
+	}
+	struct anchor *a = &L->anchors[idx];
+	size_t i = name_hash(a->name, a->len) & (L->nslots - 1);
+	while (L->slots[i] >= 0)
+		i = (i + 1) & (L->nslots - 1);
+	L->slots[i] = idx;
+	return 0;
 }
 
 #define MAX_ANCHORS 65536
@@ -276,7 +317,13 @@ static int anchor_add(struct loader *L, struct fy_token *tok, const struct ags_v
 		memcpy(a->name, name, len);
 		a->name[len] = 0;
 		a->len = len;
-		idx = (int)L->nanchors++;
+		idx = (int)L->nanchors;
+		int r = index_anchor(L, idx);
+		if (r < 0) {
+			free(a->name);
+			return r;
+		}
+		L->nanchors++;
 	}
 	a->complete = complete;
 	if (v->kind == AGS_VAL_MAP || v->kind == AGS_VAL_SEQ)
@@ -294,6 +341,8 @@ static void anchors_clear(struct loader *L)
 		free(L->anchors[i].name);
 	}
 	L->nanchors = 0;
+	for (size_t i = 0; i < L->nslots; i++)
+		L->slots[i] = -1;
 }
 
 /* Size and depth of a subtree, for the alias budget and depth cap. */
@@ -673,6 +722,20 @@ static int end_collection(struct loader *L, bool flow)
 		L->anchors[f->anchor].complete = true;
 	struct ags_value v = f->val;
 	memset(&f->val, 0, sizeof(f->val));
+	/* give back the growth slack: the tree is most of the memory held */
+	if (v.kind == AGS_VAL_MAP && v.map->cap > v.map->n && v.map->n) {
+		void *p = realloc(v.map->items, v.map->n * sizeof(*v.map->items));
+		if (p) {
+			v.map->items = p;
+			v.map->cap = v.map->n;
+		}
+	} else if (v.kind == AGS_VAL_SEQ && v.seq->cap > v.seq->n && v.seq->n) {
+		void *p = realloc(v.seq->items, v.seq->n * sizeof(*v.seq->items));
+		if (p) {
+			v.seq->items = p;
+			v.seq->cap = v.seq->n;
+		}
+	}
 	bool was_flow = f->flow;
 	L->nframes--;
 	int r = add_node(L, &v, false, was_flow);
@@ -864,6 +927,7 @@ static int load_common(const char *data, size_t len, bool json, struct ags_tree 
 	if (len > AGS_STORE_MAX_INPUT)
 		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
 	AGS_TRY(ags_store_check_utf8(data, len, json ? "JSON" : "YAML", d));
+	AGS_TRY(ags_store_check_printable(data, len, !json, d));
 	struct fy_diag_cfg dc;
 	fy_diag_cfg_default(&dc);
 	dc.fp = NULL;
@@ -889,6 +953,10 @@ static int load_common(const char *data, size_t len, bool json, struct ags_tree 
 	L.alias_budget = ((size_t)8 << 20) + 4 * len;
 	L.json = json;
 	L.prev_line = 1;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		L.prev_end = 3; /* a BOM is not part of the first gap */
+		L.prev_at_line_start = true;
+	}
 	struct ags_tree t;
 	memset(&t, 0, sizeof(t));
 	int r = 0;
@@ -909,6 +977,7 @@ static int load_common(const char *data, size_t len, bool json, struct ags_tree 
 	ags_branch_free(L.doc);
 	anchors_clear(&L);
 	free(L.anchors);
+	free(L.slots);
 	free(L.carry);
 	if (r == 0 && json) {
 		if (t.ndocs == 0)

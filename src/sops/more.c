@@ -6,6 +6,7 @@
 #include <agesops/age.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,10 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 		return true;
 	case SM_OPT_DECRYPTION_ORDER:
 		/* only age keys exist here, so any order is the same order */
+		return true;
+	case SM_OPT_IGNORED:
+	case SM_OPT_IGNORED_VALUE:
+		/* sops global flags without an effect here */
 		return true;
 	case SM_OPT_INDENT: {
 		char *end;
@@ -146,7 +151,21 @@ void sm_close(struct sm_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-int sm_open(const char *path, const struct sm_opts *o, bool decrypt, struct sm_file *f, struct ags_diag *d)
+int sm_get_key(struct sm_file *f, struct ags_diag *d)
+{
+	/* SOPS_AGE_KEY_CMD gets the recipient of each entry: let the core run
+	 * it per key; otherwise load the identities once for all files */
+	bool per_key = getenv("SOPS_AGE_KEY_CMD") || getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD");
+	const struct ags_age_identities *ids = per_key ? NULL : sm_identities(d);
+	if (!per_key && !ids)
+		return d && d->code ? d->code : AGS_E_SOPS_NO_KEY;
+	int r = ags_sops_doc_get_data_key(f->doc, ids, f->key, d);
+	if (r == 0)
+		f->have_key = true;
+	return r;
+}
+
+int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, struct sm_file *f, struct ags_diag *d)
 {
 	memset(f, 0, sizeof(*f));
 	struct ags_buf b;
@@ -157,24 +176,26 @@ int sm_open(const char *path, const struct sm_opts *o, bool decrypt, struct sm_f
 		r = ags_sops_doc_load(b.data ? (const char *)b.data : "", b.len, &lo, &f->doc, d);
 	}
 	ags_buf_release(&b);
-	if (r == 0) {
-		/* SOPS_AGE_KEY_CMD gets the recipient of each entry: let the core run
-		 * it per key; otherwise load the identities once for all files */
-		const struct ags_age_identities *ids = NULL;
-		if (!getenv("SOPS_AGE_KEY_CMD") && !getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD"))
-			ids = sm_identities(d);
-		if (ids || getenv("SOPS_AGE_KEY_CMD") || getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD"))
-			r = ags_sops_doc_get_data_key(f->doc, ids, f->key, d);
-		else
-			r = AGS_E_SOPS_NO_KEY;
-		if (r == 0)
-			f->have_key = true;
-	}
-	if (r == 0 && decrypt)
+	if (r == 0 && level >= SM_KEY)
+		r = sm_get_key(f, d);
+	if (r == 0 && level >= SM_DECRYPT)
 		r = ags_sops_doc_decrypt(f->doc, f->key, o->ignore_mac, d);
-	if (r < 0)
+	if (r == AGS_E_SOPS_METADATA_NOT_FOUND && o->skip_plain && level >= SM_LOAD)
+		r = SM_SKIPPED_PLAIN;
+	if (r != 0)
 		sm_close(f);
 	return r;
+}
+
+/* Set while sm_run_many runs: writes leave the directory sync to the end. */
+static bool batch_writes;
+
+int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_diag *d)
+{
+	int r = batch_writes ? ags_repo_write(path, data, len) : ags_file_write_atomic(path, data, len, -1, false);
+	if (r < 0)
+		return ags_diag_set(d, r, "%s: could not write: %s", path, ags_strerror(r));
+	return 0;
 }
 
 int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int indent, struct ags_diag *d)
@@ -182,11 +203,8 @@ int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int i
 	struct ags_buf out;
 	ags_buf_init(&out, AGS_FILE_MAX);
 	int r = ags_sops_doc_emit(doc, type, indent, &out, d);
-	if (r == 0) {
-		r = ags_file_write_atomic(path, out.data ? out.data : (unsigned char *)"", out.len, -1, false);
-		if (r < 0)
-			r = ags_diag_set(d, r, "%s: could not write: %s", path, ags_strerror(r));
-	}
+	if (r == 0)
+		r = sm_write_bytes(path, out.data ? out.data : (unsigned char *)"", out.len, d);
 	ags_buf_release(&out);
 	return r;
 }
@@ -404,28 +422,51 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 		cli_error("out of memory");
 		return EXIT_GENERIC;
 	}
+	/* Each file's parse allocates and frees buffers around 1 MiB; without
+	 * this glibc hands them back to the kernel (brk/madvise) for every file,
+	 * which costs more than the crypto.  Freed secrets are wiped first. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	struct many m = { .what = what, .tty = isatty(STDERR_FILENO) && files->n > 1 };
+	/* jobs wait on fsync as much as on the CPU: more threads than cores
+	 * let the file system batch those (journal group commit) */
+	if (jobs == 0) {
+		jobs = 4 * ags_repo_ncores();
+		if (jobs > 32)
+			jobs = 32;
+	}
+	batch_writes = true;
 	int failed = ags_repo_run(files, jobs, job, ctx, res, progress, &m);
+	batch_writes = false;
+	/* the renames become durable with one fsync per directory */
+	if (failed >= 0)
+		(void)ags_repo_sync_dirs(files);
 	if (failed < 0) {
 		free(res);
 		return cli_fail(failed, NULL, what);
 	}
-	size_t changed = 0, same = 0;
+	size_t changed = 0, same = 0, plain = 0;
 	int first = EXIT_OK;
 	for (size_t i = 0; i < files->n; i++) {
 		if (res[i].rc < 0) {
 			cli_error("%s", res[i].diag.msg);
 			if (first == EXIT_OK)
 				first = cli_exit_code(res[i].rc);
+		} else if (res[i].rc == SM_SKIPPED_PLAIN) {
+			plain++;
 		} else if (res[i].rc > 0) {
 			same++;
 		} else {
 			changed++;
 		}
 	}
-	if (files->n > 1 || failed)
-		fprintf(stderr, "%s: %zu files, %zu done, %zu unchanged, %d failed\n", what, files->n, changed, same,
-			failed);
+	if (files->n > 1 || failed) {
+		char skipped[64] = "";
+		if (plain)
+			snprintf(skipped, sizeof(skipped), ", %zu not encrypted (skipped)", plain);
+		fprintf(stderr, "%s: %zu files, %zu done, %zu unchanged%s, %d failed\n", what, files->n, changed, same,
+			skipped, failed);
+	}
 	free(res);
 	return failed ? (first == EXIT_OK ? EXIT_GENERIC : first) : EXIT_OK;
 }
@@ -522,7 +563,7 @@ int sm_check_job(const char *path, void *ctx, struct ags_diag *d)
 {
 	const struct sm_opts *o = ctx;
 	struct sm_file f;
-	int r = sm_open(path, o, true, &f, d);
+	int r = sm_open(path, o, SM_DECRYPT, &f, d);
 	if (r < 0 && d->msg[0] && !strstr(d->msg, path)) {
 		char m[AGS_DIAG_MAX];
 		snprintf(m, sizeof(m), "%s", d->msg);
@@ -587,11 +628,8 @@ int sm_encrypt_job(const char *path, void *ctx, struct ags_diag *d)
 								   path));
 		r = ags_sops_encrypt_buf(data, in.len, &eo, &out, d);
 	}
-	if (r == 0) {
-		r = ags_file_write_atomic(path, out.data ? out.data : (unsigned char *)"", out.len, -1, false);
-		if (r < 0)
-			ags_diag_set(d, r, "%s: could not write: %s", path, ags_strerror(r));
-	}
+	if (r == 0)
+		r = sm_write_bytes(path, out.data ? out.data : (unsigned char *)"", out.len, d);
 	sm_groups_clear(&g);
 	ags_buf_release(&in);
 	ags_buf_release(&out);
@@ -643,6 +681,7 @@ int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m,
 	o.input_type = input_type;
 	o.config = config;
 	o.ignore_mac = ignore_mac;
+	o.skip_plain = m->dir != NULL;
 	struct ags_repo_files f = { 0 };
 	int rc = many_files(files, nfiles, m->dir, &o, AGS_REPO_SELECT_ANY_RULE, &f);
 	if (rc == 0 && f.n == 0 && !m->dir) {

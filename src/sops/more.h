@@ -26,8 +26,14 @@ struct sm_opts {
 	const char *config;   /* --config, else $SOPS_CONFIG, else discovery */
 	int indent;           /* AGS_SOPS_INDENT_DEFAULT unless --indent */
 	bool ignore_mac;
+	/* -r DIR walks: a selected file without sops metadata is skipped
+	 * (counted in the summary) instead of failing */
+	bool skip_plain;
 };
 void sm_opts_init(struct sm_opts *o);
+
+/* Job result (> 0) for a file skipped because it is not sops-encrypted. */
+#define SM_SKIPPED_PLAIN 2
 
 /* Long option ids shared by the commands (values above any short option). */
 enum {
@@ -37,6 +43,8 @@ enum {
 	SM_OPT_INDENT,
 	SM_OPT_IGNORE_MAC,
 	SM_OPT_DECRYPTION_ORDER,
+	SM_OPT_IGNORED,
+	SM_OPT_IGNORED_VALUE,
 	SM_OPT_FIRST_FREE,
 };
 /* Handles one of the shared options; true if it was one.  Prints and sets
@@ -48,7 +56,11 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
 	{ "config", required_argument, NULL, SM_OPT_CONFIG },                                           \
 	{ "indent", required_argument, NULL, SM_OPT_INDENT },                                           \
 	{ "ignore-mac", no_argument, NULL, SM_OPT_IGNORE_MAC },                                         \
-	{ "decryption-order", required_argument, NULL, SM_OPT_DECRYPTION_ORDER }
+	{ "decryption-order", required_argument, NULL, SM_OPT_DECRYPTION_ORDER },                       \
+	{ "verbose", no_argument, NULL, SM_OPT_IGNORED },                                               \
+	{ "disable-version-check", no_argument, NULL, SM_OPT_IGNORED },                                 \
+	{ "enable-local-keyservice", optional_argument, NULL, SM_OPT_IGNORED },                         \
+	{ "keyservice", required_argument, NULL, SM_OPT_IGNORED_VALUE }
 
 /* Reads a whole file ("-" = stdin) into out (init by the caller). */
 int sm_read(const char *path, struct ags_buf *out, struct ags_diag *d);
@@ -64,8 +76,13 @@ struct sm_file {
 	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
 	bool have_key;
 };
-/* Reads, loads, opens the data key and (unless !decrypt) decrypts path. */
-int sm_open(const char *path, const struct sm_opts *o, bool decrypt, struct sm_file *f, struct ags_diag *d);
+/* How far sm_open goes. */
+enum sm_level { SM_LOAD, SM_KEY, SM_DECRYPT };
+/* Reads and loads path, then (SM_KEY) opens the data key, then (SM_DECRYPT)
+ * decrypts every value and checks the MAC. */
+int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, struct sm_file *f, struct ags_diag *d);
+/* Opens the data key of a loaded file (after sm_open(SM_LOAD)). */
+int sm_get_key(struct sm_file *f, struct ags_diag *d);
 void sm_close(struct sm_file *f);
 
 /* Store name used for path (type override first). */
@@ -73,6 +90,9 @@ const char *sm_store_name(const char *type, const char *path);
 /* Indent for store: the flag, else .sops.yaml stores setting, else default. */
 int sm_indent(const struct sm_opts *o, const struct ags_sops_config *cfg, const char *store);
 
+/* Writes bytes over an existing path atomically (mode kept); in a batch
+ * (sm_run_many) the directory sync is deferred to the end. */
+int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_diag *d);
 /* Emits the (encrypted) document and writes it to path atomically, keeping
  * its mode.  type NULL = the document's own store. */
 int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int indent, struct ags_diag *d);

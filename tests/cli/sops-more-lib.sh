@@ -36,7 +36,7 @@ Y
 # Decrypt with exactly the given key files.
 dec_with() { # dec_with "k1 k2" FILE [args...]
 	local keys=$1 k all=""; shift
-	for k in $keys; do all+="$(cat "$k.txt")"$'\n'; done
+	for k in $keys; do all+="$(grep '^AGE-SECRET-KEY-' "$k.txt")"$'\n'; done
 	SOPS_AGE_KEY_FILE=/dev/null SOPS_AGE_KEY="$all" "$AGS" decrypt "$@"
 }
 

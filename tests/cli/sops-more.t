@@ -42,7 +42,7 @@ stdout:             - from stdin
 stdout:     new:
 stdout:         deep:
 stdout:             - x: true
-stdout:               n:
+stdout:               "n":
 stdout:                 - 1
 stdout:                 - 2
 
@@ -92,12 +92,11 @@ run: cmp s.yaml before.yaml && echo same
 stdout: rc=200
 stdout: same
 
-### edit: one value changed -> only that value, the MAC and lastmodified change
+### edit: one value changed -> only that value, the MAC (and lastmodified) change
 run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
 run: EDITOR="sed -i s/hunter2/correcthorse/" "$AGS" edit s.yaml
-run: diff before.yaml s.yaml | grep '^>' | sed -E 's/^> +//; s/:.*//' | sort
+run: diff before.yaml s.yaml | grep '^>' | sed -E 's/^> +//; s/:.*//' | grep -v '^lastmodified$' | sort
 run: "$AGS" decrypt --extract '["stringData"]["password"]' s.yaml; echo
-stdout: lastmodified
 stdout: mac
 stdout: password
 stdout: correcthorse
@@ -207,7 +206,8 @@ run: "$AGS" groups add --file s.yaml -i --age "$K2"
 run: grep -c 'recipient:' s.yaml
 run: dec_with "k1 k2" --extract '["stringData"]["user"]' s.yaml; echo
 run: dec_with k1 s.yaml >/dev/null 2>&1; echo "k1 alone rc=$?"
-run: "$AGS" groups delete --file s.yaml -i 1
+run: grep -h '^AGE-SECRET-KEY-' k1.txt k2.txt > both.txt
+run: SOPS_AGE_KEY_FILE=$PWD/both.txt "$AGS" groups delete --file s.yaml -i 1
 run: dec_with k1 --extract '["stringData"]["user"]' s.yaml; echo
 stdout: 2
 stdout: admin
@@ -261,12 +261,12 @@ run: printf 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    encrypted_rege
 run: "$AGS" updatekeys -y -r repo 2>&1 | tail -1
 run: dec_with k2 --extract '["stringData"]["user"]' repo/b/t.enc.yaml; echo
 run: "$AGS" decrypt --check -r repo 2>&1 | tail -1
-run: sed -i 's/^\(    user: ENC\[AES256_GCM,data:\)./\1A/' repo/a/s3.enc.yaml
-run: "$AGS" decrypt --check -r repo 2>err; echo "rc=$?"; grep -c 's3.enc.yaml' err; tail -1 err
+run: perl -pi -e 's/^(    user: ENC\[AES256_GCM,data:)(.)/$1.($2 eq "A" ? "B" : "A")/e' repo/a/s3.enc.yaml
+run: "$AGS" decrypt --check -r repo 2>err; case $? in 25|51) echo "tamper detected";; esac; grep -c 's3.enc.yaml' err; tail -1 err
 stdout: updatekeys: 6 files, 6 done, 0 unchanged, 0 failed
 stdout: admin
 stdout: decrypt --check: 6 files, 6 done, 0 unchanged, 0 failed
-stdout~: ^rc=(25|51)$
+stdout: tamper detected
 stdout: 1
 stdout: decrypt --check: 6 files, 5 done, 0 unchanged, 1 failed
 
@@ -276,3 +276,58 @@ run: "$AGS" rotate --add-age "$K2" a.yaml b.yaml 2>&1 | tail -1
 run: dec_with k2 --extract '["stringData"]["user"]' b.yaml; echo
 stdout: rotate: 2 files, 2 done, 0 unchanged, 0 failed
 stdout: admin
+
+### edit: killed by SIGTERM while the editor runs -> temp file removed, file untouched
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: printf '#!/bin/sh\necho "$1" > seen\nkill -TERM $PPID\nsleep 1\n' > ed.sh; chmod +x ed.sh
+run: EDITOR=$PWD/ed.sh "$AGS" edit s.yaml; echo "rc=$?"
+run: f=$(cat seen); [ -e "$f" ] || echo removed; ls -A "$TMPDIR" | wc -l; cmp s.yaml before.yaml && echo same
+stdout: rc=143
+stdout: removed
+stdout: 0
+stdout: same
+
+### decrypt --check: a single file, and a wrong key gives exit 128
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: "$AGS" decrypt --check s.yaml; echo "rc=$?"
+run: SOPS_AGE_KEY_FILE=$PWD/k2.txt "$AGS" decrypt --check s.yaml 2>/dev/null; echo "rc=$?"
+stdout: rc=0
+stdout: rc=128
+
+### edit: invalid YAML on a terminal offers to re-open the editor (pty via script(1))
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: printf '#!/bin/sh\nif [ -e count ]; then printf "stringData:\\n    password: fixed\\n" > "$1"; else touch count; printf "a: [\\n" > "$1"; fi\n' > ed.sh; chmod +x ed.sh
+run: printf '\n' | script -qec "EDITOR=$PWD/ed.sh $AGS edit s.yaml" /dev/null > out.txt; echo "rc=$?"
+run: grep -c 'Press Enter to return to the editor' out.txt
+run: "$AGS" decrypt --extract '["stringData"]["password"]' s.yaml; echo
+stdout: rc=0
+stdout: 1
+stdout: fixed
+
+### updatekeys: a broken .sops.yaml names the file and the place (exit 5)
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: printf 'creation_rules:\n  - shamir_threshold: two\n' > .sops.yaml
+run: "$AGS" updatekeys -y s.yaml
+exit: 5
+stderr~: \.sops\.yaml: creation_rules\[0\]\.shamir_threshold
+
+### updatekeys: a rule with only pgp keys is a clear error, file untouched
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: printf 'creation_rules:\n  - pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n' > .sops.yaml
+run: "$AGS" updatekeys -y s.yaml; echo "rc=$?"; cmp s.yaml before.yaml && echo same
+stdout: rc=111
+stdout: same
+stderr~: only keys of type pgp
+
+### updatekeys -r: a file that fails does not stop the others; plaintext files are skipped
+run: . "$SRC/tests/cli/sops-more-lib.sh"; mkdir r; secret r/a.enc.yaml; secret r/b.enc.yaml; echo 'x: 1' > r/c.enc.yaml
+run: secret r/d.enc.yaml; grep -v '^    mac:' r/d.enc.yaml > x && mv x r/d.enc.yaml; sed -i 's/^    lastmodified: .*/    lastmodified: "not a time"/' r/d.enc.yaml
+run: printf 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    age: %s,%s\n' "$K1" "$K2" > .sops.yaml
+run: "$AGS" updatekeys -y -r r 2>err; echo "rc=$?"; tail -1 err; grep -c 'd.enc.yaml' err
+run: dec_with k2 --extract '["stringData"]["user"]' r/b.enc.yaml; echo
+run: "$AGS" updatekeys -y r/c.enc.yaml 2>/dev/null; echo "explicit plaintext rc=$?"
+stdout: rc=2
+stdout: updatekeys: 4 files, 2 done, 0 unchanged, 1 not encrypted (skipped), 1 failed
+stdout: 1
+stdout: admin
+stdout: explicit plaintext rc=1

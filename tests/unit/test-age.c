@@ -447,6 +447,46 @@ static void stream_tamper_truncate(void **state)
 	free(pt);
 }
 
+/* Failures in later batches (16 chunks each, opened by two threads): the
+ * release is still exactly the chunks before the failing one. */
+static void stream_batches(void **state)
+{
+	(void)state;
+	size_t nch = 40, n = nch * 65536 - 1000;
+	uint8_t *pt = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		pt[i] = (uint8_t)(i >> 16);
+	struct ags_buf ct;
+	ags_buf_init(&ct, (size_t)1 << 30);
+	assert_int_equal(ags_age_encrypt_buf(&g_r, 1, pt, n, false, &ct, NULL), 0);
+	struct ags_age_header h;
+	size_t hl;
+	assert_int_equal(ags_age_header_parse(ct.data, ct.len, &h, &hl, NULL), 0);
+	ags_age_header_clear(&h);
+	size_t p0 = hl + 16;
+	struct ags_buf out;
+	static const size_t bad[] = { 15, 16, 17, 20, 31, 32, 39 };
+	for (size_t k = 0; k < AGS_ARRAY_SIZE(bad); k++) {
+		size_t at = p0 + bad[k] * 65552 + 100;
+		ct.data[at] ^= 0x80;
+		assert_int_equal(decrypt_released(ct.data, ct.len, 300000, &out), AGS_E_AGE_PAYLOAD);
+		assert_int_equal(out.len, bad[k] * 65536);
+		assert_memory_equal(out.data, pt, out.len);
+		ags_buf_release(&out);
+		ct.data[at] ^= 0x80;
+	}
+	/* cut after two full batches: 32 chunks released, then "no final chunk" */
+	assert_int_equal(decrypt_released(ct.data, p0 + 32 * 65552, 300000, &out), AGS_E_AGE_PAYLOAD);
+	assert_int_equal(out.len, 32 * 65536);
+	ags_buf_release(&out);
+	assert_int_equal(decrypt_released(ct.data, ct.len, 300000, &out), 0);
+	assert_int_equal(out.len, n);
+	assert_memory_equal(out.data, pt, n);
+	ags_buf_release(&out);
+	ags_buf_release(&ct);
+	free(pt);
+}
+
 static void armor_strict(void **state)
 {
 	(void)state;
@@ -581,6 +621,7 @@ int main(void)
 		cmocka_unit_test(keys),             cmocka_unit_test(identity_files),
 		cmocka_unit_test(header_roundtrip), cmocka_unit_test(header_strict),
 		cmocka_unit_test(stream_boundaries), cmocka_unit_test(stream_tamper_truncate),
+		cmocka_unit_test(stream_batches),
 		cmocka_unit_test(armor_strict),     cmocka_unit_test(recipient_rules),
 		cmocka_unit_test(encrypted_identity_file),
 	};

@@ -152,11 +152,46 @@ static void run_pool(void **state)
 	assert_true(ags_repo_ncores() >= 1);
 }
 
+static void batch_write(void **state)
+{
+	(void)state;
+	char p[512];
+	snprintf(p, sizeof(p), "%s/w.yaml", root);
+	FILE *f = fopen(p, "w");
+	fputs("old\n", f);
+	fclose(f);
+	assert_int_equal(chmod(p, 0640), 0);
+	assert_int_equal(ags_repo_write(p, "new content\n", 12), 0);
+	struct stat st;
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_size, 12);
+	f = fopen(p, "r");
+	char buf[32] = { 0 };
+	assert_int_equal(fread(buf, 1, sizeof(buf), f), 12);
+	fclose(f);
+	assert_string_equal(buf, "new content\n");
+	struct ags_repo_files one = { 0 };
+	assert_int_equal(ags_repo_files_add(&one, p), 0);
+	assert_int_equal(ags_repo_files_add(&one, "relative-name"), 0);
+	assert_int_equal(ags_repo_sync_dirs(&one), 0);
+	ags_repo_files_clear(&one);
+	/* no temp file left next to it */
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "ls '%s' | grep -q tmp", root);
+	assert_int_not_equal(system(cmd), 0);
+	/* a missing file is not created */
+	snprintf(p, sizeof(p), "%s/missing.yaml", root);
+	assert_int_equal(ags_repo_write(p, "x", 1), -ENOENT);
+	assert_int_not_equal(access(p, F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(collect),
 		cmocka_unit_test(run_pool),
+		cmocka_unit_test(batch_write),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -406,6 +406,37 @@ static void yaml_string_quoting(void **state)
 	free(out);
 }
 
+static void yaml_folding(void **state)
+{
+	(void)state;
+	/* default: never folded; width 80: go-yaml's folding at spaces */
+	char words[256] = "";
+	for (int i = 0; i < 20; i++)
+		strcat(words, i ? " abcdefgh" : "abcdefgh");
+	struct ags_tree t;
+	struct ags_diag d = { 0 };
+	char doc[300];
+	snprintf(doc, sizeof(doc), "k: %s\n", words);
+	assert_int_equal(load(&ags_store_yaml, doc, &t, &d), 0);
+	char *out = emit(&ags_store_yaml, &t, 4);
+	assert_string_equal(out, doc);
+	free(out);
+	struct ags_buf b;
+	ags_buf_init(&b, 1 << 20);
+	struct ags_emit_opts o = { .indent = 4, .width = 80 };
+	assert_int_equal(ags_store_yaml.emit(&t, &o, &b, &d), 0);
+	ags_tree_clear(&t);
+	assert_int_equal(ags_buf_putc(&b, 0), 0);
+	const char *nine = "abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh";
+	char want[400];
+	snprintf(want, sizeof(want), "k: %s\n    %s\n    abcdefgh abcdefgh\n", nine, nine);
+	assert_string_equal((char *)b.data, want);
+	assert_int_equal(load(&ags_store_yaml, (char *)b.data, &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "k")->str.p, words);
+	ags_tree_clear(&t);
+	ags_buf_release(&b);
+}
+
 static void yaml_other_scalars(void **state)
 {
 	(void)state;
@@ -454,6 +485,9 @@ static void yaml_comments(void **state)
 			 "## Configuration\n##\nexporter:\n    podLabels:\n        ## Add the label\n        ##\n"
 			 "        jobLabel: node-exporter\n    extraArgs:\n        - --a=b\n        - --c=d\n",
 			 4);
+	/* a BOM and CRLF line ends do not hide comments */
+	assert_roundtrip(&ags_store_yaml, "\xef\xbb\xbf# c\r\na: 1 # i\r\nb: |\r\n  x\r\n",
+			 "# c\na: 1 # i\nb: |\n    x\n", 4);
 	/* COMMENT_7 */
 	const char *c7 = "a:\n    b:\n        c: d\n    # comment\n\ne:\n    - f\n";
 	assert_roundtrip(&ags_store_yaml, c7, "a:\n    b:\n        c: d\n    # comment\ne:\n    - f\n", 4);
@@ -583,6 +617,17 @@ static void yaml_bad_input(void **state)
 	expect_fail(&ags_store_yaml, "- a\n- b\n", AGS_E_SOPS_FORMAT, "sequences");
 	expect_fail(&ags_store_yaml, "just a scalar\n", AGS_E_SOPS_FORMAT, "values");
 	expect_fail(&ags_store_yaml, "a: [1, 2\n", AGS_E_SYNTAX, "line");
+	expect_fail(&ags_store_yaml, "a: 1\nb: x\x01y\n", AGS_E_SOPS_FORMAT, "line 2: control characters");
+	{
+		static const char nul[] = "a: 1\n# c\0\nb: 2\n";
+		struct ags_tree tn;
+		struct ags_diag dn = { 0 };
+		memset(&tn, 0, sizeof(tn));
+		assert_int_equal(ags_store_yaml.load(nul, sizeof(nul) - 1, true, &tn, &dn), AGS_E_SOPS_FORMAT);
+		assert_non_null(strstr(dn.msg, "line 2"));
+	}
+	expect_fail(&ags_store_yaml, "a: \xc2\x80\n", AGS_E_SOPS_FORMAT, "line 1");
+	expect_fail(&ags_store_json, "{\"a\": \"x\x01\"}", AGS_E_SOPS_FORMAT, "line 1");
 	expect_fail(&ags_store_yaml, "a: b: c\n", AGS_E_SYNTAX, "line");
 	/* duplicate keys only count in the first document, as in sops */
 	struct ags_tree t;
@@ -989,6 +1034,7 @@ int main(void)
 		cmocka_unit_test(typing_styles_and_tags),
 		cmocka_unit_test(float_formats),
 		cmocka_unit_test(yaml_string_quoting),
+		cmocka_unit_test(yaml_folding),
 		cmocka_unit_test(yaml_other_scalars),
 		cmocka_unit_test(yaml_layout),
 		cmocka_unit_test(yaml_comments),
