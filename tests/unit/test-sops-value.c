@@ -11,6 +11,7 @@
 #include <string.h>
 #include "internal.h"
 #include "sops/sops-int.h"
+#include "sops-float-kat.h"
 
 static uint8_t KEY[32], IV[32];
 
@@ -190,6 +191,19 @@ static void floats(void **state)
 	assert_int_equal(ags_sops_float_parse("", 0, &f), AGS_E_SYNTAX);
 }
 
+static void float_kat(void **state)
+{
+	(void)state;
+	char out[AGS_SOPS_FLOAT_MAX];
+	for (size_t i = 0; i < sizeof(FLOAT_KAT) / sizeof(FLOAT_KAT[0]); i++) {
+		double f;
+		memcpy(&f, &FLOAT_KAT[i].bits, sizeof(f));
+		assert_true(ags_sops_float_format(f, out, sizeof(out)) > 0);
+		if (strcmp(out, FLOAT_KAT[i].s) != 0)
+			fail_msg("%016llx: want %s, got %s", (unsigned long long)FLOAT_KAT[i].bits, FLOAT_KAT[i].s, out);
+	}
+}
+
 static void ints_bools_times(void **state)
 {
 	(void)state;
@@ -321,6 +335,7 @@ int main(void)
 		cmocka_unit_test(empty_stays_empty),
 		cmocka_unit_test(enc_parse_bad),
 		cmocka_unit_test(floats),
+		cmocka_unit_test(float_kat),
 		cmocka_unit_test(ints_bools_times),
 		cmocka_unit_test(decrypt_types),
 		cmocka_unit_test(mac_vectors),
