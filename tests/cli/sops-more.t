@@ -331,3 +331,13 @@ stdout: updatekeys: 4 files, 2 done, 0 unchanged, 1 not encrypted (skipped), 1 f
 stdout: 1
 stdout: admin
 stdout: explicit plaintext rc=1
+
+### updatekeys: --config and $SOPS_CONFIG win over the discovered .sops.yaml
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: printf 'creation_rules:\n  - age: %s\n' "$K1" > .sops.yaml; printf 'creation_rules:\n  - age: %s\n' "$K2" > other.yaml
+run: "$AGS" updatekeys -y --config other.yaml s.yaml 2>/dev/null; dec_with k2 --extract '["stringData"]["user"]' s.yaml; echo
+run: SOPS_CONFIG=.sops.yaml SOPS_AGE_KEY_FILE=$PWD/k2.txt "$AGS" updatekeys -y s.yaml 2>/dev/null; dec_with k1 --extract '["stringData"]["user"]' s.yaml; echo
+run: mkdir -p sub/dir; cd sub/dir && SOPS_AGE_KEY_FILE=$HOME/k1.txt "$AGS" updatekeys -y ../../s.yaml 2>&1 | grep -c 'up to date'
+stdout: admin
+stdout: admin
+stdout: 1
