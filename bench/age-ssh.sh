@@ -26,10 +26,10 @@ t() { # prints seconds for N runs of "$@"
 	s=$(date +%s.%N)
 	for _ in $(seq "$N"); do "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; done
 	e=$(date +%s.%N)
-	echo "($e - $s) / $N" | bc -l
+	awk -v s="$s" -v e="$e" -v n="$N" 'BEGIN { printf "%.6f\n", (e - s) / n }'
 }
 row() { # label, agesops seconds, go seconds
-	printf '%-28s agesops %8.4fs  go %8.4fs  ratio %.2f\n' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)"
+	awk -v l="$1" -v a="$2" -v g="$3" 'BEGIN { printf "%-28s agesops %8.4fs  go %8.4fs  ratio %.2f\n", l, a, g, a / g }'
 }
 echo "size=$SIZE bytes, N=$N"
 for k in ed rsa; do

@@ -4,6 +4,7 @@
  */
 #include "internal.h"
 #include "age/kind.h"
+#include "age/ssh.h"
 #include "crypto/ossl.h"
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,10 @@ static int rcpt_line(void *vctx, char *line, size_t lineno, struct ags_diag *d)
 	struct ags_age_recipient *r;
 	struct ags_diag sub = { 0 };
 	int rc = ags_age_recipient_parse(line, &r, &sub);
+	/* Go skips valid SSH keys of other types (ecdsa, sk-...), e.g. in an
+	 * authorized_keys file (with a warning the library cannot print). */
+	if (rc == AGS_E_AGE_UNSUPPORTED_RECIPIENT && ags_ssh_line_looks_like_key(line))
+		return 0;
 	if (rc == AGS_E_AGE_UNSUPPORTED_RECIPIENT)
 		return ags_diag_set(d, rc, "%s: line %zu: %s", c->name, lineno, sub.msg);
 	if (rc < 0)

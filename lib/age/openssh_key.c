@@ -635,18 +635,20 @@ static int openssh_pem_decode(const char *data, size_t len, uint8_t **ret, size_
 		goto bad;
 	out = malloc(ags_b64_decoded_max(nb) + 1);
 	if (!out) {
-		free(b64);
+		ags_free_secret(b64, len + 1);
 		return AGS_E_NOMEM;
 	}
 	if (ags_b64_decode(b64, nb, AGS_B64_PADDED, out, &outlen) < 0)
 		goto bad;
-	free(b64);
+	ags_free_secret(b64, len + 1);
 	*ret = out;
 	*retlen = outlen;
 	return 0;
 bad:
-	free(b64);
-	free(out);
+	/* both hold (encoded) private key material */
+	ags_free_secret(b64, len + 1);
+	if (out)
+		ags_free_secret(out, ags_b64_decoded_max(nb) + 1);
 	return AGS_E_AGE_BAD_KEY;
 }
 

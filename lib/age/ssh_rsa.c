@@ -103,7 +103,9 @@ int ags_ssh_rsa_unwrap(const struct ags_ssh_privkey *k, const char *const *args,
 	r = AGS_E_CRYPTO;
 	if (EVP_PKEY_decrypt_init(ctx) != 1 || oaep_setup(ctx) < 0)
 		goto out;
-	if (bodylen != cap || EVP_PKEY_decrypt(ctx, pt, &len, body, bodylen) != 1 || len != 16) {
+	/* Go accepts a body shorter than the modulus (a big-endian number with
+	 * its leading zeros dropped); longer is never valid. */
+	if (bodylen > cap || bodylen == 0 || EVP_PKEY_decrypt(ctx, pt, &len, body, bodylen) != 1 || len != 16) {
 		r = ags_diag_set(d, AGS_E_AGE_HEADER, "failed to decrypt ssh-rsa file key");
 		goto out;
 	}

@@ -354,8 +354,10 @@ int k8s_request(struct ags_k8s_client *c, const char *method, const char *path, 
 	}
 	int r = 0;
 	long backoff = BACKOFF_BASE_MS;
+	/* outlives the loop: curl keeps the pointer until cleanup */
+	char errbuf[CURL_ERROR_SIZE];
 	for (unsigned attempt = 1;; attempt++) {
-		char errbuf[CURL_ERROR_SIZE] = "";
+		errbuf[0] = 0;
 		struct xfer x = { .body = resp, .retry_after_ms = -1 };
 		ags_buf_reset(resp);
 		curl_easy_reset(h);

@@ -357,10 +357,20 @@ static int build(struct kfile *f, size_t n, const char *context, struct k8s_rest
 		AGS_TRY(resolve_path(f[fcl].dir, s, &c->ca_file));
 	const struct k8s_json *ins = k8s_json_get(cl, "insecure-skip-tls-verify");
 	if (!k8s_json_is_null(ins)) {
-		if (ins->type != K8S_JSON_BOOL)
+		/* kubectl reads kubeconfig as YAML 1.1, where yes/on are booleans too */
+		static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON" };
+		static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF" };
+		int v = -1;
+		for (size_t i = 0; ins->str && i < AGS_ARRAY_SIZE(yes); i++) {
+			if (!strcmp(ins->str, yes[i]))
+				v = 1;
+			if (!strcmp(ins->str, no[i]))
+				v = 0;
+		}
+		if (v < 0)
 			return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s:%d: insecure-skip-tls-verify must be true or false",
 					    path, ins->line);
-		c->insecure = !strcmp(ins->str, "true");
+		c->insecure = v == 1;
 	}
 	if (c->insecure && (c->ca_data || c->ca_file))
 		return ags_diag_set(d, AGS_E_K8S_CONFIG,

@@ -70,3 +70,29 @@ stderr~: low-order
 run: sed '1,/^$/d' $SHARED/vectors/age/hybrid_currupted_enc_mlkem >v.age; grep '^identity: ' $SHARED/vectors/age/hybrid_currupted_enc_mlkem | cut -d' ' -f2 >k.txt
 run: $AGS age -d -i k.txt v.age
 exit: 15
+
+### Flux's post-quantum sops fixture decrypts with its key (MAC verified)
+run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
+run: SOPS_AGE_KEY_FILE=${F}keys__age-pq.txt $AGS decrypt ${F}algorithms__age-pq.yaml | grep -E '^ +key: value$'
+stdout~: key: value
+
+### Flux's post-quantum sops fixture: a classic key cannot open it
+run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
+run: SOPS_AGE_KEY_FILE=${F}keys__age.txt $AGS decrypt ${F}algorithms__age-pq.yaml
+exit: 128
+stderr~: no identity matched
+
+### Flux's post-quantum sops fixture with a tampered MAC
+run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
+run: sed -E 's/^(  mac: ENC\[AES256_GCM,data:)g/\1h/' ${F}algorithms__age-pq.yaml >t.yaml
+run: SOPS_AGE_KEY_FILE=${F}keys__age-pq.txt $AGS decrypt t.yaml
+exit: 51
+stderr~: MAC
+
+### sops encrypt to a post-quantum and a classic recipient (one age file each), both keys decrypt
+run: $AGS keygen --pq -o pq.txt 2>/dev/null; $AGS keygen -o x.txt 2>/dev/null; printf 'a: secret\n' >s.yaml
+run: $AGS encrypt --age "$($AGS keygen -y pq.txt),$($AGS keygen -y x.txt)" s.yaml >s.enc.yaml
+run: grep -c 'recipient: age1pq1' s.enc.yaml; SOPS_AGE_KEY_FILE=pq.txt $AGS decrypt s.enc.yaml; SOPS_AGE_KEY_FILE=x.txt $AGS decrypt s.enc.yaml
+stdout: 1
+stdout: a: secret
+stdout: a: secret

@@ -43,6 +43,7 @@ grep -q '^-> ssh-rsa ' <(head -c 2000 rsa3072.ags.age) || fail "no ssh-rsa stanz
 	echo
 	echo "no-pty,command=\"echo hello world\",from=\"10.0.0.0/8\" $(cat ed.pub)"
 	printf '%s   with a long comment\n' "$(cut -d' ' -f1,2 rsa.pub)"
+	cat ec.pub   # other key types are skipped, as Go age does
 } > authorized_keys
 A -R authorized_keys -o ak.age msg || fail "agesops -R authorized_keys"
 for k in ed rsa; do
@@ -70,6 +71,14 @@ for k in ed_enc rsa_enc ed_gcm; do
 	[ ! -e out2 ] || fail "$k: output written on failure"
 	ok "$k (passphrase) both ways"
 done
+# legacy PEM (PKCS#1 with Proc-Type: 4,ENCRYPTED) written by ssh-keygen -m PEM: unlocked when loaded
+cp rsa rsa_legacy && ssh-keygen -q -p -N 'correct horse' -m PEM -f rsa_legacy >/dev/null || fail "ssh-keygen -m PEM"
+grep -q "Proc-Type: 4,ENCRYPTED" rsa_legacy || fail "not a legacy encrypted PEM key"
+rm -f out
+pty_run 'correct horse' "$AGS_BIN" age -d -i rsa_legacy -o out rsa.go.age 2>/dev/null || fail "legacy PEM key"
+cmp -s out msg || fail "legacy PEM plaintext"
+ok "legacy encrypted PEM RSA key"
+
 # lazy: an encrypted key whose tag does not match is never unlocked (no prompt, no terminal needed)
 A -R other.pub -o other.age msg
 A -d -i ed_enc -o out other.age </dev/null 2>err && fail "ed_enc opened a file for another key"

@@ -45,7 +45,7 @@ if [ $RC = 0 ] && grep -q "generated a new age key" "$T/b1.out" && [[ $P1 == age
 else fail "bootstrap on an empty cluster (rc=$RC): $(cat "$T/b1.out" "$T/b1.err")"; fi
 KEY1=$(secret_of_state empty)
 SECRETS+=("$(printf '%s\n' "$KEY1" | grep AGE-SECRET-KEY)")
-if printf '%s\n' "$KEY1" | grep -q "^# public key: $P1\$" && [ "$(printf '%s\n' "$KEY1" | grep -c '^AGE-SECRET-KEY-1')" = 1 ]; then
+if grep -q "^# public key: $P1\$" <<<"$KEY1" && [ "$(printf '%s\n' "$KEY1" | grep -c '^AGE-SECRET-KEY-1')" = 1 ]; then
 	pass "the Secret holds an age-keygen style file for the published key"
 else fail "Secret content is not an age-keygen file for $P1"; fi
 [ "$(cm_of_state empty)" = "$P1" ] && pass "ConfigMap sops-age-public age.pub = public key" || fail "ConfigMap content"
@@ -91,9 +91,9 @@ R1=$(pub_of r1) R2=$(pub_of r2)
 creates=$(grep -c '^POST /api/v1/namespaces/flux-system/secrets ' "$T/race.log")
 if [ -n "$R1" ] && [ "$R1" = "$R2" ] && [ "$(state_count race Secret)" = 1 ] && [ "$(cm_of_state race)" = "$R1" ] &&
 	[ "$creates" = 2 ] && grep -q '^POST /api/v1/namespaces/flux-system/secrets 409' "$T/race.log" &&
-	cat "$T/r1.out" "$T/r2.out" | grep -q "another run created the key first"; then
+	grep -q "another run created the key first" "$T/r1.out" "$T/r2.out"; then
 	pass "two racing bootstraps: one Secret, one key, the loser adopts the winner's key"
-else fail "race: r1='$R1' r2='$R2' creates=$creates $(cat "$T/r1.err" "$T/r2.err")"; fi
+else fail "race: r1='$R1' r2='$R2' creates=$creates secrets=$(state_count race Secret) $(cat "$T/r1.out" "$T/r1.err" "$T/r2.out" "$T/r2.err" "$T/race.log")"; fi
 SECRETS+=("$(secret_of_state race | grep AGE-SECRET-KEY)")
 stop_servers
 
@@ -137,6 +137,31 @@ if [ $RC = 1 ] && grep -q "Secret flux-system/sops-age age.agekey" "$T/x2.err" &
 	[ "$(grep -c '^POST .*/secrets' "$T/badkey.log")" = 1 ] && [ "$(state_count badkey ConfigMap)" = 0 ]; then
 	pass "an invalid existing key is reported and never overwritten; exit 1"
 else fail "invalid existing key (rc=$RC): $(cat "$T/x2.err")"; fi
+stop_servers
+
+# 6b. 422 Invalid from the server: permanent, the Status message shown
+start_server invalid --token "$TOKEN=$USER_SA" --invalid configmaps
+in_cluster v1 bootstrap
+if [ $RC = 1 ] && grep -qF 'HTTP 422 Invalid: ConfigMap "sops-age-public" is invalid: metadata.annotations: Too long' "$T/v1.err"; then
+	pass "422 Invalid: one line with the Status message, exit 1"
+else fail "422 (rc=$RC): $(cat "$T/v1.err")"; fi
+stop_servers
+
+# 6c. a server that accepts but never answers: the request timeout bounds it
+start_server hang --token "$TOKEN=$USER_SA" --hang-ms 20000
+start=$(date +%s)
+in_cluster h1 bootstrap --request-timeout 2
+took=$(( $(date +%s) - start ))
+if [ $RC = 75 ] && [ $took -le 8 ] && grep -q "get Secret flux-system/sops-age: timed out" "$T/h1.err"; then
+	pass "unanswered request: timed out after the request timeout (${took}s), exit 75"
+else fail "hanging server (rc=$RC, ${took}s): $(cat "$T/h1.err")"; fi
+stop_servers
+
+# 6d. an oversized answer is refused (responses are capped at 4 MiB)
+start_server huge --token "$TOKEN=$USER_SA" --huge
+in_cluster g1 bootstrap
+[ $RC = 1 ] && grep -q "get Secret flux-system/sops-age: response larger than 4194304 bytes" "$T/g1.err" \
+	&& pass "a 5 MiB response is refused: exit 1" || fail "huge response (rc=$RC): $(cat "$T/g1.err")"
 stop_servers
 
 # 7. not in a cluster: clear error, exit 1

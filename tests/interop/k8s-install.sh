@@ -107,4 +107,30 @@ if command -v age >/dev/null; then
 fi
 rm -f "$T/readback.key"
 
+# 6. several identities in one file: all public keys, comma-separated for --age
+grep -h AGE-SECRET-KEY "$T/one.agekey" "$T/two.agekey" > "$T/multi.agekey"
+run_ags mu kube install-key --kubeconfig "$KC" -n multi "$T/multi.agekey"
+[ $RC = 0 ] && [ "$(cat "$T/mu.out")" = "$PUB1,$PUB2" ] && pass "a file with two identities: both public keys printed" \
+	|| fail "multi-identity (rc=$RC): $(cat "$T/mu.out" "$T/mu.err")"
+stop_servers
+
+# 7. 409 Conflict on a stale resourceVersion: re-read and retry, bounded
+start_server conflict --token "$TOKEN=alice" --stale-puts 2
+kubeconfig_token "$KC" "$SERVER_URL" "$TOKEN"
+run_ags c0 kube install-key --kubeconfig "$KC" "$T/one.agekey"
+run_ags c1 kube install-key --kubeconfig "$KC" --replace --force "$T/two.agekey"
+if [ $RC = 0 ] && [ "$(grep -c '^PUT .* 409 ' "$T/conflict.log")" = 2 ] && [ "$(grep -c '^PUT .* 200 ' "$T/conflict.log")" = 1 ] &&
+	cmp -s <(secret_key_from_api flux-system sops-age "$TOKEN") "$T/two.agekey"; then
+	pass "409 Conflict (stale resourceVersion): re-read and replaced"
+else fail "conflict retry (rc=$RC): $(cat "$T/c1.err")"; fi
+stop_servers
+start_server conflict2 --token "$TOKEN=alice" --stale-puts 1000
+kubeconfig_token "$KC" "$SERVER_URL" "$TOKEN"
+run_ags c2 kube install-key --kubeconfig "$KC" "$T/one.agekey"
+run_ags c3 kube install-key --kubeconfig "$KC" --replace --force "$T/two.agekey"
+if [ $RC = 75 ] && grep -qF 'HTTP 409 Conflict: Operation cannot be fulfilled on secrets "sops-age": the object has been modified' "$T/c3.err" &&
+	[ "$(grep -c '^PUT ' "$T/conflict2.log")" -le 10 ]; then
+	pass "endless conflicts: bounded attempts, exit 75"
+else fail "endless conflicts (rc=$RC): $(cat "$T/c3.err")"; fi
+
 finish

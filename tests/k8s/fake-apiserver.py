@@ -10,9 +10,11 @@ client certificate signed by --client-ca (user = certificate CN).  Minimal
 discovery (/api, /api/v1, /apis) so kubectl can talk to it too.
 
 Fault injection: --throttle N (first N API calls get 429), --fail5xx N,
---forbid USER:VERB:RESOURCE, --race-barrier N (the first N GETs of a
-missing Secret return together: a deterministic create race), --lifetime S (exits by itself).  State is kept in memory and
-written to --state after every change; the log (--log) names method, path,
+--forbid USER:VERB:RESOURCE (403), --invalid RESOURCE (422), --stale-puts N
+(409 Conflict), --hang-ms MS, --huge (5 MiB answers), --race-barrier N (the first N GETs of a
+missing Secret return together: a deterministic create race), --lifetime S
+(exits by itself).  State is kept in memory and written to --state after
+every change; the log (--log) names method, path,
 status and user, never credentials or Secret values.
 """
 import argparse
@@ -37,7 +39,7 @@ args = None
 barrier = None
 lock = threading.Lock()
 store = {}  # (ns, resource, name) -> object
-counters = {"rv": 1000, "throttle": 0, "fail5xx": 0}
+counters = {"rv": 1000, "throttle": 0, "fail5xx": 0, "stale": 0}
 log_lock = threading.Lock()
 
 
@@ -179,6 +181,13 @@ class Handler(BaseHTTPRequestHandler):
                                    {"causes": [{"message": "etcdserver: request timed out"}]})
                 self.finish_req(method, path, code, obj, user, body)
                 return
+        if args.hang_ms:
+            time.sleep(args.hang_ms / 1000.0)
+        if args.huge and method == "GET":
+            self.finish_req(method, path, 200, {"kind": KIND[m.group(2)], "apiVersion": "v1",
+                                                "metadata": {"name": m.group(3) or "x", "annotations": {"pad": "x" * (5 << 20)}}},
+                            user, body)
+            return
         ns, res, name = m.group(1), m.group(2), m.group(3)
         verb = {"GET": "get", "POST": "create", "PUT": "update", "DELETE": "delete"}[method]
         if method == "POST" and name:
@@ -242,6 +251,13 @@ class Handler(BaseHTTPRequestHandler):
                                                      "message": "Required value: name or generateName is required",
                                                      "field": "metadata.name"}]})
         data = obj.get("data") or {}
+        if res in args.invalid:
+            return status(422, "Invalid",
+                          '%s "%s" is invalid: metadata.annotations: Too long: must have at most 262144 bytes'
+                          % (kind, oname), {"name": oname, "kind": kind,
+                                            "causes": [{"reason": "FieldValueTooLong",
+                                                        "message": "Too long: must have at most 262144 bytes",
+                                                        "field": "metadata.annotations"}]})
         for k, v in data.items():
             if not KEY_RE.match(k):
                 return status(422, "Invalid",
@@ -278,6 +294,10 @@ class Handler(BaseHTTPRequestHandler):
             # PUT
             if cur is None:
                 return status(404, "NotFound", '%s "%s" not found' % (res, name), {"name": name, "kind": res})
+            if counters["stale"] < args.stale_puts:
+                counters["stale"] += 1
+                counters["rv"] += 1
+                cur["metadata"]["resourceVersion"] = str(counters["rv"])
             rv = meta.get("resourceVersion")
             if rv is not None and rv != cur["metadata"]["resourceVersion"]:
                 return status(409, "Conflict",
@@ -352,6 +372,12 @@ def main():
     ap.add_argument("--throttle", type=int, default=0)
     ap.add_argument("--fail5xx", type=int, default=0)
     ap.add_argument("--delay-404-ms", type=int, default=0)
+    ap.add_argument("--huge", action="store_true", help="answer API GETs with a 5 MiB object")
+    ap.add_argument("--hang-ms", type=int, default=0, help="answer every API call this late")
+    ap.add_argument("--stale-puts", type=int, default=0,
+                    help="before each of the first N PUTs another writer changes the object (409 Conflict)")
+    ap.add_argument("--invalid", action="append", default=[],
+                    help="RESOURCE whose creates and updates are rejected with 422 Invalid")
     ap.add_argument("--race-barrier", type=int, default=0,
                     help="the first N GETs of a missing Secret wait for each other (a deterministic race)")
     ap.add_argument("--state")

@@ -371,8 +371,16 @@ static void unwrap_go_files(void **state)
 	assert_int_equal(ags_ssh_rsa_unwrap(kf->key, (const char *const *)g.args, g.nargs, g.body, g.bodylen, fk, &d),
 			 AGS_E_AGE_HEADER);
 	g.body[100] ^= 1;
+	/* one byte short: no longer the same number */
 	assert_int_equal(ags_ssh_rsa_unwrap(kf->key, (const char *const *)g.args, g.nargs, g.body, g.bodylen - 1, fk, &d),
 			 AGS_E_AGE_HEADER);
+	/* longer than the modulus */
+	{
+		uint8_t longer[257] = { 0 };
+		memcpy(longer + 1, g.body, 256);
+		assert_int_equal(ags_ssh_rsa_unwrap(kf->key, (const char *const *)g.args, g.nargs, longer, 257, fk, &d),
+				 AGS_E_AGE_HEADER);
+	}
 	assert_int_equal(ags_ssh_rsa_unwrap(kf->key, (const char *const *)g.args, 2, g.body, g.bodylen, fk, &d),
 			 AGS_E_AGE_HEADER);
 	ags_ssh_keyfile_free(kf);
@@ -422,6 +430,25 @@ static void wrap_roundtrip(void **state)
 	assert_int_equal(ags_ssh_rsa_unwrap(kf->key, args, 1, st.body, st.bodylen, out, &d), 0);
 	assert_memory_equal(out, fk, 16);
 	ags_ssh_stanza_release(&st);
+	ags_ssh_keyfile_free(kf);
+	ags_ssh_pubkey_free(pk);
+
+	/* a body whose leading zero byte is dropped still opens (as in Go) */
+	kf = keyfile_of(fx_rsa);
+	pk = pub_of(fx_rsa_pub);
+	for (int i = 0; i < 10000; i++) {
+		assert_int_equal(ags_ssh_rsa_wrap(pk, fk, &st, &d), 0);
+		if (st.body[0] == 0) {
+			args[0] = st.args[0];
+			memset(out, 0, 16);
+			assert_int_equal(ags_ssh_rsa_unwrap(kf->key, args, 1, st.body + 1, st.bodylen - 1, out, &d), 0);
+			assert_memory_equal(out, fk, 16);
+			ags_ssh_stanza_release(&st);
+			break;
+		}
+		ags_ssh_stanza_release(&st);
+		assert_true(i < 9999);
+	}
 	ags_ssh_keyfile_free(kf);
 	ags_ssh_pubkey_free(pk);
 
