@@ -341,3 +341,9 @@ run: mkdir -p sub/dir; cd sub/dir && SOPS_AGE_KEY_FILE=$HOME/k1.txt "$AGS" updat
 stdout: admin
 stdout: admin
 stdout: 1
+
+### exec-env: non-string values as sops' ValToString writes them
+run: . "$SRC/tests/cli/sops-more-lib.sh"
+run: printf 'a: 1.5\nb: 5.0\nc: 1234567.0\nd: 0.00001\ng: true\nh: 2024-01-02T03:04:05.123Z\ni: 42\n' > f.yaml
+run: "$AGS" encrypt --age "$K1" -i f.yaml; "$AGS" exec-env f.yaml 'echo "$a|$b|$c|$d|$g|$h|$i"'
+stdout: 1.5|5.0|1.234567E+06|1E-05|true|2024-01-02T03:04:05Z|42
