@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_TIMEOUT_MS 30000L
 #define DEFAULT_ATTEMPTS 5u
@@ -121,6 +122,14 @@ int ags_k8s_client_new(const struct ags_k8s_options *o, struct ags_k8s_client **
 	if (r < 0)
 		goto fail;
 	struct k8s_rest_config *cfg = c->cfg;
+	/* name a missing file here rather than through libcurl's TLS error */
+	const char *files[] = { cfg->ca_file, cfg->cert_file, cfg->key_file };
+	for (size_t i = 0; i < AGS_ARRAY_SIZE(files); i++)
+		if (files[i] && access(files[i], R_OK) != 0) {
+			r = ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: %s (from %s)", files[i], strerror(errno),
+					 cfg->source ? cfg->source : "kubeconfig");
+			goto fail;
+		}
 	if (!cfg->token && cfg->token_file) {
 		struct ags_buf b;
 		ags_buf_init_secret(&b, 1 << 20);
