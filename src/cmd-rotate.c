@@ -218,6 +218,7 @@ int cmd_rotate(int argc, char **argv)
 		cfg = NULL; /* only the stores' indentation comes from it */
 	ro.cfg = cfg;
 	struct ags_repo_files files = { 0 };
+	ro.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
 	if (dir && (rc = sm_collect(dir, &ro.o, AGS_REPO_SELECT_ANY_RULE, &files)) != 0) {
 		ags_sops_config_free(cfg);
 		return rc;

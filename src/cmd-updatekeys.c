@@ -123,6 +123,7 @@ int cmd_updatekeys(int argc, char **argv)
 	}
 	u.cfg = cfg;
 	struct ags_repo_files files = { 0 };
+	u.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
 	if (dir && (rc = sm_collect(dir, &u.o, AGS_REPO_SELECT_ANY_RULE, &files)) != 0) {
 		ags_sops_config_free(cfg);
 		return rc;

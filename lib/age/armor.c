@@ -159,6 +159,7 @@ static int get_line(struct ags_age_armor_reader *r, size_t max, const uint8_t **
 {
 	struct ags_age_src *s = r->src;
 	size_t want = 1;
+	ags_age_src_release(s); /* a mapped file drops the lines already read */
 	for (;;) {
 		ssize_t avail = ags_age_src_fill(s, want);
 		if (avail < 0)
@@ -214,6 +215,39 @@ static ssize_t drain_trailing(struct ags_age_armor_reader *r)
 			return fail(r, "unexpected end of file");          \
 	} while (0)
 
+/*
+ * Fast path for the common full line: 64 characters from the alphabet
+ * decode to exactly 48 bytes with no padding or spare bits, so a table
+ * lookup is as strict as the general decoder.  Returns false (and the
+ * general decoder decides) for anything else.
+ */
+static bool decode_full_line(const uint8_t *in, uint8_t out[48])
+{
+	/* value + 1; 0 marks a character outside the alphabet */
+	static const int8_t tab[256] = {
+		['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+		['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
+		['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+		['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+		['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
+		['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+		['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
+		['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+	};
+	int bad = 0;
+	for (int g = 0; g < 16; g++) {
+		int v0 = tab[in[4 * g]] - 1, v1 = tab[in[4 * g + 1]] - 1, v2 = tab[in[4 * g + 2]] - 1,
+		    v3 = tab[in[4 * g + 3]] - 1;
+		bad |= v0 | v1 | v2 | v3;
+		uint32_t v = (uint32_t)(v0 & 63) << 18 | (uint32_t)(v1 & 63) << 12 | (uint32_t)(v2 & 63) << 6 |
+			     (uint32_t)(v3 & 63);
+		out[3 * g] = (uint8_t)(v >> 16);
+		out[3 * g + 1] = (uint8_t)(v >> 8);
+		out[3 * g + 2] = (uint8_t)v;
+	}
+	return bad >= 0;
+}
+
 /* Decodes the next data line into r->dec.  0 ok, 1 end of data, < 0 error. */
 static int next_line(struct ags_age_armor_reader *r)
 {
@@ -249,7 +283,9 @@ static int next_line(struct ags_age_armor_reader *r)
 	if (len > AGS_AGE_COLUMNS)
 		return fail(r, "line longer than 64 columns");
 	size_t dl = 0;
-	if (ags_b64_decode((const char *)line, len, AGS_B64_PADDED, r->dec, &dl) < 0)
+	if (len == AGS_AGE_COLUMNS && decode_full_line(line, r->dec))
+		dl = AGS_AGE_BYTES_PER_LINE;
+	else if (ags_b64_decode((const char *)line, len, AGS_B64_PADDED, r->dec, &dl) < 0)
 		return fail(r, "malformed or non-canonical base64");
 	if (dl < AGS_AGE_BYTES_PER_LINE) {
 		LINE_OR_FAIL(AGS_AGE_COLUMNS + 1);

@@ -953,6 +953,10 @@ static int load_common(const char *data, size_t len, bool json, struct ags_tree 
 	L.alias_budget = ((size_t)8 << 20) + 4 * len;
 	L.json = json;
 	L.prev_line = 1;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		L.prev_end = 3; /* a BOM is not part of the first gap */
+		L.prev_at_line_start = true;
+	}
 	struct ags_tree t;
 	memset(&t, 0, sizeof(t));
 	int r = 0;

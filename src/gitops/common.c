@@ -135,7 +135,7 @@ static int read_public_key_file(const char *path, char ***v, size_t *n)
 
 static char *dir_of(const char *path)
 {
-	char abs[PATH_MAX];
+	char abs[2 * PATH_MAX + 2];
 	if (path[0] == '/') {
 		snprintf(abs, sizeof(abs), "%s", path);
 	} else {

@@ -180,7 +180,9 @@ int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, stru
 		r = sm_get_key(f, d);
 	if (r == 0 && level >= SM_DECRYPT)
 		r = ags_sops_doc_decrypt(f->doc, f->key, o->ignore_mac, d);
-	if (r < 0)
+	if (r == AGS_E_SOPS_METADATA_NOT_FOUND && o->skip_plain && level >= SM_LOAD)
+		r = SM_SKIPPED_PLAIN;
+	if (r != 0)
 		sm_close(f);
 	return r;
 }
@@ -443,22 +445,28 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 		free(res);
 		return cli_fail(failed, NULL, what);
 	}
-	size_t changed = 0, same = 0;
+	size_t changed = 0, same = 0, plain = 0;
 	int first = EXIT_OK;
 	for (size_t i = 0; i < files->n; i++) {
 		if (res[i].rc < 0) {
 			cli_error("%s", res[i].diag.msg);
 			if (first == EXIT_OK)
 				first = cli_exit_code(res[i].rc);
+		} else if (res[i].rc == SM_SKIPPED_PLAIN) {
+			plain++;
 		} else if (res[i].rc > 0) {
 			same++;
 		} else {
 			changed++;
 		}
 	}
-	if (files->n > 1 || failed)
-		fprintf(stderr, "%s: %zu files, %zu done, %zu unchanged, %d failed\n", what, files->n, changed, same,
-			failed);
+	if (files->n > 1 || failed) {
+		char skipped[64] = "";
+		if (plain)
+			snprintf(skipped, sizeof(skipped), ", %zu not encrypted (skipped)", plain);
+		fprintf(stderr, "%s: %zu files, %zu done, %zu unchanged%s, %d failed\n", what, files->n, changed, same,
+			skipped, failed);
+	}
 	free(res);
 	return failed ? (first == EXIT_OK ? EXIT_GENERIC : first) : EXIT_OK;
 }
@@ -673,6 +681,7 @@ int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m,
 	o.input_type = input_type;
 	o.config = config;
 	o.ignore_mac = ignore_mac;
+	o.skip_plain = m->dir != NULL;
 	struct ags_repo_files f = { 0 };
 	int rc = many_files(files, nfiles, m->dir, &o, AGS_REPO_SELECT_ANY_RULE, &f);
 	if (rc == 0 && f.n == 0 && !m->dir) {

@@ -26,8 +26,14 @@ struct sm_opts {
 	const char *config;   /* --config, else $SOPS_CONFIG, else discovery */
 	int indent;           /* AGS_SOPS_INDENT_DEFAULT unless --indent */
 	bool ignore_mac;
+	/* -r DIR walks: a selected file without sops metadata is skipped
+	 * (counted in the summary) instead of failing */
+	bool skip_plain;
 };
 void sm_opts_init(struct sm_opts *o);
+
+/* Job result (> 0) for a file skipped because it is not sops-encrypted. */
+#define SM_SKIPPED_PLAIN 2
 
 /* Long option ids shared by the commands (values above any short option). */
 enum {

@@ -261,7 +261,7 @@ run: printf 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    encrypted_rege
 run: "$AGS" updatekeys -y -r repo 2>&1 | tail -1
 run: dec_with k2 --extract '["stringData"]["user"]' repo/b/t.enc.yaml; echo
 run: "$AGS" decrypt --check -r repo 2>&1 | tail -1
-run: sed -i 's/^\(    user: ENC\[AES256_GCM,data:\)./\1A/' repo/a/s3.enc.yaml
+run: perl -pi -e 's/^(    user: ENC\[AES256_GCM,data:)(.)/$1.($2 eq "A" ? "B" : "A")/e' repo/a/s3.enc.yaml
 run: "$AGS" decrypt --check -r repo 2>err; case $? in 25|51) echo "tamper detected";; esac; grep -c 's3.enc.yaml' err; tail -1 err
 stdout: updatekeys: 6 files, 6 done, 0 unchanged, 0 failed
 stdout: admin
@@ -303,3 +303,31 @@ run: "$AGS" decrypt --extract '["stringData"]["password"]' s.yaml; echo
 stdout: rc=0
 stdout: 1
 stdout: fixed
+
+### updatekeys: a broken .sops.yaml names the file and the place (exit 5)
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: printf 'creation_rules:\n  - shamir_threshold: two\n' > .sops.yaml
+run: "$AGS" updatekeys -y s.yaml
+exit: 5
+stderr~: \.sops\.yaml: creation_rules\[0\]\.shamir_threshold
+
+### updatekeys: a rule with only pgp keys is a clear error, file untouched
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: printf 'creation_rules:\n  - pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n' > .sops.yaml
+run: "$AGS" updatekeys -y s.yaml; echo "rc=$?"; cmp s.yaml before.yaml && echo same
+stdout: rc=111
+stdout: same
+stderr~: only keys of type pgp
+
+### updatekeys -r: a file that fails does not stop the others; plaintext files are skipped
+run: . "$SRC/tests/cli/sops-more-lib.sh"; mkdir r; secret r/a.enc.yaml; secret r/b.enc.yaml; echo 'x: 1' > r/c.enc.yaml
+run: secret r/d.enc.yaml; grep -v '^    mac:' r/d.enc.yaml > x && mv x r/d.enc.yaml; sed -i 's/^    lastmodified: .*/    lastmodified: "not a time"/' r/d.enc.yaml
+run: printf 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    age: %s,%s\n' "$K1" "$K2" > .sops.yaml
+run: "$AGS" updatekeys -y -r r 2>err; echo "rc=$?"; tail -1 err; grep -c 'd.enc.yaml' err
+run: dec_with k2 --extract '["stringData"]["user"]' r/b.enc.yaml; echo
+run: "$AGS" updatekeys -y r/c.enc.yaml 2>/dev/null; echo "explicit plaintext rc=$?"
+stdout: rc=2
+stdout: updatekeys: 4 files, 2 done, 0 unchanged, 1 not encrypted (skipped), 1 failed
+stdout: 1
+stdout: admin
+stdout: explicit plaintext rc=1

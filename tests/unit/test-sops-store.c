@@ -485,6 +485,9 @@ static void yaml_comments(void **state)
 			 "## Configuration\n##\nexporter:\n    podLabels:\n        ## Add the label\n        ##\n"
 			 "        jobLabel: node-exporter\n    extraArgs:\n        - --a=b\n        - --c=d\n",
 			 4);
+	/* a BOM and CRLF line ends do not hide comments */
+	assert_roundtrip(&ags_store_yaml, "\xef\xbb\xbf# c\r\na: 1 # i\r\nb: |\r\n  x\r\n",
+			 "# c\na: 1 # i\nb: |\n    x\n", 4);
 	/* COMMENT_7 */
 	const char *c7 = "a:\n    b:\n        c: d\n    # comment\n\ne:\n    - f\n";
 	assert_roundtrip(&ags_store_yaml, c7, "a:\n    b:\n        c: d\n    # comment\ne:\n    - f\n", 4);
