@@ -8,7 +8,7 @@
 #include "k8s/client.h"
 #include "k8s/json.h"
 #include "k8s/kubeconfig.h"
-#include <curl/curl.h>
+#include "k8s/curl_dl.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,13 +36,6 @@ struct ags_k8s_client {
 	bool exec_from_plugin; /* credentials came from an exec plugin */
 	bool exec_refreshed;
 };
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 const char *ags_k8s_client_namespace(const struct ags_k8s_client *c)
 {
@@ -106,9 +99,7 @@ static int refresh_exec(struct ags_k8s_client *c, struct ags_diag *d)
 
 int ags_k8s_client_new(const struct ags_k8s_options *o, struct ags_k8s_client **ret, struct ags_diag *d)
 {
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK)
-		return ags_diag_set(d, AGS_E_K8S_CONNECT, "libcurl initialisation failed");
+	AGS_TRY(ags_curl_load(d));
 	struct ags_k8s_client *c = calloc(1, sizeof(*c));
 	if (!c)
 		return AGS_E_NOMEM;
