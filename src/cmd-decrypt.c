@@ -4,6 +4,7 @@
 #include "sops/more.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/secret.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,12 +63,27 @@ int cmd_decrypt(int argc, char **argv)
 		goto done;
 	}
 	if (!ec) {
-		struct ags_sops_decrypt_opts dopts = {
-			.input_type = o.input_type, .output_type = o.output_type, .filename = name,
-			.indent = o.indent, .ignore_mac = o.ignore_mac, .extract = o.extract,
-		};
+		/* The document API rather than ags_sops_decrypt_buf, so that the
+		 * input is released once parsed (peak memory on big files). */
 		struct ags_diag d = { 0 };
-		int r = ags_sops_decrypt_buf(in.data, in.len, &dopts, &out, &d);
+		struct ags_sops_load_opts lo = { .input_type = o.input_type, .filename = name };
+		struct ags_sops_doc *doc = NULL;
+		uint8_t key[AGS_SOPS_DATA_KEY_LEN];
+		int r = ags_sops_doc_load(in.data, in.len, &lo, &doc, &d);
+		if (r == 0 && !o.textconv)
+			ags_buf_release(&in);
+		if (r == 0)
+			r = ags_sops_doc_get_data_key(doc, NULL, key, &d);
+		if (r == 0) {
+			ags_sops_doc_set_iv_stash(doc, false);
+			r = ags_sops_doc_decrypt(doc, key, o.ignore_mac, &d);
+		}
+		ags_wipe(key, sizeof(key));
+		if (r == 0 && o.extract)
+			r = ags_sops_doc_emit_extract(doc, o.extract, o.output_type, o.indent, &out, &d);
+		else if (r == 0)
+			r = ags_sops_doc_emit(doc, o.output_type, o.indent, &out, &d);
+		ags_sops_doc_free(doc);
 		if (r < 0 && o.textconv) {
 			/* no key here: git diff still shows the encrypted text */
 			cli_warn("%s", d.msg[0] ? d.msg : ags_strerror(r));

@@ -4,6 +4,8 @@
 #include "sops/more.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/secret.h"
+#include "crypto/ossl.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,13 +102,37 @@ int cmd_encrypt(int argc, char **argv)
 	ags_buf_init(&out, (size_t)AGS_FILE_MAX * 4);
 	ec = sops_read_input(&o, &in);
 	if (!ec) {
-		struct ags_sops_encrypt_opts eo = {
-			.age = o.age, .nage = o.nage, .groups = o.groups, .ngroups = o.ngroups,
-			.rules = o.rules, .shamir_threshold = o.shamir_threshold,
-			.input_type = o.input_type, .output_type = o.output_type, .filename = name, .indent = o.indent,
-		};
-		r = ags_sops_encrypt_buf(in.data, in.len, &eo, &out, &d);
+		/* The document API rather than ags_sops_encrypt_buf, so that the
+		 * plaintext input is wiped and released once parsed. */
+		struct ags_sops_load_opts lo = { .input_type = o.input_type, .filename = name };
+		struct ags_sops_doc *doc = NULL;
+		uint8_t key[AGS_SOPS_DATA_KEY_LEN];
+		r = ags_sops_doc_load_plain(in.data, in.len, &lo, &doc, &d);
 		ags_buf_release(&in);
+		if (r == 0)
+			r = ags_sops_doc_set_rules(doc, &o.rules, &d);
+		if (r == 0)
+			r = ags_random(key, sizeof(key));
+		if (r == 0) {
+			struct ags_sops_group_spec one = { .age = o.age, .nage = o.nage };
+			if (o.ngroups)
+				r = ags_sops_doc_set_keys(doc, o.groups, o.ngroups, o.shamir_threshold, key, &d);
+			else
+				r = ags_sops_doc_set_keys(doc, &one, 1, 0, key, &d);
+		}
+		if (r == 0) {
+			struct ags_sops_metadata *m = ags_sops_doc_metadata(doc);
+			free(m->version);
+			m->version = strdup(AGS_SOPS_VERSION);
+			if (!m->version)
+				r = AGS_E_NOMEM;
+		}
+		if (r == 0)
+			r = ags_sops_doc_encrypt(doc, key, NULL, &d);
+		ags_wipe(key, sizeof(key));
+		if (r == 0)
+			r = ags_sops_doc_emit(doc, o.output_type, o.indent, &out, &d);
+		ags_sops_doc_free(doc);
 		if (r < 0)
 			ec = cli_fail(r, &d, NULL);
 		else

@@ -208,6 +208,9 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
  * same ciphertext. */
 int ags_sops_doc_decrypt(struct ags_sops_doc *doc, const uint8_t key[AGS_SOPS_DATA_KEY_LEN],
 			 bool ignore_mac, struct ags_diag *d);
+/* Whether ags_sops_doc_decrypt remembers IVs (default true).  A plain
+ * decrypt that will not re-encrypt turns it off to save memory. */
+void ags_sops_doc_set_iv_stash(struct ags_sops_doc *doc, bool on);
 /* Encrypts the plaintext tree in place with key under the metadata's rules,
  * and sets a new MAC and lastmodified (NULL = now). */
 int ags_sops_doc_encrypt(struct ags_sops_doc *doc, const uint8_t key[AGS_SOPS_DATA_KEY_LEN],

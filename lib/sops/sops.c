@@ -32,6 +32,7 @@ struct ags_sops_doc {
 	struct ags_tree tree;
 	struct ags_sops_metadata md;
 	bool plain;
+	bool no_stash;
 	char *filename;
 	struct stash_ent *stash;
 	size_t nstash, capstash;
@@ -662,7 +663,12 @@ static int decrypt_doc(struct ags_sops_doc *doc, const uint8_t key[32], bool ign
 int ags_sops_doc_decrypt(struct ags_sops_doc *doc, const uint8_t key[AGS_SOPS_DATA_KEY_LEN], bool ignore_mac,
 			 struct ags_diag *d)
 {
-	return decrypt_doc(doc, key, ignore_mac, true, d);
+	return decrypt_doc(doc, key, ignore_mac, !doc->no_stash, d);
+}
+
+void ags_sops_doc_set_iv_stash(struct ags_sops_doc *doc, bool on)
+{
+	doc->no_stash = !on;
 }
 
 int ags_sops_doc_set_rules(struct ags_sops_doc *doc, const struct ags_sops_rules *r, struct ags_diag *d)
@@ -882,6 +888,31 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 
 /* ---- emit ---- */
 
+/* A rough upper estimate of the emitted size, reserved up front so the
+ * output buffer is not reallocated (and copied) while it grows. */
+static size_t estimate(const struct ags_value *v, size_t depth)
+{
+	size_t n = 0;
+	if (depth > AGS_TREE_MAX_DEPTH)
+		return 0;
+	switch (v->kind) {
+	case AGS_VAL_MAP:
+		for (size_t i = 0; i < v->map->n; i++)
+			n += 8 + depth * 4 + v->map->items[i].key.str.len + estimate(&v->map->items[i].value, depth + 1);
+		return n;
+	case AGS_VAL_SEQ:
+		for (size_t i = 0; i < v->seq->n; i++)
+			n += 8 + depth * 4 + estimate(&v->seq->items[i], depth + 1);
+		return n;
+	case AGS_VAL_STR:
+	case AGS_VAL_TIME:
+	case AGS_VAL_COMMENT:
+		return v->str.len + v->str.len / 8 + 4;
+	default:
+		return 32;
+	}
+}
+
 static int emit_tree(struct ags_sops_doc *doc, const struct ags_store_ops *s, int indent, struct ags_buf *out,
 		     struct ags_diag *d)
 {
@@ -894,6 +925,12 @@ static int emit_tree(struct ags_sops_doc *doc, const struct ags_store_ops *s, in
 			return AGS_E_NOMEM;
 		AGS_TRY(ags_sops_metadata_build(&doc->md, &doc->tree.metadata));
 	}
+	size_t est = 4096 * (doc->tree.ndocs + 1);
+	for (size_t i = 0; i < doc->tree.ndocs; i++) {
+		struct ags_value dv = { .kind = AGS_VAL_MAP, .map = doc->tree.docs[i] };
+		est += estimate(&dv, 0);
+	}
+	(void)ags_buf_reserve(out, est); /* a hint: failure is not an error here */
 	int rc = s->emit(&doc->tree, &eo, out, d);
 	ags_value_clear(&doc->tree.metadata);
 	if (rc < 0)

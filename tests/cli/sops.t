@@ -133,3 +133,24 @@ run: printf 'a: b\n' | $AGS encrypt --age age1l44xcng8dqj32nlv6d930qvvrny05hglzc
 stdout: rc=8
 stdout: rc=8
 stderr~: filename-override
+
+### every scalar type: typed ENC[] values, plaintext back as Go prints it
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); export SOPS_AGE_KEY_FILE=$PWD/key.txt HOME=$PWD
+run: printf 's: x\ni: -3\nf: 1.5\nb: false\nt: 2024-01-01T10:00:00Z\nd: 2024-01-01\nz: null\ne: ""\nl:\n    - 1\n    - y\n' >s.yaml
+run: $AGS encrypt --age "$R" s.yaml >e.yaml; grep -oE 'type:[a-z]+' e.yaml | sort | uniq -c | sed 's/^ *//'; $AGS decrypt e.yaml
+stdout: 1 type:bool
+stdout: 1 type:float
+stdout: 2 type:int
+stdout: 3 type:str
+stdout: 2 type:time
+stdout: s: x
+stdout: i: -3
+stdout: f: 1.5
+stdout: b: false
+stdout: t: 2024-01-01T10:00:00Z
+stdout: d: 2024-01-01T00:00:00Z
+stdout: z: null
+stdout: e: ""
+stdout: l:
+stdout:     - 1
+stdout:     - "y"

@@ -1013,6 +1013,35 @@ static void binary_store(void **state)
 	free(in);
 }
 
+static void reserved_keys(void **state)
+{
+	(void)state;
+	struct ags_tree t;
+	struct ags_diag d = { 0 };
+	/* a "sops" entry that is not a mapping is not metadata: it stays, and
+	 * writing metadata next to it is refused */
+	assert_int_equal(load(&ags_store_yaml, "a: 1\nsops: 2\n", &t, &d), 0);
+	assert_int_equal(t.metadata.kind, AGS_VAL_NULL);
+	assert_non_null(ags_branch_get(t.docs[0], "sops"));
+	assert_int_equal(ags_value_set_map(&t.metadata), 0);
+	const struct ags_store_ops *const st[] = { &ags_store_yaml, &ags_store_json, &ags_store_ini };
+	for (size_t i = 0; i < 3; i++) {
+		struct ags_buf b;
+		ags_buf_init(&b, 1 << 20);
+		assert_int_equal(st[i]->emit(&t, NULL, &b, &d), AGS_E_SOPS_ALREADY_ENCRYPTED);
+		assert_non_null(strstr(d.msg, "reserved"));
+		ags_buf_release(&b);
+	}
+	ags_tree_clear(&t);
+	assert_int_equal(load(&ags_store_yaml, "sops_x: 1\n", &t, &d), 0);
+	assert_int_equal(ags_value_set_map(&t.metadata), 0);
+	struct ags_buf b;
+	ags_buf_init(&b, 1 << 20);
+	assert_int_equal(ags_store_dotenv.emit(&t, NULL, &b, &d), AGS_E_SOPS_ALREADY_ENCRYPTED);
+	ags_buf_release(&b);
+	ags_tree_clear(&t);
+}
+
 static void store_lookup(void **state)
 {
 	(void)state;
@@ -1049,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(ini_store),
 		cmocka_unit_test(fixtures_flat),
 		cmocka_unit_test(binary_store),
+		cmocka_unit_test(reserved_keys),
 		cmocka_unit_test(store_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,6 +169,13 @@ static void floats(void **state)
 	ags_sops_float_format(1.7976931348623157e308, out, sizeof(out));
 	assert_int_equal(strlen(out), 309);
 	assert_int_equal(strncmp(out, "17976931348623157000", 20), 0);
+	/* the correctly rounded 16 digits do not read back, the neighbour does (Go/Python shortest) */
+	ags_sops_float_format(5.758609657015292e+163, out, sizeof(out));
+	assert_int_equal(strlen(out), 164);
+	assert_int_equal(strncmp(out, "57586096570152920", 17), 0);
+	ags_sops_float_format(7.678447687145631e-239, out, sizeof(out));
+	assert_int_equal(strlen(out), 2 + 238 + 16);
+	assert_string_equal(out + 240, "7678447687145631");
 	ags_sops_float_format(5e-324, out, sizeof(out));
 	assert_int_equal(strncmp(out, "0.000", 5), 0);
 	assert_int_equal(out[strlen(out) - 1], '5');
