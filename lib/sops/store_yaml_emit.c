@@ -551,8 +551,10 @@ static void write_double(struct em *e, const char *s, size_t n, bool allow_break
 	const unsigned char *b = (const unsigned char *)s;
 	bool spaces = false;
 	write_indicator(e, "\"", true, false, false);
+	/* go-yaml's is_bom() looks at the start of the value whatever the
+	 * position, so a value starting with a BOM is escaped throughout */
+	bool bom = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf;
 	for (size_t i = 0; i < n;) {
-		bool bom = i == 0 && n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf;
 		if (!is_printable_at(b, n, i) || bom || is_break_at(s, n, i) || s[i] == '"' || s[i] == '\\') {
 			unsigned char oc = b[i];
 			int w;
@@ -622,7 +624,7 @@ static void write_double(struct em *e, const char *s, size_t n, bool allow_break
 			spaces = true;
 		} else {
 			size_t j = i + (size_t)u8width(b[i]);
-			if (!allow_breaks || e->best_width == 0x7fffffff) {
+			if (!bom && (!allow_breaks || e->best_width == 0x7fffffff)) {
 				/* copy the run of characters needing no escape */
 				while (j < n && b[j] != ' ' && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 && b[j] < 0x7f)
 					j++;

@@ -363,6 +363,9 @@ static void yaml_string_quoting(void **state)
 		{ " x\ny", "k: |4-\n     x\n    y\n" },
 		{ "x \ny", "k: \"x \\ny\"\n" },
 		{ "x\r\ny", "k: \"x\\r\\ny\"\n" },
+		{ "\xef\xbb\xbf" "ab", "k: \"\\uFEFF\\x61\\x62\"\n" },
+		{ "tab\there", "k: \"tab\\there\"\n" },
+		{ "\xc2\x85", "k: \"\\N\"\n" },
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		char *out = emit_one_string(v[i].s, strlen(v[i].s), false);
