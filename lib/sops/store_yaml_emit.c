@@ -10,9 +10,9 @@
  * than 128 bytes, and the placement of comments (including the blank line
  * go-yaml puts after a foot comment followed by text at the same indent).
  *
- * One deliberate difference: go-yaml folds plain and quoted scalars that
- * contain spaces at 80 columns; we keep lines whole unless opts->width asks
- * for folding (the value read back is the same either way).
+ * Like go-yaml v3 (whose emitter starts with best_width = -1, "no limit"),
+ * long scalars are never folded; opts->width > 0 enables libyaml-style
+ * folding at that column for callers that want it.
  */
 #include "internal.h"
 #include "sops/store_int.h"

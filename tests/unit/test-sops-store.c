@@ -318,6 +318,7 @@ static char *emit_one_string(const char *s, size_t n, bool as_key)
 static void yaml_string_quoting(void **state)
 {
 	(void)state;
+	char *out;
 	static const struct { const char *s, *want; } v[] = {
 		{ "plain", "k: plain\n" },
 		{ "123", "k: \"123\"\n" },
@@ -368,7 +369,7 @@ static void yaml_string_quoting(void **state)
 		{ "\xc2\x85", "k: \"\\N\"\n" },
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		char *out = emit_one_string(v[i].s, strlen(v[i].s), false);
+		out = emit_one_string(v[i].s, strlen(v[i].s), false);
 		if (strcmp(out, v[i].want) != 0)
 			fail_msg("string %zu: want\n%s\ngot\n%s", i, v[i].want, out);
 		/* and it reads back as the same string */
@@ -383,8 +384,39 @@ static void yaml_string_quoting(void **state)
 		ags_tree_clear(&t);
 		free(out);
 	}
+	/* go-yaml v3.0.4's own encoder expectations (encode_test.go) */
+	out = NULL;
+	static const struct { const char *s; size_t n; const char *want; } gy[] = {
+		{ "\0", 1, "k: \"\\0\"\n" },
+		{ "\x80\x81\x82", 3, "k: !!binary gIGC\n" },
+		{ "<foo>", 5, "k: <foo>\n" },
+		{ "1:1", 3, "k: \"1:1\"\n" },
+		{ "\xe4\xbd\xa0\xe5\xa5\xbd", 6, "k: \xe4\xbd\xa0\xe5\xa5\xbd\n" },
+		{ "b: c", 4, "k: 'b: c'\n" },
+		{ "Hello #comment", 14, "k: 'Hello #comment'\n" },
+		{ "\tB\n\tC\n", 6, "k: |\n    \tB\n    \tC\n" },
+		{ "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 abcdefghijklmnopqrstuvwxyz "
+		  "ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 ", 130,
+		  "k: 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 abcdefghijklmnopqrstuvwxyz "
+		  "ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 '\n" },
+		{ "off", 3, "k: \"off\"\n" },
+	};
+	for (size_t i = 0; i < sizeof(gy) / sizeof(gy[0]); i++) {
+		out = emit_one_string(gy[i].s, gy[i].n, false);
+		assert_string_equal(out, gy[i].want);
+		free(out);
+	}
+	char x90[54];
+	memset(x90, 0x90, sizeof(x90));
+	out = emit_one_string(x90, sizeof(x90), false);
+	char want90[200] = "k: !!binary |\n    ";
+	for (int i = 0; i < 17; i++)
+		strcat(want90, "kJCQ");
+	strcat(want90, "kJ\n    CQ\n");
+	assert_string_equal(out, want90);
+	free(out);
 	/* keys are quoted like values */
-	char *out = emit_one_string("1", 1, true);
+	out = emit_one_string("1", 1, true);
 	assert_string_equal(out, "\"1\": v\n");
 	free(out);
 	out = emit_one_string("multi\nkey", 9, true);
@@ -412,7 +444,7 @@ static void yaml_string_quoting(void **state)
 static void yaml_folding(void **state)
 {
 	(void)state;
-	/* default: never folded; width 80: go-yaml's folding at spaces */
+	/* default: never folded (go-yaml v3); width 80: libyaml-style folding at spaces */
 	char words[256] = "";
 	for (int i = 0; i < 20; i++)
 		strcat(words, i ? " abcdefgh" : "abcdefgh");
