@@ -1048,6 +1048,88 @@ static void binary_store(void **state)
 	free(in);
 }
 
+/* YAML (with metadata) written as dotenv and INI reads back to the same
+ * values and metadata (keys come back sorted, as sops' unflattening does). */
+static void conversions(void **state)
+{
+	(void)state;
+	size_t n;
+	char *in = read_fixture("getsops__sops/example.yaml", &n);
+	struct ags_tree t, u;
+	struct ags_diag d = { 0 };
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ags_store_yaml.load(in, n, true, &t, &d), 0);
+	char *want_meta;
+	{
+		struct ags_tree m = { 0 };
+		m.metadata = t.metadata;
+		struct ags_branch *empty;
+		assert_int_equal(ags_branch_new(&empty), 0);
+		m.docs = &empty;
+		m.ndocs = 1;
+		want_meta = emit(&ags_store_json, &m, -1);
+		ags_branch_free(empty);
+	}
+	/* dotenv cannot take the nested data; keep the scalars only */
+	struct ags_tree flat = { 0 };
+	struct ags_branch *b;
+	assert_int_equal(ags_branch_new(&b), 0);
+	for (size_t i = 0; i < t.docs[0]->n; i++) {
+		const struct ags_item *it = &t.docs[0]->items[i];
+		if (it->value.kind == AGS_VAL_MAP || it->value.kind == AGS_VAL_SEQ)
+			continue;
+		struct ags_value k = { 0 }, v = { 0 };
+		assert_int_equal(ags_value_copy(&k, &it->key), 0);
+		assert_int_equal(ags_value_copy(&v, &it->value), 0);
+		assert_int_equal(ags_branch_append(b, &k, &v), 0);
+	}
+	assert_int_equal(ags_tree_append_doc(&flat, b), 0);
+	assert_int_equal(ags_value_copy(&flat.metadata, &t.metadata), 0);
+	char *env = emit(&ags_store_dotenv, &flat, 0);
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(ags_store_dotenv.load(env, strlen(env), true, &u, &d), 0);
+	struct ags_tree m2 = { 0 };
+	m2.metadata = u.metadata;
+	struct ags_branch *empty;
+	assert_int_equal(ags_branch_new(&empty), 0);
+	m2.docs = &empty;
+	m2.ndocs = 1;
+	char *got = emit(&ags_store_json, &m2, -1);
+	assert_string_equal(got, want_meta);
+	free(got);
+	assert_string_equal(doc_get(&u, 0, "myapp1")->str.p, doc_get(&t, 0, "myapp1")->str.p);
+	ags_tree_clear(&u);
+	free(env);
+	/* INI: sections are the top-level mappings */
+	struct ags_tree sec = { 0 };
+	struct ags_branch *sb;
+	assert_int_equal(ags_branch_new(&sb), 0);
+	struct ags_value k = { 0 }, v = { 0 };
+	assert_int_equal(ags_value_set_str(&k, AGS_VAL_STR, "db", 2), 0);
+	assert_int_equal(ags_value_copy(&v, ags_branch_get(doc_get(&t, 0, "app2")->map, "db")), 0);
+	assert_int_equal(ags_branch_append(sb, &k, &v), 0);
+	assert_int_equal(ags_tree_append_doc(&sec, sb), 0);
+	assert_int_equal(ags_value_copy(&sec.metadata, &t.metadata), 0);
+	char *ini = emit(&ags_store_ini, &sec, 0);
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(ags_store_ini.load(ini, strlen(ini), true, &u, &d), 0);
+	m2.metadata = u.metadata;
+	got = emit(&ags_store_json, &m2, -1);
+	assert_string_equal(got, want_meta);
+	free(got);
+	const struct ags_branch *db = doc_get(&u, 0, "db")->map;
+	assert_string_equal(ags_branch_get(db, "user")->str.p,
+			    ags_branch_get(ags_branch_get(doc_get(&t, 0, "app2")->map, "db")->map, "user")->str.p);
+	ags_tree_clear(&u);
+	ags_branch_free(empty);
+	free(ini);
+	ags_tree_clear(&sec);
+	ags_tree_clear(&flat);
+	ags_tree_clear(&t);
+	free(want_meta);
+	free(in);
+}
+
 static void reserved_keys(void **state)
 {
 	(void)state;
@@ -1113,6 +1195,7 @@ int main(void)
 		cmocka_unit_test(ini_store),
 		cmocka_unit_test(fixtures_flat),
 		cmocka_unit_test(binary_store),
+		cmocka_unit_test(conversions),
 		cmocka_unit_test(reserved_keys),
 		cmocka_unit_test(store_lookup),
 	};
