@@ -848,6 +848,10 @@ static void json_store(void **state)
 	expect_fail(&ags_store_json, "{\"a\": 1e400}", AGS_E_SOPS_FORMAT, "line 1");
 	expect_fail(&ags_store_json, "{\"a\": \"x\xff\"}", AGS_E_UTF8, "line 1");
 	expect_fail(&ags_store_json, "{\"a\": }", 0, "line 1");
+	/* as Go's decoder, whatever follows the top-level object is not read */
+	assert_int_equal(load(&ags_store_json, "{\"a\": \"}{\\\"\", \"b\": [{}]}\ngarbage {", &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, "}{\"");
+	ags_tree_clear(&t);
 	expect_fail(&ags_store_json, "{\"a\": \"unterminated}", 0, "line 1");
 
 	/* conversion: a YAML tree written as JSON, and back */
