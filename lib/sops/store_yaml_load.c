@@ -933,8 +933,40 @@ static int parse_error(struct loader *L, struct fy_diag *diag)
 	return ags_diag_set(L->d, AGS_E_SYNTAX, "YAML syntax error");
 }
 
+/* Go's json.Decoder stops after the top-level object and never looks at
+ * what follows; find that object's end so trailing bytes are ignored too. */
+static size_t json_object_end(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	if (i == n || s[i] != '{')
+		return n;
+	size_t depth = 0;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			if (i >= n)
+				return n;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return n;
+			if (--depth == 0)
+				return i + 1;
+		}
+	}
+	return n;
+}
+
 static int load_common(const char *data, size_t len, bool json, struct ags_tree *out, struct ags_diag *d)
 {
+	if (json)
+		len = json_object_end(data, len);
 	if (len > AGS_STORE_MAX_INPUT)
 		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
 	AGS_TRY(ags_store_check_utf8(data, len, json ? "JSON" : "YAML", d));
