@@ -109,6 +109,9 @@ int cmd_encrypt(int argc, char **argv)
 		uint8_t key[AGS_SOPS_DATA_KEY_LEN];
 		r = ags_sops_doc_load_plain(in.data, in.len, &lo, &doc, &d);
 		ags_buf_release(&in);
+		/* as sops: a plaintext that does not parse is "could not read input" (2) */
+		bool load_err = r < 0 && r != AGS_E_SOPS_ALREADY_ENCRYPTED && r != AGS_E_SOPS_NO_DOCUMENT &&
+				r != AGS_E_NOMEM;
 		if (r == 0)
 			r = ags_sops_doc_set_rules(doc, &o.rules, &d);
 		if (r == 0)
@@ -133,10 +136,13 @@ int cmd_encrypt(int argc, char **argv)
 		if (r == 0)
 			r = ags_sops_doc_emit(doc, o.output_type, o.indent, &out, &d);
 		ags_sops_doc_free(doc);
-		if (r < 0)
+		if (r < 0) {
 			ec = cli_fail(r, &d, NULL);
-		else
+			if (load_err)
+				ec = EXIT_READ_INPUT;
+		} else {
 			ec = sops_write_output(&o, out.data, out.len, false);
+		}
 	}
 	ags_buf_release(&in);
 	ags_buf_release(&out);

@@ -154,3 +154,24 @@ stdout: e: ""
 stdout: l:
 stdout:     - 1
 stdout:     - "y"
+
+### bad plaintext: 2, one line naming file and place; top-level list; non-string key; empty file 92
+run: R=age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29
+run: printf 'a: [\n' >b.yaml; $AGS encrypt --age $R b.yaml; echo rc=$?; printf -- '- a\n' >l.yaml; $AGS encrypt --age $R l.yaml; echo rc=$?
+run: printf '1: x\n' >k.yaml; $AGS encrypt --age $R k.yaml; echo rc=$?; : >e.yaml; $AGS encrypt --age $R e.yaml; echo rc=$?; ls
+stdout: rc=2
+stdout: rc=2
+stdout: rc=2
+stdout: rc=92
+stdout: b.yaml
+stdout: e.yaml
+stdout: k.yaml
+stdout: l.yaml
+stderr~: b.yaml: line 2
+stderr~: k.yaml: line 1: .*string keys
+
+### bad recipient is named, exit 1, nothing written
+run: printf 'a: b\n' >s.yaml; cp s.yaml o.yaml; $AGS encrypt -i --age age1bad s.yaml; echo rc=$?; cmp s.yaml o.yaml && echo untouched
+stdout: rc=1
+stdout: untouched
+stderr~: age recipient "age1bad"
