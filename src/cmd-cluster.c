@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,7 +45,8 @@ struct opts {
 	const char *git_url, *git_user, *git_secret_name, *known_hosts;
 	const char *pve_url, *pve_token_id, *pve_secret_name;
 	const char *pve_insecure;
-	bool no_git, no_proxmox, secrets_stdin, force;
+	const char *kubeconfig, *context;
+	bool no_git, no_proxmox, secrets_stdin, force, from_cluster;
 };
 
 static bool age_api(void)
@@ -232,6 +234,69 @@ static int cluster_key(const struct opts *o, const char *keypath, char **recipie
 		fprintf(stderr, "created the cluster key %s (mode 0600)\n", keypath);
 	fprintf(stderr, "Public key: %s\n", pk);
 	(void)o;
+	return 0;
+}
+
+/*
+ * --from-cluster: the key was made in the cluster (agesops kube bootstrap)
+ * and only its public half was published; ask `agesops kube pubkey`.
+ */
+static int cluster_pubkey(const struct opts *o, char **recipient)
+{
+	const char *argv[8];
+	int n = 0;
+	argv[n++] = "agesops";
+	argv[n++] = "kube";
+	argv[n++] = "pubkey";
+	if (o->kubeconfig) {
+		argv[n++] = "--kubeconfig";
+		argv[n++] = o->kubeconfig;
+	}
+	if (o->context) {
+		argv[n++] = "--context";
+		argv[n++] = o->context;
+	}
+	argv[n] = NULL;
+	int p[2];
+	if (pipe(p) != 0)
+		return cli_fail(-errno, NULL, "pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		return cli_fail(-errno, NULL, "fork");
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execv("/proc/self/exe", (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	char buf[8192];
+	size_t len = 0;
+	ssize_t k;
+	while ((k = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0 || (k < 0 && errno == EINTR))
+		if (k > 0)
+			len += (size_t)k;
+	close(p[0]);
+	buf[len] = 0;
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		cli_error("--from-cluster: agesops kube pubkey failed (is the key bootstrapped? agesops kube bootstrap)");
+		return EXIT_GENERIC;
+	}
+	char *line = strtok(buf, "\r\n");
+	struct ags_age_recipient *r = NULL;
+	struct ags_diag d = { 0 };
+	if (!line || ags_age_recipient_parse(line, &r, &d) < 0) {
+		cli_error("--from-cluster: the cluster published no valid age recipient");
+		return EXIT_GENERIC;
+	}
+	ags_age_recipient_free(r);
+	if (!(*recipient = strdup(line)))
+		return cli_fail(AGS_E_NOMEM, NULL, NULL);
+	fprintf(stderr, "using the cluster's published key %s (the private key stays in the cluster)\n", line);
 	return 0;
 }
 
@@ -685,6 +750,8 @@ static void usage(FILE *f)
 		"                            '-' prints it to standard output, which must be a pipe)\n"
 		"  --secrets-dir DIR         (default secrets/NAME)   --flux-dir DIR (default clusters/NAME)\n"
 		"  --repo DIR                repository root (default: git rev-parse --show-toplevel)\n"
+		"  --from-cluster            use the key the cluster made (agesops kube bootstrap), read with\n"
+		"                            agesops kube pubkey [--kubeconfig F] [--context C]; no local key\n"
 		"  --force                   replace existing Secrets / .sops.public.key (never the key file)\n");
 }
 
@@ -703,7 +770,7 @@ int cmd_cluster(int argc, char **argv)
 	argc--;
 	argv++;
 	enum { O_REPO = 1000, O_KEY, O_SDIR, O_FDIR, O_GURL, O_GUSER, O_GNAME, O_KH, O_PURL, O_PTOK, O_PNAME, O_PINS,
-	       O_NOGIT, O_NOPVE, O_STDIN, O_FORCE, O_HELP };
+	       O_NOGIT, O_NOPVE, O_STDIN, O_FORCE, O_HELP, O_FROM, O_KC, O_CTX };
 	static const struct option lo[] = {
 		{ "repo", required_argument, NULL, O_REPO },
 		{ "key-file", required_argument, NULL, O_KEY },
@@ -721,6 +788,9 @@ int cmd_cluster(int argc, char **argv)
 		{ "no-proxmox", no_argument, NULL, O_NOPVE },
 		{ "secrets-stdin", no_argument, NULL, O_STDIN },
 		{ "force", no_argument, NULL, O_FORCE },
+		{ "from-cluster", no_argument, NULL, O_FROM },
+		{ "kubeconfig", required_argument, NULL, O_KC },
+		{ "context", required_argument, NULL, O_CTX },
 		{ "help", no_argument, NULL, O_HELP },
 		{ 0 },
 	};
@@ -745,6 +815,9 @@ int cmd_cluster(int argc, char **argv)
 		case O_NOPVE: o.no_proxmox = true; break;
 		case O_STDIN: o.secrets_stdin = true; break;
 		case O_FORCE: o.force = true; break;
+		case O_FROM: o.from_cluster = true; break;
+		case O_KC: o.kubeconfig = optarg; break;
+		case O_CTX: o.context = optarg; break;
 		case O_HELP: usage(stdout); return 0;
 		default: usage(stderr); return EXIT_GENERIC;
 		}
@@ -805,7 +878,12 @@ int cmd_cluster(int argc, char **argv)
 
 	/* the key: outside the repository, or only to a pipe */
 	char *keypath = NULL;
-	if (o.key_file && !strcmp(o.key_file, "-")) {
+	if (o.from_cluster) {
+		if (o.key_file) {
+			cli_error("--from-cluster and --key-file cannot be used together");
+			return EXIT_CONFLICTING_PARAMETERS;
+		}
+	} else if (o.key_file && !strcmp(o.key_file, "-")) {
 		if (isatty(1)) {
 			cli_error("--key-file -: standard output is a terminal; pipe it somewhere safe");
 			return EXIT_GENERIC;
@@ -826,7 +904,7 @@ int cmd_cluster(int argc, char **argv)
 
 	char *recipient = NULL;
 	bool created = false;
-	int rc = cluster_key(&o, keypath, &recipient, &created);
+	int rc = o.from_cluster ? cluster_pubkey(&o, &recipient) : cluster_key(&o, keypath, &recipient, &created);
 	if (rc) {
 		free(keypath);
 		return rc;
@@ -928,7 +1006,10 @@ int cmd_cluster(int argc, char **argv)
 		if (deploy_key)
 			fprintf(stderr, "  %d. add this deploy key (read-only) to the Git repository:\n       %s", step++,
 				deploy_key);
-		if (keypath)
+		if (o.from_cluster)
+			fprintf(stderr, "  %d. the cluster already holds the private key (sops-age); nothing to install\n",
+				step++);
+		else if (keypath)
 			fprintf(stderr,
 				"  %d. install the key on the cluster (namespace flux-system, Secret sops-age):\n"
 				"       agesops kube install-key %s\n"
@@ -937,10 +1018,11 @@ int cmd_cluster(int argc, char **argv)
 		else
 			fprintf(stderr, "  %d. install the key printed above on the cluster: agesops kube install-key\n",
 				step++);
-		fprintf(stderr,
-			"  %d. check and commit: agesops check && git add .sops.yaml %s %s && git commit\n"
-			"  %d. to decrypt locally: export SOPS_AGE_KEY_FILE=%s\n",
-			step, sdir_rel, fdir_rel, step + 1, keypath ? keypath : "<the saved key>");
+		fprintf(stderr, "  %d. check and commit: agesops check && git add .sops.yaml %s %s && git commit\n", step,
+			sdir_rel, fdir_rel);
+		if (!o.from_cluster)
+			fprintf(stderr, "  %d. to decrypt locally: export SOPS_AGE_KEY_FILE=%s\n", step + 1,
+				keypath ? keypath : "<the saved key>");
 	}
 	free(deploy_key);
 	free(recipient);

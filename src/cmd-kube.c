@@ -190,8 +190,9 @@ static int install_key(int argc, char **argv)
 	struct ags_diag d = { 0 };
 	enum ags_k8s_outcome oc;
 	char *recips = NULL;
+	unsigned flags = (a.replace ? AGS_K8S_REPLACE : 0) | (a.force ? AGS_K8S_FORCE : 0);
 	r = ags_k8s_install_key(c, a.ns, a.name, key.data ? key.data : (unsigned char *)"", key.len,
-				strcmp(file, "-") ? file : "stdin", (a.replace ? AGS_K8S_REPLACE : 0) | (a.force ? AGS_K8S_FORCE : 0), &oc, &recips, &d);
+				strcmp(file, "-") ? file : "stdin", flags, &oc, &recips, &d);
 	ags_buf_release(&key);
 	if (r < 0) {
 		rc = kube_exit(r, &d, NULL);

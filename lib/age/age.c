@@ -13,7 +13,7 @@
 
 #define BEGIN_LINE "-----BEGIN AGE ENCRYPTED FILE-----"
 /* Sources start small (headers, small files) and grow to one batch on demand. */
-#define SRC_CAP ((size_t)AGS_AGE_CHUNK + 4096)
+#define SRC_CAP ((size_t)4096) /* grows on demand, see ags_age_src_fill */
 
 /* Encryption */
 

@@ -85,24 +85,22 @@ ssize_t ags_age_src_fill(struct ags_age_src *s, size_t n)
 	while (s->len - s->off < n && !s->eof) {
 		if (s->err)
 			return s->err;
-		if (n > s->cap) {
-			/* Grow (header parsing only; callers cap n). */
-			size_t nc = s->cap;
-			while (nc < n)
-				nc *= 2;
-			uint8_t *nb = malloc(nc);
-			if (!nb)
-				return AGS_E_NOMEM;
-			memcpy(nb, s->buf + s->off, s->len - s->off);
-			ags_free_secret(s->buf, s->cap);
-			s->buf = nb;
-			s->cap = nc;
-			s->len -= s->off;
-			s->off = 0;
-		} else if (s->off + n > s->cap) {
+		if (s->len == s->cap && s->off > 0) {
 			memmove(s->buf, s->buf + s->off, s->len - s->off);
 			s->len -= s->off;
 			s->off = 0;
+		} else if (s->len == s->cap) {
+			/* Grow only when full, doubling: a small input reaches EOF
+			 * before a batch-sized request (1 MiB) costs an allocation
+			 * and a wipe of that size.  Callers cap n. */
+			size_t nc = s->cap * 2;
+			uint8_t *nb = malloc(nc);
+			if (!nb)
+				return AGS_E_NOMEM;
+			memcpy(nb, s->buf, s->len);
+			ags_free_secret(s->buf, s->cap);
+			s->buf = nb;
+			s->cap = nc;
 		}
 		ssize_t got = s->read(s->ctx, s->buf + s->len, s->cap - s->len);
 		if (got < 0) {

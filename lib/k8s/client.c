@@ -8,13 +8,14 @@
 #include "k8s/client.h"
 #include "k8s/json.h"
 #include "k8s/kubeconfig.h"
-#include <curl/curl.h>
+#include "k8s/curl_dl.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_TIMEOUT_MS 30000L
 #define DEFAULT_ATTEMPTS 5u
@@ -32,14 +33,9 @@ struct ags_k8s_client {
 	 * memory we wipe ourselves (curl_slist_append would copy it). */
 	char *auth_line;
 	struct curl_slist h_auth, h_accept, h_ctype, h_expect;
+	bool exec_from_plugin; /* credentials came from an exec plugin */
+	bool exec_refreshed;
 };
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 const char *ags_k8s_client_namespace(const struct ags_k8s_client *c)
 {
@@ -60,11 +56,50 @@ void ags_k8s_client_free(struct ags_k8s_client *c)
 	free(c);
 }
 
+/* Builds the header list from the credentials in cfg (again after an exec plugin refresh). */
+static int set_auth(struct ags_k8s_client *c, struct ags_diag *d)
+{
+	const struct k8s_rest_config *cfg = c->cfg;
+	ags_free_secret_str(c->auth_line);
+	c->auth_line = NULL;
+	if (cfg->token) {
+		for (const char *p = cfg->token; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return ags_diag_set(d, AGS_E_K8S_CONFIG, "the bearer token contains a control character");
+		if (asprintf(&c->auth_line, "Authorization: Bearer %s", cfg->token) < 0) {
+			c->auth_line = NULL;
+			return AGS_E_NOMEM;
+		}
+	}
+	c->h_accept.data = (char *)"Accept: application/json";
+	c->h_ctype.data = (char *)"Content-Type: application/json";
+	c->h_expect.data = (char *)"Expect:";
+	c->h_accept.next = &c->h_ctype;
+	c->h_ctype.next = &c->h_expect;
+	c->h_auth.data = c->auth_line;
+	c->h_auth.next = c->auth_line ? &c->h_accept : NULL;
+	return 0;
+}
+
+/*
+ * After a 401, credentials that came from an exec plugin may have expired
+ * in the plugin's cache: run it once more, as client-go does.
+ */
+static int refresh_exec(struct ags_k8s_client *c, struct ags_diag *d)
+{
+	if (!c->cfg->exec || c->exec_refreshed)
+		return 0;
+	c->exec_refreshed = true;
+	ags_free_secret_str(c->cfg->token);
+	c->cfg->token = NULL;
+	AGS_TRY(k8s_exec_credential(c->cfg, c->timeout_ms, d));
+	AGS_TRY(set_auth(c, d));
+	return 1;
+}
+
 int ags_k8s_client_new(const struct ags_k8s_options *o, struct ags_k8s_client **ret, struct ags_diag *d)
 {
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK)
-		return ags_diag_set(d, AGS_E_K8S_CONNECT, "libcurl initialisation failed");
+	AGS_TRY(ags_curl_load(d));
 	struct ags_k8s_client *c = calloc(1, sizeof(*c));
 	if (!c)
 		return AGS_E_NOMEM;
@@ -78,6 +113,14 @@ int ags_k8s_client_new(const struct ags_k8s_options *o, struct ags_k8s_client **
 	if (r < 0)
 		goto fail;
 	struct k8s_rest_config *cfg = c->cfg;
+	/* name a missing file here rather than through libcurl's TLS error */
+	const char *files[] = { cfg->ca_file, cfg->cert_file, cfg->key_file };
+	for (size_t i = 0; i < AGS_ARRAY_SIZE(files); i++)
+		if (files[i] && access(files[i], R_OK) != 0) {
+			r = ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: %s (from %s)", files[i], strerror(errno),
+					 cfg->source ? cfg->source : "kubeconfig");
+			goto fail;
+		}
 	if (!cfg->token && cfg->token_file) {
 		struct ags_buf b;
 		ags_buf_init_secret(&b, 1 << 20);
@@ -95,28 +138,10 @@ int ags_k8s_client_new(const struct ags_k8s_options *o, struct ags_k8s_client **
 	if (!cfg->token && !cfg->cert_data && !cfg->cert_file && cfg->exec) {
 		if ((r = k8s_exec_credential(cfg, c->timeout_ms, d)) < 0)
 			goto fail;
+		c->exec_from_plugin = true;
 	}
-	if (cfg->token) {
-		for (const char *p = cfg->token; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-				r = ags_diag_set(d, AGS_E_K8S_CONFIG, "the bearer token contains a control character");
-				goto fail;
-			}
-		if (asprintf(&c->auth_line, "Authorization: Bearer %s", cfg->token) < 0) {
-			c->auth_line = NULL;
-			r = AGS_E_NOMEM;
-			goto fail;
-		}
-	}
-	c->h_accept.data = (char *)"Accept: application/json";
-	c->h_ctype.data = (char *)"Content-Type: application/json";
-	c->h_expect.data = (char *)"Expect:";
-	c->h_accept.next = &c->h_ctype;
-	c->h_ctype.next = &c->h_expect;
-	if (c->auth_line) {
-		c->h_auth.data = c->auth_line;
-		c->h_auth.next = &c->h_accept;
-	}
+	if ((r = set_auth(c, d)) < 0)
+		goto fail;
 	*ret = c;
 	return 0;
 fail:
@@ -392,6 +417,15 @@ int k8s_request(struct ags_k8s_client *c, const char *method, const char *path, 
 			}
 			sleep_ms(backoff);
 			backoff = AGS_MIN(backoff * 2, BACKOFF_CAP_MS);
+			continue;
+		}
+		if (code == 401 && c->exec_from_plugin && !c->exec_refreshed) {
+			int rr = refresh_exec(c, d);
+			if (rr < 0) {
+				r = rr;
+				break;
+			}
+			attempt--; /* a fresh credential is not a retry */
 			continue;
 		}
 		if ((code == 429 || (code >= 500 && code <= 599)) && attempt < c->max_attempts) {

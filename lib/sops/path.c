@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parsing and clearing are also implemented by the sops core (sops.c); these
- * weak copies only serve builds without it, the core's win at link time. */
-__attribute__((weak)) void ags_sops_path_clear(struct ags_sops_path *p)
+void ags_sops_path_clear(struct ags_sops_path *p)
 {
 	if (!p)
 		return;
@@ -38,7 +36,7 @@ static int add_comp(struct ags_sops_path *p, size_t *cap, struct ags_sops_path_e
 	return 0;
 }
 
-__attribute__((weak)) int ags_sops_path_parse(const char *s, struct ags_sops_path *out, struct ags_diag *d)
+int ags_sops_path_parse(const char *s, struct ags_sops_path *out, struct ags_diag *d)
 {
 	struct ags_sops_path p = { 0 };
 	size_t cap = 0, i = 0, len = strlen(s);

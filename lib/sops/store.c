@@ -608,3 +608,26 @@ void ags_keyindex_free(struct ags_keyindex *x)
 	free(x->slots);
 	memset(x, 0, sizeof(*x));
 }
+
+int ags_store_check_reserved(const struct ags_tree *t, bool prefix, struct ags_diag *d)
+{
+	if (!ags_store_meta(t))
+		return 0;
+	for (size_t i = 0; i < t->ndocs; i++) {
+		const struct ags_branch *b = t->docs[i];
+		for (size_t j = 0; j < b->n; j++) {
+			const struct ags_value *k = &b->items[j].key;
+			if (k->kind != AGS_VAL_STR)
+				continue;
+			bool hit = prefix ? (k->str.len >= 5 && memcmp(k->str.p, "sops_", 5) == 0)
+					  : (k->str.len == 4 && memcmp(k->str.p, "sops", 4) == 0);
+			if (hit) {
+				char kd[80];
+				ags_store_key_for_diag(k->str.p, k->str.len, kd, sizeof(kd));
+				return ags_diag_set(d, AGS_E_SOPS_ALREADY_ENCRYPTED,
+						    "found key \"%s\" in the data, which is reserved for SOPS metadata", kd);
+			}
+		}
+	}
+	return 0;
+}

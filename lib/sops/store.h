@@ -24,8 +24,8 @@
 struct ags_emit_opts {
 	int indent;  /* YAML: spaces (0 = default 4, < 0 is an error); JSON: spaces, -1 for one TAB
 	              * (sops' default), < -1 is an error; also the binary store's JSON envelope */
-	int width;   /* YAML: 0 = never fold long scalars (default); N > 0 = fold at N columns as
-	              * go-yaml does (Go sops uses 80) */
+	int width;   /* YAML: 0 = never fold long scalars (default, as go-yaml v3 / Go sops);
+	              * N > 0 = fold plain/quoted scalars at spaces past column N */
 };
 
 struct ags_store_ops {

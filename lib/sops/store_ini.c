@@ -619,6 +619,11 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 static int ini_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struct ags_buf *out, struct ags_diag *d)
 {
 	(void)o;
+	if (t->ndocs) {
+		struct ags_tree first = *t;
+		first.ndocs = 1;
+		AGS_TRY(ags_store_check_reserved(&first, false, d));
+	}
 	size_t start = out->len;
 	int r = 0;
 	const struct ags_value *meta = ags_store_meta(t);

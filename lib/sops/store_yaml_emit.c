@@ -10,9 +10,9 @@
  * than 128 bytes, and the placement of comments (including the blank line
  * go-yaml puts after a foot comment followed by text at the same indent).
  *
- * One deliberate difference: go-yaml folds plain and quoted scalars that
- * contain spaces at 80 columns; we keep lines whole unless opts->width asks
- * for folding (the value read back is the same either way).
+ * Like go-yaml v3 (whose emitter starts with best_width = -1, "no limit"),
+ * long scalars are never folded; opts->width > 0 enables libyaml-style
+ * folding at that column for callers that want it.
  */
 #include "internal.h"
 #include "sops/store_int.h"
@@ -551,8 +551,10 @@ static void write_double(struct em *e, const char *s, size_t n, bool allow_break
 	const unsigned char *b = (const unsigned char *)s;
 	bool spaces = false;
 	write_indicator(e, "\"", true, false, false);
+	/* go-yaml's is_bom() looks at the start of the value whatever the
+	 * position, so a value starting with a BOM is escaped throughout */
+	bool bom = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf;
 	for (size_t i = 0; i < n;) {
-		bool bom = i == 0 && n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf;
 		if (!is_printable_at(b, n, i) || bom || is_break_at(s, n, i) || s[i] == '"' || s[i] == '\\') {
 			unsigned char oc = b[i];
 			int w;
@@ -622,7 +624,7 @@ static void write_double(struct em *e, const char *s, size_t n, bool allow_break
 			spaces = true;
 		} else {
 			size_t j = i + (size_t)u8width(b[i]);
-			if (!allow_breaks || e->best_width == 0x7fffffff) {
+			if (!bom && (!allow_breaks || e->best_width == 0x7fffffff)) {
 				/* copy the run of characters needing no escape */
 				while (j < n && b[j] != ' ' && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 && b[j] < 0x7f)
 					j++;
@@ -1285,6 +1287,7 @@ int ags_yaml_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struc
 	int indent = o && o->indent ? o->indent : 4;
 	if (indent < 0)
 		return ags_diag_set(d, AGS_E_INVAL, "YAML negative indentation not accepted");
+	AGS_TRY(ags_store_check_reserved(t, false, d));
 	struct em e;
 	memset(&e, 0, sizeof(e));
 	e.out = out;

@@ -809,7 +809,18 @@ static int on_event(struct loader *L, struct fy_event *e, struct ags_tree *t)
 	int r = 0;
 	switch (e->type) {
 	case FYET_STREAM_START:
+		break;
 	case FYET_STREAM_END:
+		/* comments after the last document's end (e.g. "---\n# c\n") */
+		for (size_t k = 0; k < L->ncarry && t->ndocs; k++) {
+			struct ags_value c;
+			AGS_TRY(comment_value(L, L->carry[k].off, L->carry[k].len, L->carry[k].line, false, &c));
+			r = ags_branch_append(t->docs[t->ndocs - 1], &c, NULL);
+			ags_value_clear(&c);
+			if (r < 0)
+				return r;
+		}
+		L->ncarry = 0;
 		break;
 	case FYET_DOCUMENT_START:
 		L->doc = NULL;
@@ -922,8 +933,40 @@ static int parse_error(struct loader *L, struct fy_diag *diag)
 	return ags_diag_set(L->d, AGS_E_SYNTAX, "YAML syntax error");
 }
 
+/* Go's json.Decoder stops after the top-level object and never looks at
+ * what follows; find that object's end so trailing bytes are ignored too. */
+static size_t json_object_end(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	if (i == n || s[i] != '{')
+		return n;
+	size_t depth = 0;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			if (i >= n)
+				return n;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return n;
+			if (--depth == 0)
+				return i + 1;
+		}
+	}
+	return n;
+}
+
 static int load_common(const char *data, size_t len, bool json, struct ags_tree *out, struct ags_diag *d)
 {
+	if (json)
+		len = json_object_end(data, len);
 	if (len > AGS_STORE_MAX_INPUT)
 		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
 	AGS_TRY(ags_store_check_utf8(data, len, json ? "JSON" : "YAML", d));

@@ -63,3 +63,14 @@ run: ssh-keygen -q -t ed25519 -N '' -f id >/dev/null; printf 'apiVersion: v1\ncu
 exit: 1
 stderr~: id:1: not an age identity
 stderr!: PRIVATE KEY
+
+### missing certificate-authority file: named in one line
+run: printf 'apiVersion: v1\ncurrent-context: x\ncontexts:\n- name: x\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", certificate-authority: pki/ca.pem}\n' > kc; $AGS kube pubkey --kubeconfig kc
+exit: 1
+stderr~: ^agesops: error: \./pki/ca\.pem: No such file or directory \(from kc\)$
+
+### in-cluster without the service-account CA
+run: mkdir sa; printf s3cr3t-sa-token > sa/token; KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=1 AGESOPS_SERVICEACCOUNT_DIR=$PWD/sa $AGS kube bootstrap
+exit: 1
+stderr~: sa/ca\.crt: No such file or directory
+stderr!: s3cr3t-sa-token

@@ -331,3 +331,19 @@ stdout: updatekeys: 4 files, 2 done, 0 unchanged, 1 not encrypted (skipped), 1 f
 stdout: 1
 stdout: admin
 stdout: explicit plaintext rc=1
+
+### updatekeys: --config and $SOPS_CONFIG win over the discovered .sops.yaml
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: printf 'creation_rules:\n  - age: %s\n' "$K1" > .sops.yaml; printf 'creation_rules:\n  - age: %s\n' "$K2" > other.yaml
+run: "$AGS" updatekeys -y --config other.yaml s.yaml 2>/dev/null; dec_with k2 --extract '["stringData"]["user"]' s.yaml; echo
+run: SOPS_CONFIG=.sops.yaml SOPS_AGE_KEY_FILE=$PWD/k2.txt "$AGS" updatekeys -y s.yaml 2>/dev/null; dec_with k1 --extract '["stringData"]["user"]' s.yaml; echo
+run: mkdir -p sub/dir; cd sub/dir && SOPS_AGE_KEY_FILE=$HOME/k1.txt "$AGS" updatekeys -y ../../s.yaml 2>&1 | grep -c 'up to date'
+stdout: admin
+stdout: admin
+stdout: 1
+
+### exec-env: non-string values as sops' ValToString writes them
+run: . "$SRC/tests/cli/sops-more-lib.sh"
+run: printf 'a: 1.5\nb: 5.0\nc: 1234567.0\nd: 0.00001\ng: true\nh: 2024-01-02T03:04:05.123Z\ni: 42\n' > f.yaml
+run: "$AGS" encrypt --age "$K1" -i f.yaml; "$AGS" exec-env f.yaml 'echo "$a|$b|$c|$d|$g|$h|$i"'
+stdout: 1.5|5.0|1.234567E+06|1E-05|true|2024-01-02T03:04:05Z|42

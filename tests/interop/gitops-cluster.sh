@@ -85,7 +85,7 @@ printf 'GIT_TOKEN=other\nPROXMOX_SECRET=other\n' | "$AGS" cluster init cluster09
 "$AGS" cluster init other --no-git --no-proxmox --key-file ./k.agekey >/dev/null 2>&1 && bad "key in repo accepted" || ok "key inside the repo refused"
 
 # no plaintext secret value anywhere on disk (repo incl. .git objects, HOME, TMPDIR)
-if grep -rqF -e "$TOKEN" -e "$PVE" "$t/repo" "$t/home" "$t/tmp" 2>/dev/null; then
+if grep -rqF -e "$TOKEN" -e "$PVE" -e hunter2 "$t/repo" "$t/home" "$t/tmp" 2>/dev/null; then
 	bad "a secret value was written to disk:"; grep -rlF -e "$TOKEN" -e "$PVE" "$t/repo" "$t/home" "$t/tmp"
 else
 	ok "no plaintext secret on disk"

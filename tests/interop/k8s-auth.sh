@@ -142,6 +142,19 @@ exec_kc "$T/kc-cert" "$T/bin/cert-plugin" client.authentication.k8s.io/v1beta1 "
 run_ags e2 kube install-key --kubeconfig "$T/kc-cert" "$T/k.agekey"
 [ $RC = 0 ] && [ "$(last_user)" = cert-user ] && pass "exec plugin (v1beta1): clientCertificateData/clientKeyData used" \
 	|| fail "exec plugin cert (rc=$RC, user=$(last_user)): $(cat "$T/e2.err")"
+# a plugin whose cached token has expired: 401, the plugin runs again, the fresh token works
+cat > "$T/bin/stale-plugin" <<EOF
+#!/bin/sh
+n=\$(cat "$T/stale-count" 2>/dev/null || echo 0); echo \$((n + 1)) > "$T/stale-count"
+if [ "\$n" = 0 ]; then tok=$EXPIRED; else tok=\$PLUGIN_TOKEN; fi
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' "\$tok"
+EOF
+chmod +x "$T/bin/stale-plugin"
+exec_kc "$T/kc-stale" "$T/bin/stale-plugin" client.authentication.k8s.io/v1
+run_ags e5 kube pubkey --kubeconfig "$T/kc-stale"
+if [ "$(cat "$T/stale-count")" = 2 ] && [ "$(tail -2 "$T/api.log" | head -1 | cut -d' ' -f3)" = 401 ] && [ "$(last_user)" = plugin-user ]; then
+	pass "401 with an exec plugin: the plugin runs once more and the fresh token is used"
+else fail "exec refresh (runs=$(cat "$T/stale-count"), rc=$RC): $(cat "$T/e5.err")"; fi
 exec_kc "$T/kc-fail" "$T/bin/failing-plugin" client.authentication.k8s.io/v1
 run_ags e3 kube pubkey --kubeconfig "$T/kc-fail"
 [ $RC = 1 ] && grep -q "failing-plugin' failed (exit status 3)" "$T/e3.err" && pass "failing exec plugin: clear error" \
@@ -155,9 +168,10 @@ took=$(( $(date +%s) - start ))
 
 # 4. expired / unknown token: 401
 kubeconfig_token "$T/kc-expired" "$SERVER_URL" "$EXPIRED"
+n401=$(grep -c ' 401 ' "$T/api.log")
 run_ags x1 kube pubkey --kubeconfig "$T/kc-expired"
 if [ $RC = 1 ] && grep -q "127.0.0.1:$PORT: get ConfigMap flux-system/sops-age-public: HTTP 401 Unauthorized: Unauthorized" "$T/x1.err" &&
-	[ "$(grep -c ' 401 ' "$T/api.log")" = 1 ]; then
+	[ "$(grep -c ' 401 ' "$T/api.log")" = $((n401 + 1)) ]; then
 	pass "expired token: one 401, not retried, clear error, exit 1"
 else fail "expired token (rc=$RC): $(cat "$T/x1.err")"; fi
 

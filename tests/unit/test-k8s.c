@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "k8s/json.h"
 #include "k8s/kubeconfig.h"
+#include <agesops/k8s.h>
 
 /* ---- JSON ---- */
 
@@ -434,6 +435,51 @@ static void in_cluster(void **state)
 	free(ns);
 }
 
+static void client_local_checks(void **state)
+{
+	(void)state;
+	char *p = write_file("client/config",
+			     "apiVersion: v1\ncurrent-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+			     "clusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+			     "users:\n- name: u\n  user: {token: not-to-be-shown}\n");
+	struct ags_k8s_options o = { .kubeconfig = p, .max_attempts = 1, .timeout_ms = 5000 };
+	struct ags_k8s_client *c = NULL;
+	struct ags_diag d = { 0 };
+	assert_int_equal(ags_k8s_client_new(&o, &c, &d), 0);
+	assert_string_equal(ags_k8s_client_host(c), "127.0.0.1:1");
+	assert_null(ags_k8s_client_namespace(c));
+	struct ags_k8s_object *obj = NULL;
+	/* names are checked before any request: no path injection */
+	assert_int_equal(ags_k8s_get(c, AGS_K8S_SECRET, "flux-system", "../x", &obj, &d), AGS_E_INVAL);
+	assert_int_equal(ags_k8s_get(c, AGS_K8S_SECRET, "Flux", "sops-age", &obj, &d), AGS_E_INVAL);
+	assert_int_equal(ags_k8s_get(c, AGS_K8S_SECRET, "a.b", "sops-age", &obj, &d), AGS_E_INVAL);
+	assert_int_equal(ags_k8s_get(c, AGS_K8S_CONFIGMAP, "ns", "-x", &obj, &d), AGS_E_INVAL);
+	struct ags_k8s_entry bad_key = { .key = (char *)"a/b", .value = (unsigned char *)"v", .len = 1 };
+	assert_int_equal(ags_k8s_create(c, AGS_K8S_SECRET, "ns", "n", &bad_key, 1, NULL, &d), AGS_E_INVAL);
+	struct ags_k8s_entry bad_utf8 = { .key = (char *)"k", .value = (unsigned char *)"\xff", .len = 1 };
+	assert_int_equal(ags_k8s_create(c, AGS_K8S_CONFIGMAP, "ns", "n", &bad_utf8, 1, NULL, &d), AGS_E_INVAL);
+	/* nothing listens on port 1: connection error naming host and request, never the token */
+	assert_int_equal(ags_k8s_get(c, AGS_K8S_SECRET, "flux-system", "sops-age", &obj, &d), AGS_E_K8S_CONNECT);
+	assert_non_null(strstr(d.msg, "127.0.0.1:1: get Secret flux-system/sops-age: could not connect"));
+	assert_null(strstr(d.msg, "not-to-be-shown"));
+	assert_null(obj);
+	ags_k8s_client_free(c);
+	free(p);
+
+	assert_true(ags_k8s_error_transient(AGS_E_K8S_CONNECT));
+	assert_true(ags_k8s_error_transient(AGS_E_K8S_THROTTLED));
+	assert_true(ags_k8s_error_transient(AGS_E_K8S_SERVER));
+	assert_true(ags_k8s_error_transient(AGS_E_K8S_CONFLICT));
+	assert_true(ags_k8s_error_transient(AGS_E_TIMEOUT));
+	assert_false(ags_k8s_error_transient(AGS_E_K8S_FORBIDDEN));
+	assert_false(ags_k8s_error_transient(AGS_E_K8S_UNAUTHORIZED));
+	assert_false(ags_k8s_error_transient(AGS_E_K8S_TLS));
+	assert_false(ags_k8s_error_transient(AGS_E_K8S_CONFIG));
+	assert_false(ags_k8s_error_transient(AGS_E_K8S_BAD_SECRET));
+	assert_false(ags_k8s_error_transient(AGS_E_K8S_INVALID));
+	assert_string_equal(ags_strerror(AGS_E_K8S_BAD_SECRET), "the Secret does not hold a valid age key");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +492,7 @@ int main(void)
 		cmocka_unit_test(kubeconfig_bad),
 		cmocka_unit_test(kubeconfig_exec),
 		cmocka_unit_test(in_cluster),
+		cmocka_unit_test(client_local_checks),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

@@ -318,6 +318,7 @@ static char *emit_one_string(const char *s, size_t n, bool as_key)
 static void yaml_string_quoting(void **state)
 {
 	(void)state;
+	char *out;
 	static const struct { const char *s, *want; } v[] = {
 		{ "plain", "k: plain\n" },
 		{ "123", "k: \"123\"\n" },
@@ -363,9 +364,12 @@ static void yaml_string_quoting(void **state)
 		{ " x\ny", "k: |4-\n     x\n    y\n" },
 		{ "x \ny", "k: \"x \\ny\"\n" },
 		{ "x\r\ny", "k: \"x\\r\\ny\"\n" },
+		{ "\xef\xbb\xbf" "ab", "k: \"\\uFEFF\\x61\\x62\"\n" },
+		{ "tab\there", "k: \"tab\\there\"\n" },
+		{ "\xc2\x85", "k: \"\\N\"\n" },
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		char *out = emit_one_string(v[i].s, strlen(v[i].s), false);
+		out = emit_one_string(v[i].s, strlen(v[i].s), false);
 		if (strcmp(out, v[i].want) != 0)
 			fail_msg("string %zu: want\n%s\ngot\n%s", i, v[i].want, out);
 		/* and it reads back as the same string */
@@ -380,8 +384,39 @@ static void yaml_string_quoting(void **state)
 		ags_tree_clear(&t);
 		free(out);
 	}
+	/* go-yaml v3.0.4's own encoder expectations (encode_test.go) */
+	out = NULL;
+	static const struct { const char *s; size_t n; const char *want; } gy[] = {
+		{ "\0", 1, "k: \"\\0\"\n" },
+		{ "\x80\x81\x82", 3, "k: !!binary gIGC\n" },
+		{ "<foo>", 5, "k: <foo>\n" },
+		{ "1:1", 3, "k: \"1:1\"\n" },
+		{ "\xe4\xbd\xa0\xe5\xa5\xbd", 6, "k: \xe4\xbd\xa0\xe5\xa5\xbd\n" },
+		{ "b: c", 4, "k: 'b: c'\n" },
+		{ "Hello #comment", 14, "k: 'Hello #comment'\n" },
+		{ "\tB\n\tC\n", 6, "k: |\n    \tB\n    \tC\n" },
+		{ "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 abcdefghijklmnopqrstuvwxyz "
+		  "ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 ", 130,
+		  "k: 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 abcdefghijklmnopqrstuvwxyz "
+		  "ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 '\n" },
+		{ "off", 3, "k: \"off\"\n" },
+	};
+	for (size_t i = 0; i < sizeof(gy) / sizeof(gy[0]); i++) {
+		out = emit_one_string(gy[i].s, gy[i].n, false);
+		assert_string_equal(out, gy[i].want);
+		free(out);
+	}
+	char x90[54];
+	memset(x90, 0x90, sizeof(x90));
+	out = emit_one_string(x90, sizeof(x90), false);
+	char want90[200] = "k: !!binary |\n    ";
+	for (int i = 0; i < 17; i++)
+		strcat(want90, "kJCQ");
+	strcat(want90, "kJ\n    CQ\n");
+	assert_string_equal(out, want90);
+	free(out);
 	/* keys are quoted like values */
-	char *out = emit_one_string("1", 1, true);
+	out = emit_one_string("1", 1, true);
 	assert_string_equal(out, "\"1\": v\n");
 	free(out);
 	out = emit_one_string("multi\nkey", 9, true);
@@ -409,7 +444,7 @@ static void yaml_string_quoting(void **state)
 static void yaml_folding(void **state)
 {
 	(void)state;
-	/* default: never folded; width 80: go-yaml's folding at spaces */
+	/* default: never folded (go-yaml v3); width 80: libyaml-style folding at spaces */
 	char words[256] = "";
 	for (int i = 0; i < 20; i++)
 		strcat(words, i ? " abcdefgh" : "abcdefgh");
@@ -813,6 +848,10 @@ static void json_store(void **state)
 	expect_fail(&ags_store_json, "{\"a\": 1e400}", AGS_E_SOPS_FORMAT, "line 1");
 	expect_fail(&ags_store_json, "{\"a\": \"x\xff\"}", AGS_E_UTF8, "line 1");
 	expect_fail(&ags_store_json, "{\"a\": }", 0, "line 1");
+	/* as Go's decoder, whatever follows the top-level object is not read */
+	assert_int_equal(load(&ags_store_json, "{\"a\": \"}{\\\"\", \"b\": [{}]}\ngarbage {", &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, "}{\"");
+	ags_tree_clear(&t);
 	expect_fail(&ags_store_json, "{\"a\": \"unterminated}", 0, "line 1");
 
 	/* conversion: a YAML tree written as JSON, and back */
@@ -1013,6 +1052,117 @@ static void binary_store(void **state)
 	free(in);
 }
 
+/* YAML (with metadata) written as dotenv and INI reads back to the same
+ * values and metadata (keys come back sorted, as sops' unflattening does). */
+static void conversions(void **state)
+{
+	(void)state;
+	size_t n;
+	char *in = read_fixture("getsops__sops/example.yaml", &n);
+	struct ags_tree t, u;
+	struct ags_diag d = { 0 };
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ags_store_yaml.load(in, n, true, &t, &d), 0);
+	char *want_meta;
+	{
+		struct ags_tree m = { 0 };
+		m.metadata = t.metadata;
+		struct ags_branch *empty;
+		assert_int_equal(ags_branch_new(&empty), 0);
+		m.docs = &empty;
+		m.ndocs = 1;
+		want_meta = emit(&ags_store_json, &m, -1);
+		ags_branch_free(empty);
+	}
+	/* dotenv cannot take the nested data; keep the scalars only */
+	struct ags_tree flat = { 0 };
+	struct ags_branch *b;
+	assert_int_equal(ags_branch_new(&b), 0);
+	for (size_t i = 0; i < t.docs[0]->n; i++) {
+		const struct ags_item *it = &t.docs[0]->items[i];
+		if (it->value.kind == AGS_VAL_MAP || it->value.kind == AGS_VAL_SEQ)
+			continue;
+		struct ags_value k = { 0 }, v = { 0 };
+		assert_int_equal(ags_value_copy(&k, &it->key), 0);
+		assert_int_equal(ags_value_copy(&v, &it->value), 0);
+		assert_int_equal(ags_branch_append(b, &k, &v), 0);
+	}
+	assert_int_equal(ags_tree_append_doc(&flat, b), 0);
+	assert_int_equal(ags_value_copy(&flat.metadata, &t.metadata), 0);
+	char *env = emit(&ags_store_dotenv, &flat, 0);
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(ags_store_dotenv.load(env, strlen(env), true, &u, &d), 0);
+	struct ags_tree m2 = { 0 };
+	m2.metadata = u.metadata;
+	struct ags_branch *empty;
+	assert_int_equal(ags_branch_new(&empty), 0);
+	m2.docs = &empty;
+	m2.ndocs = 1;
+	char *got = emit(&ags_store_json, &m2, -1);
+	assert_string_equal(got, want_meta);
+	free(got);
+	assert_string_equal(doc_get(&u, 0, "myapp1")->str.p, doc_get(&t, 0, "myapp1")->str.p);
+	ags_tree_clear(&u);
+	free(env);
+	/* INI: sections are the top-level mappings */
+	struct ags_tree sec = { 0 };
+	struct ags_branch *sb;
+	assert_int_equal(ags_branch_new(&sb), 0);
+	struct ags_value k = { 0 }, v = { 0 };
+	assert_int_equal(ags_value_set_str(&k, AGS_VAL_STR, "db", 2), 0);
+	assert_int_equal(ags_value_copy(&v, ags_branch_get(doc_get(&t, 0, "app2")->map, "db")), 0);
+	assert_int_equal(ags_branch_append(sb, &k, &v), 0);
+	assert_int_equal(ags_tree_append_doc(&sec, sb), 0);
+	assert_int_equal(ags_value_copy(&sec.metadata, &t.metadata), 0);
+	char *ini = emit(&ags_store_ini, &sec, 0);
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(ags_store_ini.load(ini, strlen(ini), true, &u, &d), 0);
+	m2.metadata = u.metadata;
+	got = emit(&ags_store_json, &m2, -1);
+	assert_string_equal(got, want_meta);
+	free(got);
+	const struct ags_branch *db = doc_get(&u, 0, "db")->map;
+	assert_string_equal(ags_branch_get(db, "user")->str.p,
+			    ags_branch_get(ags_branch_get(doc_get(&t, 0, "app2")->map, "db")->map, "user")->str.p);
+	ags_tree_clear(&u);
+	ags_branch_free(empty);
+	free(ini);
+	ags_tree_clear(&sec);
+	ags_tree_clear(&flat);
+	ags_tree_clear(&t);
+	free(want_meta);
+	free(in);
+}
+
+static void reserved_keys(void **state)
+{
+	(void)state;
+	struct ags_tree t;
+	struct ags_diag d = { 0 };
+	/* a "sops" entry that is not a mapping is not metadata: it stays, and
+	 * writing metadata next to it is refused */
+	assert_int_equal(load(&ags_store_yaml, "a: 1\nsops: 2\n", &t, &d), 0);
+	assert_int_equal(t.metadata.kind, AGS_VAL_NULL);
+	assert_non_null(ags_branch_get(t.docs[0], "sops"));
+	assert_int_equal(ags_value_set_map(&t.metadata), 0);
+	const struct ags_store_ops *const st[] = { &ags_store_yaml, &ags_store_json, &ags_store_ini };
+	for (size_t i = 0; i < 3; i++) {
+		struct ags_buf b;
+		ags_buf_init(&b, 1 << 20);
+		assert_int_equal(st[i]->emit(&t, NULL, &b, &d), AGS_E_SOPS_ALREADY_ENCRYPTED);
+		assert_non_null(strstr(d.msg, "reserved"));
+		ags_buf_release(&b);
+	}
+	ags_tree_clear(&t);
+	assert_int_equal(load(&ags_store_yaml, "sops_x: 1\n", &t, &d), 0);
+	assert_int_equal(ags_value_set_map(&t.metadata), 0);
+	struct ags_buf b;
+	ags_buf_init(&b, 1 << 20);
+	assert_int_equal(ags_store_dotenv.emit(&t, NULL, &b, &d), AGS_E_SOPS_ALREADY_ENCRYPTED);
+	ags_buf_release(&b);
+	ags_tree_clear(&t);
+}
+
 static void store_lookup(void **state)
 {
 	(void)state;
@@ -1049,6 +1199,8 @@ int main(void)
 		cmocka_unit_test(ini_store),
 		cmocka_unit_test(fixtures_flat),
 		cmocka_unit_test(binary_store),
+		cmocka_unit_test(conversions),
+		cmocka_unit_test(reserved_keys),
 		cmocka_unit_test(store_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
