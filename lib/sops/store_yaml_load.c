@@ -578,12 +578,12 @@ static int scalar_value_text(struct loader *L, struct fy_event *e, uint32_t line
 
 static int scalar_value(struct loader *L, struct fy_event *e, uint32_t line, struct ags_value *out)
 {
-	const char *s;
-	size_t n;
-	AGS_TRY(text_of(e->scalar.value, &s, &n));
+	const char *s = NULL;
+	size_t n = 0;
 	enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
 	struct ags_buf sq;
 	ags_buf_init(&sq, AGS_STORE_MAX_INPUT);
+	/* (libfyaml's own text for these also leaks a buffer: do not ask for it) */
 	if (st == FYSS_SINGLE_QUOTED) {
 		const struct fy_mark *sm = fy_event_start_mark(e), *em = fy_event_end_mark(e);
 		if (sm && em && em->input_pos >= sm->input_pos && em->input_pos <= L->len &&
@@ -595,6 +595,13 @@ static int scalar_value(struct loader *L, struct fy_event *e, uint32_t line, str
 			}
 			s = sq.len ? (const char *)sq.data : "";
 			n = sq.len;
+		}
+	}
+	if (!s) {
+		int r = text_of(e->scalar.value, &s, &n);
+		if (r < 0) {
+			ags_buf_release(&sq);
+			return r;
 		}
 	}
 	int rr = scalar_value_text(L, e, line, s, n, st, out);
