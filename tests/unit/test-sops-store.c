@@ -242,6 +242,12 @@ static void typing_styles_and_tags(void **state)
 	assert_int_equal(doc_get(&t, 0, "j")->kind, AGS_VAL_STR);
 	assert_string_equal(doc_get(&t, 0, "j")->str.p, "12");
 	ags_tree_clear(&t);
+	/* single-quoted escapes (libfyaml 0.7.12 mis-reads consecutive ones) */
+	assert_int_equal(load(&ags_store_yaml, "a: 'x''''y'\nb: 'p\n  q''''r\n\n  s  '\n'k''''': ''''\n", &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, "x''y");
+	assert_string_equal(doc_get(&t, 0, "b")->str.p, "p q''r\ns  ");
+	assert_string_equal(doc_get(&t, 0, "k''")->str.p, "'");
+	ags_tree_clear(&t);
 	expect_fail(&ags_store_yaml, "a: !!int abc\n", AGS_E_SOPS_FORMAT, "line 1");
 	expect_fail(&ags_store_yaml, "a: !!binary '%%%'\n", AGS_E_SOPS_FORMAT, "base64");
 	expect_fail(&ags_store_yaml, "a: 9223372036854775808\n", AGS_E_SOPS_FORMAT, "line 1");
@@ -347,6 +353,7 @@ static void yaml_string_quoting(void **state)
 		{ "-x", "k: -x\n" },
 		{ "it's", "k: it's\n" },
 		{ "'q'", "k: '''q'''\n" },
+		{ "--- ''x", "k: '--- ''''x'\n" },
 		{ "\"q\"", "k: '\"q\"'\n" },
 		{ "@x", "k: '@x'\n" },
 		{ "---", "k: '---'\n" },
