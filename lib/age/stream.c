@@ -8,6 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14; older kernels answer EINVAL */
+#endif
+#define POPULATE_AHEAD ((size_t)8 << 20)
+
 int ags_age_src_init(struct ags_age_src *s, ags_age_read_fn fn, void *ctx, size_t cap)
 {
 	memset(s, 0, sizeof(*s));
@@ -66,6 +71,18 @@ void ags_age_src_release(struct ags_age_src *s)
 		madvise(s->buf + s->released, upto - s->released, MADV_DONTNEED);
 		s->released = upto;
 	}
+#ifdef MADV_POPULATE_READ
+	/* Map the next window's page-cache pages in one call: taking them one
+	 * fault at a time costs about a fifth of the time of encryption. */
+	if (s->off + POPULATE_AHEAD / 2 >= s->populated && s->populated < s->len) {
+		size_t from = AGS_MAX(s->populated, upto);
+		size_t to = AGS_MIN(s->len, from + POPULATE_AHEAD);
+		if (madvise(s->buf + from, to - from, MADV_POPULATE_READ) == 0)
+			s->populated = to;
+		else
+			s->populated = s->len; /* unsupported kernel: stop trying */
+	}
+#endif
 }
 
 void ags_age_src_free(struct ags_age_src *s)

@@ -27,6 +27,7 @@ struct ags_age_src {
 	int err; /* sticky error from read */
 	bool mapped; /* buf is an mmap of a regular file (see ags_age_src_init_fd) */
 	size_t released; /* mapped: bytes below this were dropped from memory */
+	size_t populated; /* mapped: bytes below this have been mapped in ahead of use */
 };
 
 int ags_age_src_init(struct ags_age_src *s, ags_age_read_fn fn, void *ctx, size_t cap);
