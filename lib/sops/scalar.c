@@ -103,6 +103,42 @@ bool ags_parse_float_dec(const char *s, size_t n, double *out)
 	return strtod_checked(s, n, out);
 }
 
+/* Tries the mantissa of buf ("d.ddde+XX") with its last digit one up, then
+ * one down (with carry/borrow, never changing the first digit's position);
+ * keeps the first that reads back as f. */
+static bool neighbour_digits(char *buf, double f)
+{
+	char *ex = strchr(buf, 'e');
+	if (!ex || ex == buf)
+		return false;
+	for (int dir = 1; dir >= -1; dir -= 2) {
+		char c[64];
+		snprintf(c, sizeof(c), "%s", buf);
+		char *q = c + (ex - buf) - 1;
+		bool ok = false;
+		for (; q >= c; q--) {
+			if (*q == '.')
+				continue;
+			if (dir > 0 && *q < '9') {
+				(*q)++;
+				ok = true;
+				break;
+			}
+			if (dir < 0 && *q > '0') {
+				(*q)--;
+				ok = q != c || *q != '0';
+				break;
+			}
+			*q = dir > 0 ? '0' : '9';
+		}
+		if (ok && strtod(c, NULL) == f) {
+			memcpy(buf, c, strlen(c) + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Shortest decimal digits that read back as f (f finite, > 0).  digits gets
  * nd ASCII digits without trailing zeros; the value is 0.d1d2... x 10^dp. */
 static void shortest_digits(double f, char *digits, int *nd, int *dp)
@@ -112,6 +148,11 @@ static void shortest_digits(double f, char *digits, int *nd, int *dp)
 	for (int prec = 0; prec < 17; prec++) {
 		snprintf(buf, sizeof(buf), "%.*e", prec, f);
 		if (strtod(buf, NULL) == f)
+			break;
+		/* Near powers of two the rounding interval is lopsided: the
+		 * correctly rounded prec+1 digits may miss while a neighbour in the
+		 * last digit reads back, and Go's shortest algorithm finds it. */
+		if (prec > 0 && neighbour_digits(buf, f))
 			break;
 	}
 	uselocale(old);

@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "sops/store.h"
 #include "sops/scalar.h"
+#include "sops-float-kat.h" /* sops-core's FormatFloat 'f' known answers */
 
 /* ---- helpers ---- */
 
@@ -296,6 +297,15 @@ static void float_formats(void **state)
 	assert_string_equal(buf, "1000000000000000000000");
 	ags_fmt_float_go(1e21, 'G', buf);
 	assert_string_equal(buf, "1E+21");
+	/* shortest digits near powers of two (where the correctly rounded
+	 * digits do not read back) */
+	for (size_t i = 0; i < sizeof(FLOAT_KAT) / sizeof(FLOAT_KAT[0]); i++) {
+		double f;
+		memcpy(&f, &FLOAT_KAT[i].bits, sizeof(f));
+		ags_fmt_float_go(f, 'f', buf);
+		if (strcmp(buf, FLOAT_KAT[i].s) != 0)
+			fail_msg("%016llx: want %s, got %s", (unsigned long long)FLOAT_KAT[i].bits, FLOAT_KAT[i].s, buf);
+	}
 }
 
 /* ---- YAML writer: scalar styles ---- */
