@@ -343,13 +343,25 @@ int ags_sops_age_load_identities(const char *recipient, struct ags_age_identitie
 		}
 	}
 	if ((v = getenv("SOPS_AGE_KEY"))) {
-		/* Several keys per line are allowed here: turn blanks into newlines. */
+		/* Several keys per line are allowed here: turn blanks into newlines,
+		 * except on comment lines (a whole age-keygen file is common here). */
 		size_t n = strlen(v);
 		char *c = malloc(n + 1);
 		if (!c)
 			return AGS_E_NOMEM;
-		for (size_t i = 0; i <= n; i++)
-			c[i] = (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\v' || v[i] == '\f') ? '\n' : v[i];
+		bool comment = false, line_start = true;
+		for (size_t i = 0; i <= n; i++) {
+			bool blank = v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\v' || v[i] == '\f';
+			if (line_start && v[i] == '#')
+				comment = true;
+			if (v[i] == '\n') {
+				comment = false;
+				line_start = true;
+			} else if (!blank) {
+				line_start = false;
+			}
+			c[i] = blank && !comment ? '\n' : v[i];
+		}
 		add_from(&l, "SOPS_AGE_KEY", c, n);
 		ags_free_secret(c, n + 1);
 	} else {

@@ -175,3 +175,13 @@ run: printf 'a: b\n' >s.yaml; cp s.yaml o.yaml; $AGS encrypt -i --age age1bad s.
 stdout: rc=1
 stdout: untouched
 stderr~: age recipient "age1bad"
+
+### SOPS_AGE_KEY may hold a whole age-keygen file (comment lines with blanks)
+run: age-keygen -o key.txt 2>/dev/null; R=$(age-keygen -y key.txt); printf 'a: secret\n' >s.yaml
+run: $AGS encrypt --age $R s.yaml >e.yaml && env -u SOPS_AGE_KEY_FILE HOME=$PWD XDG_CONFIG_HOME=$PWD SOPS_AGE_KEY="$(cat key.txt)" $AGS decrypt e.yaml
+stdout: a: secret
+
+### SOPS_AGE_KEY with several keys on one line
+run: age-keygen -o k1.txt 2>/dev/null; age-keygen -o k2.txt 2>/dev/null; printf 'a: secret\n' >s.yaml
+run: $AGS encrypt --age $(age-keygen -y k2.txt) s.yaml >e.yaml && env -u SOPS_AGE_KEY_FILE HOME=$PWD XDG_CONFIG_HOME=$PWD SOPS_AGE_KEY="$(grep AGE- k1.txt) $(grep AGE- k2.txt)" $AGS decrypt e.yaml
+stdout: a: secret
