@@ -28,14 +28,6 @@
 
 /* Until the SOPS core is merged these may be missing: the MAC check and
  * --fix-recipients then report that they could not run. */
-#pragma weak ags_sops_doc_load
-#pragma weak ags_sops_doc_get_data_key
-#pragma weak ags_sops_doc_decrypt
-#pragma weak ags_sops_doc_set_keys
-#pragma weak ags_sops_doc_emit
-#pragma weak ags_sops_doc_free
-#pragma weak ags_sops_age_load_identities
-#pragma weak ags_age_identities_clear
 
 #define CHECK_FILE_MAX ((size_t)64 << 20)
 #define GENERATOR_SOURCE_MAX ((size_t)5 << 20) /* kustomize-controller's cap */
@@ -228,17 +220,11 @@ static void report(struct checker *c, const char *path, unsigned line, enum ags_
 		fprintf(stdout, "%s: %s\n", path, msg);
 }
 
-static bool sops_api(void)
-{
-	return ags_sops_doc_load && ags_sops_doc_get_data_key && ags_sops_doc_decrypt && ags_sops_doc_free &&
-	       ags_sops_age_load_identities;
-}
-
 static const struct ags_age_identities *identities(struct checker *c)
 {
 	if (c->ids_state == 0) {
 		struct ags_diag d = { 0 };
-		c->ids_state = sops_api() && ags_sops_age_load_identities(NULL, &c->ids, &d) == 0 && c->ids.n ? 1 : -1;
+		c->ids_state = ags_sops_age_load_identities(NULL, &c->ids, &d) == 0 && c->ids.n ? 1 : -1;
 	}
 	return c->ids_state == 1 ? &c->ids : NULL;
 }
@@ -250,8 +236,7 @@ static int check_mac(struct checker *c, const char *path, const struct ags_buf *
 	if (!ids) {
 		if (!c->mac_note_done && !c->quiet)
 			fprintf(stdout, "note: MACs not checked: %s\n",
-				sops_api() ? "no age identity (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, ~/.config/sops/age/keys.txt)"
-					   : "SOPS support is not built in");
+				"no age identity (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, ~/.config/sops/age/keys.txt)");
 		c->mac_note_done = true;
 		return 2;
 	}
@@ -291,10 +276,6 @@ static int check_mac(struct checker *c, const char *path, const struct ags_buf *
 static int fix_recipients(struct checker *c, const char *path, const struct ags_buf *b, char *const *want,
 			  size_t nwant)
 {
-	if (!sops_api() || !ags_sops_doc_set_keys || !ags_sops_doc_emit) {
-		cli_error("%s: --fix-recipients needs SOPS support, which is not built in", path);
-		return -1;
-	}
 	const struct ags_age_identities *ids = identities(c);
 	if (!ids) {
 		cli_error("%s: --fix-recipients needs an age identity that opens the file", path);
@@ -546,7 +527,7 @@ int cmd_check(int argc, char **argv)
 		free(c.dc[i].pubpath);
 	}
 	free(c.dc);
-	if (c.ids_state == 1 && ags_age_identities_clear)
+	if (c.ids_state == 1)
 		ags_age_identities_clear(&c.ids);
 	if (rc)
 		return rc;

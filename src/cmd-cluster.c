@@ -28,14 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#pragma weak ags_age_keygen_x25519
-#pragma weak ags_age_identity_string
-#pragma weak ags_age_identity_to_recipient
-#pragma weak ags_age_recipient_string
-#pragma weak ags_age_identity_free
-#pragma weak ags_age_recipient_free
-#pragma weak ags_age_parse_identity_file
-#pragma weak ags_age_identities_clear
 
 struct opts {
 	const char *name;
@@ -48,13 +40,6 @@ struct opts {
 	const char *kubeconfig, *context;
 	bool no_git, no_proxmox, secrets_stdin, force, from_cluster;
 };
-
-static bool age_api(void)
-{
-	return ags_age_keygen_x25519 && ags_age_identity_string && ags_age_identity_to_recipient &&
-	       ags_age_recipient_string && ags_age_identity_free && ags_age_recipient_free &&
-	       ags_age_parse_identity_file && ags_age_identities_clear;
-}
 
 static int run_capture(const char *cmd, char *out, size_t cap)
 {
@@ -841,10 +826,6 @@ int cmd_cluster(int argc, char **argv)
 	}
 	if (o.pve_insecure && strcmp(o.pve_insecure, "true") && strcmp(o.pve_insecure, "false")) {
 		cli_error("--proxmox-insecure must be true or false");
-		return EXIT_GENERIC;
-	}
-	if (!age_api()) {
-		cli_error("cluster init needs the age library, which is not built in");
 		return EXIT_GENERIC;
 	}
 	if (preflight() != 0)

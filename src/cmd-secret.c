@@ -20,11 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#pragma weak ags_age_parse_identity_file
-#pragma weak ags_age_identity_to_recipient
-#pragma weak ags_age_recipient_string
-#pragma weak ags_age_recipient_free
-#pragma weak ags_age_identities_clear
 
 #define MAX_SOURCES 1024
 
@@ -765,45 +760,28 @@ static void agekey_usage(FILE *f)
 		   "  kubectl create secret generic sops-age --from-file=age.agekey=KEYFILE.\n");
 }
 
-/* Counts identity lines and, when the age library is linked, prints their recipients. */
+/* Checks that the file holds age identities and prints their recipients. */
 static int check_age_keyfile(const struct ags_buf *b, const char *name)
 {
-	if (ags_age_parse_identity_file && ags_age_identity_to_recipient && ags_age_recipient_string) {
-		struct ags_age_identities ids = { 0 };
-		struct ags_diag d = { 0 };
-		int r = ags_age_parse_identity_file((const char *)b->data, b->len, name, NULL, NULL, &ids, &d);
-		if (r < 0)
-			return cli_fail(r, &d, NULL);
-		if (ids.n == 0) {
-			cli_error("%s: no age identity found", name);
-			ags_age_identities_clear(&ids);
-			return EXIT_GENERIC;
-		}
-		for (size_t i = 0; i < ids.n; i++) {
-			struct ags_age_recipient *rc = NULL;
-			char *s = NULL;
-			if (ags_age_identity_to_recipient(ids.v[i], &rc) == 0 && ags_age_recipient_string(rc, &s) == 0)
-				fprintf(stderr, "Public key: %s\n", s);
-			free(s);
-			ags_age_recipient_free(rc);
-		}
+	struct ags_age_identities ids = { 0 };
+	struct ags_diag d = { 0 };
+	int r = ags_age_parse_identity_file((const char *)b->data, b->len, name, NULL, NULL, &ids, &d);
+	if (r < 0)
+		return cli_fail(r, &d, NULL);
+	if (ids.n == 0) {
+		cli_error("%s: no age identity found", name);
 		ags_age_identities_clear(&ids);
-		return 0;
-	}
-	/* fallback without the age library: look for AGE-SECRET-KEY- lines */
-	const char *p = (const char *)b->data, *end = p + b->len;
-	size_t found = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		if ((size_t)(le - p) > 15 && !strncmp(p, "AGE-SECRET-KEY-", 15))
-			found++;
-		p = nl ? nl + 1 : end;
-	}
-	if (!found) {
-		cli_error("%s: no age identity (AGE-SECRET-KEY-...) found", name);
 		return EXIT_GENERIC;
 	}
+	for (size_t i = 0; i < ids.n; i++) {
+		struct ags_age_recipient *rc = NULL;
+		char *s = NULL;
+		if (ags_age_identity_to_recipient(ids.v[i], &rc) == 0 && ags_age_recipient_string(rc, &s) == 0)
+			fprintf(stderr, "Public key: %s\n", s);
+		free(s);
+		ags_age_recipient_free(rc);
+	}
+	ags_age_identities_clear(&ids);
 	return 0;
 }
 

@@ -14,10 +14,6 @@
 
 /* Stores and Shamir are built on other branches; weak references keep the
  * core linkable on its own (a missing one reports "unsupported"). */
-#pragma weak ags_store_by_name
-#pragma weak ags_store_for_path
-#pragma weak ags_sops_shamir_split
-#pragma weak ags_sops_shamir_combine
 
 /* IV stash entry: SHA-256 of (key id, AAD, type, plaintext) -> IV. */
 struct stash_ent {
@@ -40,10 +36,6 @@ struct ags_sops_doc {
 
 const struct ags_store_ops *ags_sops_pick_store(const char *type, const char *filename, struct ags_diag *d)
 {
-	if (!ags_store_by_name || !ags_store_for_path) {
-		ags_diag_set(d, AGS_E_UNSUPPORTED, "file formats are not built in");
-		return NULL;
-	}
 	if (type && *type) {
 		const struct ags_store_ops *s = ags_store_by_name(type);
 		if (s)
@@ -782,11 +774,7 @@ int ags_sops_doc_get_data_key(struct ags_sops_doc *doc, const struct ags_age_ide
 		if (ng == 1 && nshares == 1) {
 			memcpy(key, shares[0], AGS_SOPS_DATA_KEY_LEN);
 		} else if (ng > 1 && nshares >= threshold && nshares > 0) {
-			if (!ags_sops_shamir_combine)
-				rc = ags_diag_set(d, AGS_E_UNSUPPORTED, "%s: key groups (Shamir) are not supported in this build",
-						  fname(doc));
-			else
-				rc = ags_sops_shamir_combine((const uint8_t (*)[AGS_SOPS_SHARE_LEN])shares, nshares, key);
+			rc = ags_sops_shamir_combine((const uint8_t (*)[AGS_SOPS_SHARE_LEN])shares, nshares, key);
 		} else if (ng > 1 && nshares > 0) {
 			rc = ags_diag_set(d, AGS_E_SOPS_NO_KEY,
 					  "%s: failed to get the data key: only %zu of the %u key groups needed could be opened%s%s",
@@ -816,8 +804,6 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 	unsigned threshold = shamir_threshold ? shamir_threshold : (unsigned)nspecs;
 	uint8_t (*shares)[AGS_SOPS_SHARE_LEN] = NULL;
 	if (nspecs > 1) {
-		if (!ags_sops_shamir_split)
-			return ags_diag_set(d, AGS_E_UNSUPPORTED, "key groups (Shamir) are not supported in this build");
 		if (threshold < 2 || threshold > nspecs)
 			return ags_diag_set(d, AGS_E_SOPS_SHAMIR, "invalid Shamir threshold %u for %zu key groups", threshold,
 					    nspecs);

@@ -17,7 +17,6 @@
 
 /* The SOPS core lands on another branch; until it is linked in, --encrypt
  * reports that it is unavailable instead of breaking the build. */
-#pragma weak ags_sops_encrypt_buf
 
 #define SECRET_INPUT_MAX ((size_t)1 << 20)
 
@@ -215,10 +214,6 @@ int gcli_find_recipients(const char *path, char ***v, size_t *n, char **source, 
 int gcli_encrypt_manifest(const char *const *age, size_t nage, const char *regex, const char *filename,
 			  const struct ags_buf *plain, struct ags_buf *out)
 {
-	if (!ags_sops_encrypt_buf) {
-		cli_error("--encrypt: SOPS encryption is not available in this build yet");
-		return EXIT_GENERIC;
-	}
 	struct ags_sops_encrypt_opts o = { 0 };
 	struct ags_diag d = { 0 };
 	o.age = age;
