@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "util/secret.h"
+#include "age/age-cli.h"
+#include <agesops/sops.h>
 
 struct cmd {
 	const char *name;
@@ -49,6 +51,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	ags_secret_harden_process();
+	/* sops commands ask on the terminal for passphrase-protected SSH keys, as Go sops. */
+	ags_sops_age_set_passphrase_fn(age_cli_read_passphrase, NULL);
 
 	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
 	base = base ? base + 1 : (argc > 0 ? argv[0] : "agesops");

@@ -24,6 +24,7 @@
 #define AGESOPS_SOPS_H
 
 #include <agesops/agesops.h>
+#include <agesops/age.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -256,6 +257,11 @@ void ags_sops_path_clear(struct ags_sops_path *p);
  * Appends to out; AGS_E_SOPS_NO_KEY when nothing at all was found. */
 int ags_sops_age_load_identities(const char *recipient, struct ags_age_identities *out,
 				 struct ags_diag *d);
+/* Where identities loaded by ags_sops_age_load_identities ask for a
+ * passphrase (passphrase-protected SSH keys or age identity files; asked
+ * only when a file has a stanza they could open).  Process-wide; NULL (the
+ * default) makes such keys fail with AGS_E_AGE_PASSPHRASE. */
+void ags_sops_age_set_passphrase_fn(ags_passphrase_fn fn, void *ctx);
 /* Splits comma-separated recipient lists (as --age and SOPS_AGE_RECIPIENTS),
  * trimming each item; appends malloc'd strings to *v (free each, then *v). */
 int ags_sops_split_recipients(const char *s, char ***v, size_t *n);

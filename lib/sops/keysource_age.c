@@ -252,11 +252,20 @@ static void note_tried(struct loader *l, const char *src)
 	snprintf(l->tried + n, sizeof(l->tried) - n, "%s%s", n ? ", " : "", src);
 }
 
+static ags_passphrase_fn pass_fn;
+static void *pass_ctx;
+
+void ags_sops_age_set_passphrase_fn(ags_passphrase_fn fn, void *ctx)
+{
+	pass_fn = fn;
+	pass_ctx = ctx;
+}
+
 static void add_from(struct loader *l, const char *src, const char *data, size_t len)
 {
 	struct ags_diag d = { 0 };
 	struct ags_age_identities tmp = { 0 };
-	int rc = ags_age_parse_identity_file(data, len, src, NULL, NULL, &tmp, &d);
+	int rc = ags_age_parse_identity_file(data, len, src, pass_fn, pass_ctx, &tmp, &d);
 	if (rc < 0) {
 		ags_age_identities_clear(&tmp);
 		note_err(l, src, rc, &d);
@@ -325,7 +334,7 @@ int ags_sops_age_load_identities(const char *recipient, struct ags_age_identitie
 				int rc = ags_file_read(path, &b);
 				if (rc == 0) {
 					struct ags_age_identities tmp = { 0 };
-					rc = ags_age_parse_identity_file((const char *)b.data, b.len, path, NULL, NULL,
+					rc = ags_age_parse_identity_file((const char *)b.data, b.len, path, pass_fn, pass_ctx,
 									 &tmp, &sd);
 					for (size_t k = 0; rc == 0 && k < tmp.n; k++) {
 						ags_age_identities_add(out, tmp.v[k]);

@@ -50,6 +50,13 @@ SOPS_AGE_SSH_PRIVATE_KEY_FILE=$T/ed_enc S decrypt enc2.yaml </dev/null > out.yam
 grep -qi "passphrase" err || { cat err; fail "passphrase-protected key message"; }
 ok "passphrase-protected SSH key without a terminal"
 
+# ... and on a terminal the passphrase is asked for, as Go sops does
+rm -f out.yaml
+HOME="$T/nohome" SOPS_AGE_SSH_PRIVATE_KEY_FILE=$T/ed_enc python3 "$(dirname "$0")/age-pty.py" pw \
+	"$AGS_BIN" decrypt --output out.yaml enc2.yaml 2>pty.log || { cat pty.log; fail "decrypt with a passphrase typed on the terminal"; }
+cmp -s out.yaml plain.yaml || fail "passphrase-protected SSH key round trip"
+ok "passphrase-protected SSH key on a terminal"
+
 # the data key entries are plain age files: Go age opens them with the SSH key
 if command -v age >/dev/null; then
 	python3 - enc.yaml > entry.age <<'PY'
