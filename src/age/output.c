@@ -9,10 +9,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int out_open(struct age_out *o, const char *path, int new_mode);
+
 int age_out_open(struct age_out *o, const char *path, int new_mode)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
+	struct stat st;
+	/* Write through a symlink (as opening it would), not over it. */
+	char *real = NULL;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && (real = realpath(path, NULL)))
+		path = real;
+	int r = out_open(o, path, new_mode);
+	free(real);
+	return r;
+}
+
+static int out_open(struct age_out *o, const char *path, int new_mode)
+{
 	struct stat st;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* /dev/stdout, a FIFO...: nothing to rename over. */

@@ -136,3 +136,12 @@ stderr~: ^age: error: failed to open input file "nonexistent"
 run: ln -s $AGS age-keygen; ./age-keygen -o k.txt; ./age-keygen -y k.txt | grep -c '^age1'
 stdout: 1
 stderr~: ^Public key: age1
+
+### -o writes through a symlink, and a failed decryption leaves the old file untouched
+run: $AGS keygen -o k.txt 2>/dev/null; echo keep >real; chmod 640 real; ln -s real link
+run: echo hello | $AGS age -r $($AGS keygen -y k.txt) -o link; test -L link && stat -c %a real
+run: python3 -c "b=bytearray(open('real','rb').read()); b[-1]^=1; open('bad.age','wb').write(b)"
+run: $AGS age -d -i k.txt -o real bad.age; echo "rc=$?"; $AGS age -d -i k.txt link
+stdout: 640
+stdout: rc=13
+stdout: hello
