@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <libfyaml.h>
+#include "util/fyaml.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,19 +136,24 @@ static int parse_docs(const char *data, size_t len, bool json, struct docs *out,
 			nn->line = line;
 			if (e->type == FYET_SCALAR) {
 				size_t tl = 0;
-				const char *t = fy_token_get_text(e->scalar.value, &tl);
+				const char *t = NULL;
+				struct ags_buf sq; /* may hold a plaintext secret value */
+				ags_buf_init_secret(&sq, len);
+				r = ags_fy_scalar_text(e, data, len, &sq, &t, &tl);
 				nn->kind = N_SCALAR;
-				nn->s = malloc(tl + 1);
+				nn->s = r < 0 ? NULL : malloc(tl + 1);
 				if (!nn->s) {
+					ags_buf_release(&sq);
 					free(nn);
 					nn = NULL;
-					r = AGS_E_NOMEM;
+					r = r < 0 ? r : AGS_E_NOMEM;
 					break;
 				}
 				if (tl)
 					memcpy(nn->s, t, tl);
 				nn->s[tl] = 0;
 				nn->len = tl;
+				ags_buf_release(&sq);
 			} else if (e->type == FYET_ALIAS) {
 				nn->kind = N_SCALAR;
 				nn->s = calloc(1, 1);

@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "sops/store_int.h"
 #include "sops/scalar.h"
+#include "util/fyaml.h"
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -441,19 +442,6 @@ static int flush_carry_before_item(struct loader *L)
 	return flush_carry_into(L, &f->val, -1000000);
 }
 
-static int text_of(struct fy_token *t, const char **p, size_t *n)
-{
-	*p = fy_token_get_text(t, n);
-	if (!*p) {
-		if (*n == 0) {
-			*p = "";
-			return 0;
-		}
-		return AGS_E_NOMEM;
-	}
-	return 0;
-}
-
 /* sops 3.13.2 JSON numbers: an int64 literal is an int, anything else a
  * float64 (json.Number.Float64 fails on overflow). */
 static int json_type(struct loader *L, const char *s, size_t n, uint32_t line, struct ags_scalar_type *t)
@@ -527,52 +515,6 @@ static int json_type(struct loader *L, const char *s, size_t n, uint32_t line, s
 	return 0;
 }
 
-/* libfyaml 0.7.12 drops characters from single-quoted scalars with
- * consecutive '' escapes ('a''''b' reads as "a'''"), so those are decoded
- * here from the source bytes between the quotes: '' is a quote, and line
- * breaks fold as in any flow scalar (one break is a space, n+1 breaks are n
- * newlines, blanks around breaks are dropped). */
-static int single_quoted(const char *p, size_t n, struct ags_buf *out)
-{
-	size_t i = 0;
-	bool first = true;
-	size_t empty = 0;
-	for (;;) {
-		const char *nl = i < n ? memchr(p + i, '\n', n - i) : NULL;
-		size_t e = nl ? (size_t)(nl - p) : n;
-		size_t a = i, b = e;
-		if (b > a && p[b - 1] == '\r')
-			b--;
-		bool last = !nl;
-		if (!first)
-			while (a < b && (p[a] == ' ' || p[a] == '\t'))
-				a++;
-		if (!last)
-			while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
-				b--;
-		if (!first && a == b && !last) {
-			empty++;
-		} else {
-			if (!first) {
-				if (empty == 0)
-					AGS_TRY(ags_buf_putc(out, ' '));
-				for (; empty; empty--)
-					AGS_TRY(ags_buf_putc(out, '\n'));
-			}
-			for (size_t k = a; k < b; k++) {
-				AGS_TRY(ags_buf_putc(out, p[k]));
-				if (p[k] == '\'' && k + 1 < b && p[k + 1] == '\'')
-					k++;
-			}
-		}
-		first = false;
-		if (last)
-			break;
-		i = e + 1;
-	}
-	return 0;
-}
-
 static int scalar_value_text(struct loader *L, struct fy_event *e, uint32_t line, const char *s, size_t n,
 			     enum fy_scalar_style st, struct ags_value *out);
 
@@ -583,26 +525,10 @@ static int scalar_value(struct loader *L, struct fy_event *e, uint32_t line, str
 	enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
 	struct ags_buf sq;
 	ags_buf_init(&sq, AGS_STORE_MAX_INPUT);
-	/* (libfyaml's own text for these also leaks a buffer: do not ask for it) */
-	if (st == FYSS_SINGLE_QUOTED) {
-		const struct fy_mark *sm = fy_event_start_mark(e), *em = fy_event_end_mark(e);
-		if (sm && em && em->input_pos >= sm->input_pos && em->input_pos <= L->len &&
-		    memmem(L->src + sm->input_pos, em->input_pos - sm->input_pos, "''", 2)) {
-			int r = single_quoted(L->src + sm->input_pos, em->input_pos - sm->input_pos, &sq);
-			if (r < 0) {
-				ags_buf_release(&sq);
-				return r;
-			}
-			s = sq.len ? (const char *)sq.data : "";
-			n = sq.len;
-		}
-	}
-	if (!s) {
-		int r = text_of(e->scalar.value, &s, &n);
-		if (r < 0) {
-			ags_buf_release(&sq);
-			return r;
-		}
+	int r = ags_fy_scalar_text(e, L->src, L->len, &sq, &s, &n);
+	if (r < 0) {
+		ags_buf_release(&sq);
+		return r;
 	}
 	int rr = scalar_value_text(L, e, line, s, n, st, out);
 	ags_buf_release(&sq);

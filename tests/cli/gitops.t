@@ -243,3 +243,8 @@ stdout~: ^bad.yaml:[0-9]+: note: cannot parse as YAML
 run: $AGS check
 exit: 1
 stderr~: not in a git work tree
+
+### check reads single-quoted values with doubled '' escapes (libfyaml 0.7.12 mangles them)
+run: printf "apiVersion: v1\nkind: Secret\nmetadata:\n  name: q\nstringData:\n  p: 'x''''y'\n" > q.yaml; $AGS check q.yaml
+exit: 1
+stdout~: q.yaml:6: plaintext Secret value stringData.p
