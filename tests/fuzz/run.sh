@@ -2,9 +2,12 @@
 # Builds the libFuzzer targets with clang (ASan+UBSan) into build-fuzz/ and
 # runs each for AGS_FUZZ_SECONDS (default 20) from its seed corpus
 # tests/fuzz/corpus/<name>/ (when present).  Any crash, leak or timeout fails.
+# AGS_FUZZ_SEED (default 1) makes CI runs repeatable; 0 lets libFuzzer pick
+# a random seed, for longer exploratory runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${AGS_FUZZ_SECONDS:-20}
+seed=${AGS_FUZZ_SEED:-1}
 if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbuildtype=debugoptimized -Dc_args=-fsanitize=fuzzer-no-link >build-fuzz.setup.log 2>&1 ||
@@ -20,7 +23,7 @@ for t in "${targets[@]}"; do
 	name=${t##*/fuzz-}
 	corpus=$(mktemp -d)
 	[ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$corpus/"
-	if "$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	if "$t" -seed="$seed" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-print_final_stats=0 "$corpus" >"build-fuzz/fuzz-$name.log" 2>&1; then
 		echo "ok - fuzz $name ($secs s, $(grep -c . "build-fuzz/fuzz-$name.log" || true) log lines)"
 	else
