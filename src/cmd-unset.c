@@ -79,16 +79,7 @@ int cmd_unset(int argc, char **argv)
 		return 0;
 	}
 	if (r == 0)
-		r = ags_sops_doc_encrypt(f.doc, f.key, NULL, &d);
-	if (r == 0) {
-		struct ags_sops_config *cfg = NULL;
-		struct ags_diag cd;
-		if (sm_config(&o, false, &cfg, &cd) < 0)
-			cfg = NULL;
-		const char *store = sm_store_name(o.output_type ? o.output_type : o.input_type, path);
-		r = sm_write(f.doc, path, o.output_type, sm_indent(&o, cfg, store), &d);
-		ags_sops_config_free(cfg);
-	}
+		r = sm_reencrypt_in_place(&f, &o, path, &d);
 	sm_close(&f);
 	sm_identities_free();
 	return r < 0 ? cli_fail(r, &d, NULL) : 0;

@@ -209,6 +209,22 @@ int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int i
 	return r;
 }
 
+int sm_reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const char *path, struct ags_diag *d)
+{
+	int r = ags_sops_doc_encrypt(f->doc, f->key, NULL, d);
+	if (r < 0)
+		return r;
+	struct ags_sops_config *cfg = NULL;
+	struct ags_diag cd;
+	/* a broken .sops.yaml only loses its indentation setting here */
+	if (sm_config(o, false, &cfg, &cd) < 0)
+		cfg = NULL;
+	const char *store = sm_store_name(o->output_type ? o->output_type : o->input_type, path);
+	r = sm_write(f->doc, path, o->output_type, sm_indent(o, cfg, store), d);
+	ags_sops_config_free(cfg);
+	return r;
+}
+
 int sm_config(const struct sm_opts *o, bool required, struct ags_sops_config **cfg, struct ags_diag *d)
 {
 	*cfg = NULL;

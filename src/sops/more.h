@@ -96,6 +96,9 @@ int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_di
 /* Emits the (encrypted) document and writes it to path atomically, keeping
  * its mode.  type NULL = the document's own store. */
 int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int indent, struct ags_diag *d);
+/* Re-encrypts an opened file with its own data key and writes it back over
+ * path, indented as the flags or .sops.yaml say (set, unset). */
+int sm_reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const char *path, struct ags_diag *d);
 
 /*
  * The config for this run: --config / $SOPS_CONFIG, else .sops.yaml found
