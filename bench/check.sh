@@ -8,7 +8,7 @@ set -euo pipefail
 n=${1:-10000}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ags=${2:-${AGS_BIN:-$root/build/agesops}}
-shared=${AGS_SHARED:-$root/../shared}
+shared=${AGS_DATA:-$root/tests/data}
 fix=$shared/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__algorithms__age.yaml
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 cd "$t"

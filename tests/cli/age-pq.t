@@ -56,34 +56,34 @@ exit: 15
 stderr~: no identity matched
 
 ### CCTV hybrid vector through the CLI: success with the right payload
-run: sed '1,/^$/d' $SHARED/vectors/age/hybrid >v.age; grep '^identity: ' $SHARED/vectors/age/hybrid | cut -d' ' -f2 >k.txt
+run: sed '1,/^$/d' $DATA/vectors/age/hybrid >v.age; grep '^identity: ' $DATA/vectors/age/hybrid | cut -d' ' -f2 >k.txt
 run: $AGS age -d -i k.txt v.age | sha256sum | cut -d' ' -f1
 stdout: 013f54400c82da08037759ada907a8b864e97de81c088a182062c4b5622fd2ab
 
 ### CCTV hybrid_low_order: a hard header error
-run: sed '1,/^$/d' $SHARED/vectors/age/hybrid_low_order >v.age; grep '^identity: ' $SHARED/vectors/age/hybrid_low_order | cut -d' ' -f2 >k.txt
+run: sed '1,/^$/d' $DATA/vectors/age/hybrid_low_order >v.age; grep '^identity: ' $DATA/vectors/age/hybrid_low_order | cut -d' ' -f2 >k.txt
 run: $AGS age -d -i k.txt v.age
 exit: 11
 stderr~: low-order
 
 ### CCTV hybrid_currupted_enc_mlkem: no match
-run: sed '1,/^$/d' $SHARED/vectors/age/hybrid_currupted_enc_mlkem >v.age; grep '^identity: ' $SHARED/vectors/age/hybrid_currupted_enc_mlkem | cut -d' ' -f2 >k.txt
+run: sed '1,/^$/d' $DATA/vectors/age/hybrid_currupted_enc_mlkem >v.age; grep '^identity: ' $DATA/vectors/age/hybrid_currupted_enc_mlkem | cut -d' ' -f2 >k.txt
 run: $AGS age -d -i k.txt v.age
 exit: 15
 
 ### Flux's post-quantum sops fixture decrypts with its key (MAC verified)
-run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
+run: F=$DATA/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
 run: SOPS_AGE_KEY_FILE=${F}keys__age-pq.txt $AGS decrypt ${F}algorithms__age-pq.yaml | grep -E '^ +key: value$'
 stdout~: key: value
 
 ### Flux's post-quantum sops fixture: a classic key cannot open it
-run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
+run: F=$DATA/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
 run: SOPS_AGE_KEY_FILE=${F}keys__age.txt $AGS decrypt ${F}algorithms__age-pq.yaml
 exit: 128
 stderr~: no identity matched
 
 ### Flux's post-quantum sops fixture with a tampered MAC
-run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
+run: F=$DATA/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__
 run: sed -E 's/^(  mac: ENC\[AES256_GCM,data:)g/\1h/' ${F}algorithms__age-pq.yaml >t.yaml
 run: SOPS_AGE_KEY_FILE=${F}keys__age-pq.txt $AGS decrypt t.yaml
 exit: 51

@@ -80,12 +80,12 @@ exit: 14
 stderr~: bad armor: invalid armor
 
 ### CCTV vector through the CLI: armor_garbage_trailing is an armor failure
-run: sed '1,/^$/d' $SHARED/vectors/age/armor_garbage_trailing >v.asc; grep '^identity: ' $SHARED/vectors/age/armor_garbage_trailing | cut -d' ' -f2 >k.txt
+run: sed '1,/^$/d' $DATA/vectors/age/armor_garbage_trailing >v.asc; grep '^identity: ' $DATA/vectors/age/armor_garbage_trailing | cut -d' ' -f2 >k.txt
 run: $AGS age -d -i k.txt v.asc
 exit: 14
 
 ### CCTV vector through the CLI: hmac_bad
-run: sed '1,/^$/d' $SHARED/vectors/age/hmac_bad >v.age; grep '^identity: ' $SHARED/vectors/age/hmac_bad | cut -d' ' -f2 >k.txt
+run: sed '1,/^$/d' $DATA/vectors/age/hmac_bad >v.age; grep '^identity: ' $DATA/vectors/age/hmac_bad | cut -d' ' -f2 >k.txt
 run: $AGS age -d -i k.txt v.age
 exit: 12
 
@@ -100,13 +100,13 @@ exit: 18
 stderr~: not a terminal
 
 ### decrypting a passphrase file without a terminal is refused
-run: sed '1,/^$/d' $SHARED/vectors/age/scrypt >s.age; setsid $AGS age -d -o out s.age; echo "rc=$?"; ls
+run: sed '1,/^$/d' $DATA/vectors/age/scrypt >s.age; setsid $AGS age -d -o out s.age; echo "rc=$?"; ls
 stdout: rc=18
 stdout: s.age
 stderr~: could not read passphrase: standard input is not a terminal
 
 ### decrypting a passphrase file with -i says so
-run: $AGS keygen -o k.txt 2>/dev/null; sed '1,/^$/d' $SHARED/vectors/age/scrypt >s.age; $AGS age -d -i k.txt s.age
+run: $AGS keygen -o k.txt 2>/dev/null; sed '1,/^$/d' $DATA/vectors/age/scrypt >s.age; $AGS age -d -i k.txt s.age
 exit: 18
 stderr~: passphrase-encrypted but identities were specified
 

@@ -175,13 +175,13 @@ exit: 1
 stderr~: unknown secret kind
 
 ### check: a clean repository passes (encrypted Secret with matching .sops.public.key, ConfigMap)
-run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; git init -q . && cp $F/internal__controller__testdata__sops__algorithms__age.yaml secret.yaml && cp $F/internal__controller__testdata__sops__envs__env.env app.env
+run: F=$DATA/fixtures/sops/fluxcd__kustomize-controller; git init -q . && cp $F/internal__controller__testdata__sops__algorithms__age.yaml secret.yaml && cp $F/internal__controller__testdata__sops__envs__env.env app.env
 run: echo age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29 > .sops.public.key; printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n' > cm.yaml; git add -A
 run: $AGS check --no-mac
 stderr~: checked [0-9]+ files: 0 problems
 
 ### check: wrong recipient named with file and line (YAML and dotenv)
-run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; git init -q . && cp $F/internal__controller__testdata__sops__algorithms__age.yaml secret.yaml && cp $F/internal__controller__testdata__sops__envs__env.env app.env
+run: F=$DATA/fixtures/sops/fluxcd__kustomize-controller; git init -q . && cp $F/internal__controller__testdata__sops__algorithms__age.yaml secret.yaml && cp $F/internal__controller__testdata__sops__envs__env.env app.env
 run: echo age1henwn645gyz3a4k8ftk3vgwzxkcgnltmjvqlgwsjqxhk7d6dcpdszvx0ql > .sops.public.key; git add -A
 run: $AGS check --no-mac
 exit: 1
@@ -189,7 +189,7 @@ stdout~: ^secret.yaml:[0-9]+: encrypted for age1l44xcng8dqj32nlv6d930qvvrny05hgl
 stdout~: ^app.env:[0-9]+: encrypted for age1l44x
 
 ### check: .sops.yaml rules win over .sops.public.key and are matched by path
-run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; git init -q . && mkdir -p a b && cp $F/internal__controller__testdata__sops__algorithms__age.yaml a/s.yaml && cp a/s.yaml b/s.yaml
+run: F=$DATA/fixtures/sops/fluxcd__kustomize-controller; git init -q . && mkdir -p a b && cp $F/internal__controller__testdata__sops__algorithms__age.yaml a/s.yaml && cp a/s.yaml b/s.yaml
 run: printf 'creation_rules:\n  - path_regex: ^a/\n    age: age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29\n  - path_regex: ^b/\n    age: age1henwn645gyz3a4k8ftk3vgwzxkcgnltmjvqlgwsjqxhk7d6dcpdszvx0ql\n' > .sops.yaml; git add -A
 run: $AGS check --no-mac
 exit: 1
@@ -204,13 +204,13 @@ stdout: multi.yaml:9: plaintext Secret value stringData.token (encrypt it: ageso
 stdout: plain.yaml:3: plaintext Secret value data.password (encrypt it: agesops encrypt -i, or agesops secret ... --encrypt)
 
 ### check: a value left in plaintext by the rules of an encrypted file
-run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; cp $F/internal__controller__testdata__sops__algorithms__age.yaml s.yaml && sed -i 's/^  key: ENC.*/  key: leaked/' s.yaml
+run: F=$DATA/fixtures/sops/fluxcd__kustomize-controller; cp $F/internal__controller__testdata__sops__algorithms__age.yaml s.yaml && sed -i 's/^  key: ENC.*/  key: leaked/' s.yaml
 run: $AGS check --no-mac s.yaml
 exit: 1
 stdout~: ^s.yaml:[0-9]+: Secret value stringData.key left in plaintext by the encryption rules
 
 ### check: committed private keys (age, OpenSSH, PEM, PGP); placeholders in docs are not keys
-run: ssh-keygen -q -t ed25519 -N '' -f id && openssl genpkey -algorithm ed25519 -out k.pem 2>/dev/null && cp $SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__keys__age.txt age.txt && cp $SHARED/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__keys__pgp.asc pgp.asc
+run: ssh-keygen -q -t ed25519 -N '' -f id && openssl genpkey -algorithm ed25519 -out k.pem 2>/dev/null && cp $DATA/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__keys__age.txt age.txt && cp $DATA/fixtures/sops/fluxcd__kustomize-controller/internal__controller__testdata__sops__keys__pgp.asc pgp.asc
 run: printf 'Use AGE-SECRET-KEY-1... and -----BEGIN PRIVATE KEY----- in docs\n' > README.md
 run: $AGS check --no-mac . | sort
 exit: 0
@@ -225,7 +225,7 @@ run: ssh-keygen -q -t ed25519 -N '' -f id && $AGS check -q id
 exit: 1
 
 ### check: secretGenerator literals and unencrypted sources; encrypted sources pass
-run: F=$SHARED/fixtures/sops/fluxcd__kustomize-controller; mkdir k && cp $F/internal__controller__testdata__sops__envs__env.env k/enc.env && echo tok > k/tok.txt && cp $F/internal__controller__testdata__sops__files__file.txt k/tok.enc
+run: F=$DATA/fixtures/sops/fluxcd__kustomize-controller; mkdir k && cp $F/internal__controller__testdata__sops__envs__env.env k/enc.env && echo tok > k/tok.txt && cp $F/internal__controller__testdata__sops__files__file.txt k/tok.enc
 run: printf 'secretGenerator:\n- name: s\n  literals:\n  - password=x\n  - empty=\n  files:\n  - token=tok.txt\n  - token2=tok.enc\n  envs:\n  - enc.env\n  - missing.env\n' > k/kustomization.yaml
 run: $AGS check --no-mac k
 exit: 1

@@ -3,7 +3,7 @@
 # lines.  Each case:
 #   ### name              starts a case
 #   run: SHELL            command run by bash in a fresh temp dir ($AGS is the
-#                         agesops binary, $SHARED the ../shared directory,
+#                         agesops binary, $DATA the tests/data directory,
 #                         $SRC the source tree); several run: lines are joined
 #   exit: N               expected exit code (default 0)
 #   stdout: TEXT          expected stdout, one line each (exact, whole output)
@@ -15,9 +15,9 @@
 set -u
 tfile=$1
 AGS=${AGS_BIN:?}
-SHARED=${AGS_SHARED:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
+DATA=${AGS_DATA:-$(cd "$(dirname "$0")/../data" && pwd)}
 SRC=${AGS_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-export AGS SHARED SRC
+export AGS DATA SRC
 pass=0 fail=0
 name="" cmd="" want_exit=0 want_out="" have_out=0
 declare -a checks=()

@@ -4,7 +4,7 @@ set -u
 export HOME=$PWD XDG_CONFIG_HOME=$PWD/.config TMPDIR=$PWD/tmp
 mkdir -p "$TMPDIR"
 unset SOPS_AGE_KEY SOPS_AGE_KEY_FILE SOPS_AGE_KEY_CMD SOPS_AGE_RECIPIENTS SOPS_CONFIG EDITOR SOPS_EDITOR
-FX=$SHARED/fixtures/sops
+FX=$DATA/fixtures/sops
 FLUX=$FX/fluxcd__kustomize-controller
 FLUX_KEY=$FLUX/internal__controller__testdata__sops__keys__age.txt
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The age-encrypted fixtures written by real Go sops (../shared/fixtures/sops,
+# The age-encrypted fixtures written by real Go sops (tests/data/fixtures/sops,
 # MANIFEST.md) decrypt through the CLI with their key files, the MAC
 # verified, with identities from each sops source (SOPS_AGE_KEY_FILE,
 # SOPS_AGE_KEY, SOPS_AGE_KEY_CMD, the default keys.txt); the negative ones
@@ -7,7 +7,7 @@
 # support: it must decrypt OR fail cleanly as an unsupported recipient.
 set -uo pipefail
 AGS=${AGS_BIN:?}
-FX=${AGS_SHARED:?}/fixtures/sops
+FX=${AGS_DATA:?}/fixtures/sops
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 export HOME=$t XDG_CONFIG_HOME=$t/cfg

@@ -89,7 +89,7 @@ static void keys_roundtrip(void **state)
 static void hpke_vector_keys(void **state)
 {
 	(void)state;
-	const char *shared = getenv("AGS_SHARED");
+	const char *shared = getenv("AGS_DATA");
 	assert_non_null(shared);
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/vectors/hpke-pq/hpke-pq.json", shared);
@@ -370,7 +370,7 @@ static void tampering(void **state)
 
 static char *slurp(const char *rel, size_t *len)
 {
-	const char *shared = getenv("AGS_SHARED");
+	const char *shared = getenv("AGS_DATA");
 	assert_non_null(shared);
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", shared, rel);

@@ -147,7 +147,7 @@ static void aead_reuse(void **state)
 static void gcm_sops_kat(void **state)
 {
 	(void)state;
-	/* ../shared/spec/sops.md 3.5: key 00..1f, iv 20..3f, "hello", AAD "foo:bar:" */
+	/* the SOPS spec notes 3.5: key 00..1f, iv 20..3f, "hello", AAD "foo:bar:" */
 	uint8_t key[32], iv[32], out[5 + 16], want[5 + 16], pt[5];
 	for (int i = 0; i < 32; i++) {
 		key[i] = (uint8_t)i;

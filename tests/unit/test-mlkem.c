@@ -3,7 +3,7 @@
  *
  * - Field arithmetic and compression, exhaustively against plain division.
  * - The ML-KEM-768 entry (kem 0x41) and the age entry (kem 0x647a, HKDF-SHA256,
- *   ChaCha20-Poly1305) of ../shared/vectors/hpke-pq/hpke-pq.json
+ *   ChaCha20-Poly1305) of tests/data/vectors/hpke-pq/hpke-pq.json
  *   (filippo.io/hpke, final FIPS 203).
  * - Accumulated vectors (C2SP CCTV "ML-KEM accumulated pq-crystals vectors"
  *   protocol): 10 000 deterministic KeyGen/Encaps/Decaps runs hashed together.
@@ -38,7 +38,7 @@ static void unhex(const char *h, uint8_t *out, size_t n)
 
 static char *read_vectors(void)
 {
-	const char *shared = getenv("AGS_SHARED");
+	const char *shared = getenv("AGS_DATA");
 	assert_non_null(shared);
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/vectors/hpke-pq/hpke-pq.json", shared);

@@ -13,9 +13,9 @@
 
 static char *fixture(const char *rel)
 {
-	const char *shared = getenv("AGS_SHARED");
+	const char *shared = getenv("AGS_DATA");
 	char *p;
-	assert_true(asprintf(&p, "%s/fixtures/sops/%s", shared ? shared : "../shared", rel) > 0);
+	assert_true(asprintf(&p, "%s/fixtures/sops/%s", shared ? shared : "tests/data", rel) > 0);
 	return p;
 }
 

@@ -1,4 +1,4 @@
-/* Every fixture in ../shared/fixtures/sops (real Go sops files, MANIFEST.md)
+/* Every fixture in tests/data/fixtures/sops (real Go sops files, MANIFEST.md)
  * decrypts with its recorded data key and the MAC verified; where a
  * plaintext counterpart exists, the decrypted tree equals it (both emitted
  * as JSON).  The negative one (no MAC) fails as Go sops does, and decrypts
@@ -69,9 +69,9 @@ static const struct fx {
 
 static char *shared_path(const char *rel)
 {
-	const char *root = getenv("AGS_SHARED");
+	const char *root = getenv("AGS_DATA");
 	char *p = NULL;
-	if (asprintf(&p, "%s/fixtures/sops/%s", root ? root : "../shared", rel) < 0)
+	if (asprintf(&p, "%s/fixtures/sops/%s", root ? root : "tests/data", rel) < 0)
 		return NULL;
 	return p;
 }

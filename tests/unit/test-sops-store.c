@@ -715,9 +715,9 @@ static void yaml_bad_input(void **state)
 
 static char *read_fixture(const char *rel, size_t *len)
 {
-	const char *sh = getenv("AGS_SHARED");
+	const char *sh = getenv("AGS_DATA");
 	char path[1024];
-	snprintf(path, sizeof(path), "%s/fixtures/sops/%s", sh ? sh : "../shared", rel);
+	snprintf(path, sizeof(path), "%s/fixtures/sops/%s", sh ? sh : "tests/data", rel);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s", path);
