@@ -654,18 +654,18 @@ bad:
 
 struct cipher_info {
 	const char *name;
-	const EVP_CIPHER *(*evp)(void);
+	const char *evp; /* OpenSSL's name (a name, as libcrypto is loaded on first use) */
 	size_t keylen, ivlen, blocksize, taglen;
 };
 
 static const struct cipher_info ciphers[] = {
-	{ "aes256-ctr", EVP_aes_256_ctr, 32, 16, 16, 0 },
-	{ "aes192-ctr", EVP_aes_192_ctr, 24, 16, 16, 0 },
-	{ "aes128-ctr", EVP_aes_128_ctr, 16, 16, 16, 0 },
-	{ "aes256-cbc", EVP_aes_256_cbc, 32, 16, 16, 0 },
-	{ "aes128-cbc", EVP_aes_128_cbc, 16, 16, 16, 0 },
-	{ "aes256-gcm@openssh.com", EVP_aes_256_gcm, 32, 12, 16, 16 },
-	{ "aes128-gcm@openssh.com", EVP_aes_128_gcm, 16, 12, 16, 16 },
+	{ "aes256-ctr", "aes-256-ctr", 32, 16, 16, 0 },
+	{ "aes192-ctr", "aes-192-ctr", 24, 16, 16, 0 },
+	{ "aes128-ctr", "aes-128-ctr", 16, 16, 16, 0 },
+	{ "aes256-cbc", "aes-256-cbc", 32, 16, 16, 0 },
+	{ "aes128-cbc", "aes-128-cbc", 16, 16, 16, 0 },
+	{ "aes256-gcm@openssh.com", "aes-256-gcm", 32, 12, 16, 16 },
+	{ "aes128-gcm@openssh.com", "aes-128-gcm", 16, 12, 16, 16 },
 };
 
 static const struct cipher_info *find_cipher(const char *name)
@@ -803,7 +803,7 @@ static int openssh_decrypt(struct ags_ssh_keyfile *kf, const char *pass, size_t 
 	if (!pt || !ctx)
 		goto out;
 	rc = AGS_E_CRYPTO;
-	if (kf->bloblen > INT32_MAX || EVP_DecryptInit_ex(ctx, ci->evp(), NULL, NULL, NULL) != 1)
+	if (kf->bloblen > INT32_MAX || EVP_DecryptInit_ex(ctx, EVP_get_cipherbyname(ci->evp), NULL, NULL, NULL) != 1)
 		goto out;
 	if (ci->taglen && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, (int)ci->ivlen, NULL) != 1)
 		goto out;

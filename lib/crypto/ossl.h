@@ -1,7 +1,8 @@
 /*
- * Thin adapters over OpenSSL 3 libcrypto.  Every primitive the project uses
- * goes through here, so size checks (no size_t -> int truncation) and the
- * "== 1 means success" convention live in one place.
+ * The crypto adapter.  Every primitive the project uses goes through here,
+ * served by libsodium or OpenSSL 3 libcrypto (backend.h says which and why;
+ * callers never need to know), so size checks (no size_t -> int truncation)
+ * and the library conventions live in one place.
  *
  * All functions return 0 on success or a negative AGS_E_* code.  Outputs are
  * written only on success (AEAD open never releases unauthenticated bytes:
@@ -12,6 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+/* Direct OpenSSL calls (SSH key formats, RSA) load libcrypto on first use. */
+#include "crypto/libcrypto.h"
 
 #define AGS_X25519_LEN 32
 #define AGS_SHA256_LEN 32
