@@ -187,24 +187,27 @@ void ags_aead_free(struct ags_aead *a)
 	free(a);
 }
 
-int ags_chacha_seal(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
-		    const void *pt, size_t ptlen, uint8_t *out)
+/* One message on a context that lives for this call only (age stanza bodies). */
+static int chacha_once(bool seal, const uint8_t key[32], const uint8_t nonce[12], const void *aad,
+		       size_t aadlen, const void *in, size_t len, uint8_t *out)
 {
 	struct ags_aead a = { .alg = AGS_AEAD_CHACHA20_POLY1305 };
 	memcpy(a.key, key, 32);
-	int r = ags_aead_seal(&a, nonce, 12, aad, aadlen, pt, ptlen, out);
+	int r = seal ? ags_aead_seal(&a, nonce, 12, aad, aadlen, in, len, out)
+		     : ags_aead_open(&a, nonce, 12, aad, aadlen, in, len, out);
 	ags_ossl_aead_free(a.o);
 	ags_wipe(a.key, sizeof(a.key));
 	return r;
 }
 
+int ags_chacha_seal(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
+		    const void *pt, size_t ptlen, uint8_t *out)
+{
+	return chacha_once(true, key, nonce, aad, aadlen, pt, ptlen, out);
+}
+
 int ags_chacha_open(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
 		    const void *ct, size_t ctlen, uint8_t *out)
 {
-	struct ags_aead a = { .alg = AGS_AEAD_CHACHA20_POLY1305 };
-	memcpy(a.key, key, 32);
-	int r = ags_aead_open(&a, nonce, 12, aad, aadlen, ct, ctlen, out);
-	ags_ossl_aead_free(a.o);
-	ags_wipe(a.key, sizeof(a.key));
-	return r;
+	return chacha_once(false, key, nonce, aad, aadlen, ct, ctlen, out);
 }
