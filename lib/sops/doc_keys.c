@@ -219,7 +219,15 @@ static int wrap_pgp(struct ags_sops_metadata *nm, size_t g, const struct ags_sop
 			if (dup)
 				continue;
 			char *enc = NULL;
-			AGS_TRY(ags_sops_pgp_encrypt(fp, pt, ptlen, &enc, d));
+			int er = ags_sops_pgp_encrypt(fp, pt, ptlen, &enc, d);
+			if (er == AGS_E_NOMEM)
+				return er;
+			if (er < 0) {
+				/* as Go sops: "Could not generate data key" is a generic failure (exit 1) */
+				char m[AGS_DIAG_MAX];
+				snprintf(m, sizeof(m), "%s", d && d->msg[0] ? d->msg : ags_strerror(er));
+				return ags_diag_set(d, AGS_E_CHILD, "could not generate data key: %s", m);
+			}
 			int r = ags_sops_pgp_add(&nm->groups[g], fp, enc, now);
 			free(enc);
 			AGS_TRY(r);
