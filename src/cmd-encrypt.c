@@ -62,7 +62,7 @@ int cmd_encrypt(int argc, char **argv)
 		return EXIT_CONFLICTING_PARAMETERS;
 	}
 	if (o.unsupported_key) {
-		cli_error("%s: only age keys are supported by agesops", o.unsupported_key);
+		cli_error("%s: only age and pgp keys are supported by agesops", o.unsupported_key);
 		sops_opts_free(&o);
 		return EXIT_GENERIC;
 	}
