@@ -187,12 +187,12 @@ int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, stru
 	return r;
 }
 
-/* Set while sm_run_many runs: writes leave the directory sync to the end. */
-static bool batch_writes;
+/* Set while sm_run_many runs: writes are made durable once for the batch. */
+static struct ags_repo_batch *batch;
 
 int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_diag *d)
 {
-	int r = batch_writes ? ags_repo_write(path, data, len) : ags_file_write_atomic(path, data, len, -1, false);
+	int r = batch ? ags_repo_batch_write(batch, path, data, len) : ags_file_write_atomic(path, data, len, -1, false);
 	if (r < 0)
 		return ags_diag_set(d, r, "%s: could not write: %s", path, ags_strerror(r));
 	return 0;
@@ -412,6 +412,9 @@ bool sm_confirm(const char *question)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
+/* Files per durable batch in sm_run_many. */
+#define SM_BATCH_FILES 4096
+
 struct many {
 	const char *what;
 	bool tty;
@@ -451,16 +454,27 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 		if (jobs > 32)
 			jobs = 32;
 	}
-	batch_writes = true;
-	int failed = ags_repo_run(files, jobs, job, ctx, res, progress, &m);
-	batch_writes = false;
-	/* the renames become durable with one fsync per directory */
-	if (failed >= 0)
-		(void)ags_repo_sync_dirs(files);
+	struct ags_diag bd = { 0 };
+	int failed = ags_repo_batch_new(&batch);
+	/* slices bound the temp files (disk space) a batch holds at once */
+	for (size_t off = 0; failed >= 0 && off < files->n; off += SM_BATCH_FILES) {
+		size_t left = files->n - off;
+		struct ags_repo_files slice = { files->paths + off, left < SM_BATCH_FILES ? left : SM_BATCH_FILES };
+		int f = ags_repo_run(&slice, jobs, job, ctx, res + off, progress, &m);
+		int c = f < 0 ? 0 : ags_repo_batch_commit(batch, &bd);
+		if (f < 0 || c < 0)
+			failed = f < 0 ? f : c;
+		else
+			failed += f + c;
+	}
+	ags_repo_batch_free(batch);
+	batch = NULL;
 	if (failed < 0) {
 		free(res);
-		return cli_fail(failed, NULL, what);
+		return cli_fail(failed, bd.msg[0] ? &bd : NULL, what);
 	}
+	if (bd.msg[0])
+		cli_error("%s", bd.msg);
 	size_t changed = 0, same = 0, plain = 0;
 	int first = EXIT_OK;
 	for (size_t i = 0; i < files->n; i++) {
@@ -476,6 +490,8 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 			changed++;
 		}
 	}
+	if (bd.msg[0] && first == EXIT_OK)
+		first = cli_exit_code(bd.code);
 	if (files->n > 1 || failed) {
 		char skipped[64] = "";
 		if (plain)
