@@ -11,23 +11,27 @@
 int ags_fd_read_all(int fd, struct ags_buf *out)
 {
 	for (;;) {
-		int r = ags_buf_reserve(out, 65536);
-		if (r == AGS_E_TOO_BIG) {
-			/* Allow an exact fill up to max: try one byte more. */
-			size_t room = out->max - out->len;
-			if (room == 0) {
+		if (out->len + 1 >= out->cap) {
+			size_t want = AGS_MIN((size_t)65536, out->max - out->len);
+			if (out->cap || want == 0) {
+				/* full: one byte tells EOF from more, so a buffer sized
+				 * to the file (or to max) is never doubled for nothing */
 				unsigned char c;
 				ssize_t n = read(fd, &c, 1);
-				if (n == 0)
-					return 0;
-				return n < 0 ? -errno : AGS_E_TOO_BIG;
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n <= 0)
+					return n < 0 ? -errno : 0;
+				int r = ags_buf_append(out, &c, 1);
+				if (r < 0)
+					return r;
+				continue;
 			}
-			r = ags_buf_reserve(out, room);
+			int r = ags_buf_reserve(out, want);
+			if (r < 0)
+				return r;
 		}
-		if (r < 0)
-			return r;
-		size_t room = out->cap - out->len - 1;
-		ssize_t n = read(fd, out->data + out->len, room);
+		ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -52,7 +56,12 @@ int ags_file_read(const char *path, struct ags_buf *out)
 		close(fd);
 		return -EISDIR;
 	}
-	int r = ags_fd_read_all(fd, out);
+	int r = 0;
+	/* one allocation of the file's size, not a doubling to twice it */
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		r = ags_buf_reserve_exact(out, AGS_MIN((size_t)st.st_size, out->max - AGS_MIN(out->len, out->max)));
+	if (r == 0)
+		r = ags_fd_read_all(fd, out);
 	close(fd);
 	return r;
 }
