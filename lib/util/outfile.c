@@ -237,19 +237,18 @@ out:
 	return r;
 }
 
-/* Owner, group and xattrs of the replaced file; the mode unless deferred. */
+/* Owner, group and xattrs of the replaced file.  The mode comes only once
+ * the file has its final name: under its temp name it stays 0600. */
 static int take_attrs(struct ags_out *o)
 {
-	if (o->exists) {
-		struct stat st;
-		if (fstat(o->fd, &st) < 0)
-			return -errno;
-		if ((st.st_uid != o->uid || st.st_gid != o->gid) && fchown(o->fd, o->uid, o->gid) < 0)
-			return -errno;
-	}
-	if (!(o->flags & AGS_OUT_DEFER) && fchmod(o->fd, o->mode) < 0)
+	if (!o->exists)
+		return 0;
+	struct stat st;
+	if (fstat(o->fd, &st) < 0)
 		return -errno;
-	return o->exists ? copy_xattrs(o->path, o->fd) : 0;
+	if ((st.st_uid != o->uid || st.st_gid != o->gid) && fchown(o->fd, o->uid, o->gid) < 0)
+		return -errno;
+	return copy_xattrs(o->path, o->fd);
 }
 
 static int link_anon(struct ags_out *o, const char *name)
@@ -263,6 +262,16 @@ static int link_anon(struct ags_out *o, const char *name)
 	return linkat(AT_FDCWD, proc, o->dfd, name, AT_SYMLINK_FOLLOW) == 0 ? 0 : -errno;
 }
 
+/* The final mode, once the file has its final name (a kill just before
+ * leaves it 0600: stricter, never looser).  The directory fsync that
+ * follows makes it durable with the rename. */
+static int fchmod_final(struct ags_out *o, int r)
+{
+	if (r == 0 && o->mode != 0600 && fchmod(o->fd, o->mode) < 0)
+		r = -errno;
+	return r;
+}
+
 /* Puts the complete temp file at the target's name. */
 static int place(struct ags_out *o)
 {
@@ -270,7 +279,7 @@ static int place(struct ags_out *o)
 	int r;
 	if (o->kind == OUT_ANON) {
 		if (excl)
-			return (r = link_anon(o, o->base)) == -EEXIST ? AGS_E_EXISTS : r;
+			return (r = link_anon(o, o->base)) == -EEXIST ? AGS_E_EXISTS : fchmod_final(o, r);
 		for (int attempt = 0; attempt < 64; attempt++) {
 			tmp_name(o->tmp);
 			if ((r = link_anon(o, o->tmp)) != -EEXIST)
@@ -285,12 +294,12 @@ static int place(struct ags_out *o)
 			return errno == EEXIST ? AGS_E_EXISTS : -errno;
 		unlinkat(o->dfd, o->tmp, 0);
 		o->kind = OUT_DIRECT;
-		return 0;
+		return fchmod_final(o, 0);
 	}
 	if (renameat(o->dfd, o->tmp, o->dfd, o->base) < 0)
 		return -errno;
 	o->kind = OUT_DIRECT;
-	return 0;
+	return fchmod_final(o, 0);
 }
 
 int ags_out_commit(struct ags_out *o)
@@ -333,9 +342,11 @@ int ags_out_finish(struct ags_out *o)
 {
 	int r = 0;
 	if (o->kind == OUT_NAMED) {
-		if (chmod(o->tmppath, o->mode) < 0 || rename(o->tmppath, o->path) < 0) {
+		if (rename(o->tmppath, o->path) < 0) {
 			r = -errno;
 			unlink(o->tmppath);
+		} else if (o->mode != 0600 && chmod(o->path, o->mode) < 0) {
+			r = -errno;
 		}
 	}
 	out_release(o);

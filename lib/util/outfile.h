@@ -6,8 +6,9 @@
  * - A regular file is replaced atomically: the new content goes to a temp
  *   file in the target's directory, invisible until complete (O_TMPFILE,
  *   else a ".agesops-PID-RANDOM.tmp" dot-name of mode 0600), then gets the
- *   old file's owner, group, mode and extended attributes, fsync, rename,
- *   fsync of the directory.  A crash leaves the target old or new.
+ *   old file's owner, group and extended attributes, fsync, rename, the
+ *   old file's mode (0600 until then), fsync of the directory.  A crash
+ *   leaves the target old or new.
  * - A regular file with several hard links is refused (AGS_E_HARDLINKS):
  *   replacing one name would leave the old content under the others, and
  *   rewriting it in place cannot be made crash-safe.
