@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/crypto.h>
+
 
 void ags_buf_init(struct ags_buf *b, size_t max)
 {
@@ -26,7 +26,7 @@ static int grow_to(struct ags_buf *b, size_t ncap)
 			return AGS_E_NOMEM;
 		if (b->data) {
 			memcpy(n, b->data, b->len + 1);
-			OPENSSL_cleanse(b->data, b->cap);
+			ags_wipe(b->data, b->cap);
 			free(b->data);
 		}
 	} else {
@@ -115,7 +115,7 @@ void ags_buf_truncate(struct ags_buf *b, size_t n)
 	if (n >= b->len)
 		return;
 	if (b->secret)
-		OPENSSL_cleanse(b->data + n, b->len - n);
+		ags_wipe(b->data + n, b->len - n);
 	b->len = n;
 	b->data[n] = 0;
 }
@@ -130,7 +130,7 @@ void ags_buf_release(struct ags_buf *b)
 {
 	if (b->data) {
 		if (b->secret)
-			OPENSSL_cleanse(b->data, b->cap);
+			ags_wipe(b->data, b->cap);
 		free(b->data);
 	}
 	b->data = NULL;
