@@ -23,6 +23,7 @@ static const struct err_msg messages[] = {
 	{ AGS_E_AUTH, "authentication failed" },
 	{ AGS_E_TRUNCATED, "unexpected end of input" },
 	{ AGS_E_CHILD, "child process failed" },
+	{ AGS_E_HARDLINKS, "the file has other hard links; replacing it would leave the old content under them (copy it to break the links)" },
 
 	{ AGS_E_AGE_HEADER, "malformed age header" },
 	{ AGS_E_AGE_HEADER_MAC, "bad header MAC" },

@@ -519,7 +519,7 @@ int cmd_age(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!to_stdout && (r = age_out_open(&out, o.out, 0666)) < 0) {
+	if (!to_stdout && (r = age_out_open(&out, o.out)) < 0) {
 		cli_error("failed to open output file \"%s\": %s", o.out, ags_strerror(r));
 		rc = go_compat ? 1 : AGE_EXIT_GENERIC;
 		goto done;

@@ -21,7 +21,6 @@
 #include "sops/opts.h"
 #include "crypto/ossl.h"
 #include "sops/tree.h"
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -36,6 +35,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/outfile.h"
 #include "util/secret.h"
 
 #define MAX_EDITOR_ARGS 64
@@ -67,8 +67,9 @@ static void cleanup_tmp(void)
 			close(fd);
 		}
 		unlink(tmp_file);
-		/* editors leave swap/backup files next to it: clear the whole dir */
-		rmdir(tmp_dir);
+		/* editors leave swap/backup files and directories next to it:
+		 * clear the whole dir */
+		(void)ags_rmtree_at(AT_FDCWD, tmp_dir);
 		tmp_live = 0;
 	}
 }
@@ -76,8 +77,7 @@ static void cleanup_tmp(void)
 static void on_signal(int sig)
 {
 	if (tmp_live) {
-		unlink(tmp_file);
-		rmdir(tmp_dir);
+		(void)ags_rmtree_at(AT_FDCWD, tmp_dir); /* async-signal-safe */
 		tmp_live = 0;
 	}
 	signal(sig, SIG_DFL);
@@ -206,10 +206,9 @@ static int make_tmp(const char *name, struct ags_diag *d)
 	base = base ? base + 1 : name;
 	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
 		base = "tmp-file";
-	if ((size_t)snprintf(tmp_dir, sizeof(tmp_dir), "%s/agesops-edit-XXXXXX", tmp) >= sizeof(tmp_dir))
-		return ags_diag_set(d, -ENAMETOOLONG, "TMPDIR is too long");
-	if (!mkdtemp(tmp_dir)) /* mode 0700 */
-		return ags_diag_set(d, -errno, "could not create a temporary directory in %s: %s", tmp, strerror(errno));
+	int r = ags_private_dir_make(tmp, "agesops-edit-", tmp_dir, sizeof(tmp_dir));
+	if (r < 0)
+		return ags_diag_set(d, r, "could not create a temporary directory in %s: %s", tmp, ags_strerror(r));
 	if ((size_t)snprintf(tmp_file, sizeof(tmp_file), "%s/%s", tmp_dir, base) >= sizeof(tmp_file)) {
 		rmdir(tmp_dir);
 		return ags_diag_set(d, -ENAMETOOLONG, "file name too long");
@@ -231,23 +230,12 @@ static int make_tmp(const char *name, struct ags_diag *d)
 	return 0;
 }
 
-/* Removes everything in tmp_dir (editor leftovers) and the dir itself. */
+/* Removes everything in tmp_dir (editor leftovers, subdirectories too) and
+ * the dir itself. */
 static void clear_tmp(void)
 {
 	cleanup_tmp();
-	DIR *dir = opendir(tmp_dir);
-	if (dir) {
-		struct dirent *e;
-		while ((e = readdir(dir))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			char p[PATH_MAX * 2];
-			snprintf(p, sizeof(p), "%s/%s", tmp_dir, e->d_name);
-			unlink(p);
-		}
-		closedir(dir);
-		rmdir(tmp_dir);
-	}
+	(void)ags_rmtree_at(AT_FDCWD, tmp_dir);
 }
 
 static const char *template_for(const char *store)

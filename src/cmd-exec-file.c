@@ -26,6 +26,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/outfile.h"
 #include "util/secret.h"
 
 static char dir_path[PATH_MAX], file_path[PATH_MAX];
@@ -52,15 +53,14 @@ static void scrub(void)
 		}
 	}
 	unlink(file_path);
-	rmdir(dir_path);
+	(void)ags_rmtree_at(AT_FDCWD, dir_path);
 	live = 0;
 }
 
 static void on_signal(int sig)
 {
 	if (live) {
-		unlink(file_path);
-		rmdir(dir_path);
+		(void)ags_rmtree_at(AT_FDCWD, dir_path); /* async-signal-safe */
 		live = 0;
 	}
 	signal(sig, SIG_DFL);
@@ -182,9 +182,9 @@ int cmd_exec_file(int argc, char **argv)
 	const char *tmp = getenv("TMPDIR");
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
-	snprintf(dir_path, sizeof(dir_path), "%s/agesops-exec-XXXXXX", tmp);
-	if (!mkdtemp(dir_path)) {
-		cli_error("could not create a temporary directory in %s: %s", tmp, strerror(errno));
+	int mr = ags_private_dir_make(tmp, "agesops-exec-", dir_path, sizeof(dir_path));
+	if (mr < 0) {
+		cli_error("could not create a temporary directory in %s: %s", tmp, ags_strerror(mr));
 		ags_buf_release(&pt);
 		return EXIT_GENERIC;
 	}

@@ -16,6 +16,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/outfile.h"
 #include "util/secret.h"
 
 static const char usage[] =
@@ -191,13 +192,17 @@ int cmd_keygen(int argc, char **argv)
 		return 1;
 	}
 	int fd = 1;
+	struct ags_out o = { .fd = -1 };
 	if (out && strcmp(out, "-") != 0) {
-		/* Never overwrite: a key file is created fresh, private. */
-		fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			cli_error("failed to open output file \"%s\": %s", out, strerror(errno));
+		/* Never overwrite: a key file is created fresh, private, and
+		 * appears only complete (a kill leaves no empty key file). */
+		int r = ags_out_open(&o, out, 0600, AGS_OUT_EXCL);
+		if (r < 0) {
+			cli_error("failed to open output file \"%s\": %s", out,
+				  r == AGS_E_EXISTS ? strerror(EEXIST) : ags_strerror(r));
 			return 1;
 		}
+		fd = o.fd;
 	}
 	int rc;
 	if (convert_flag) {
@@ -208,11 +213,15 @@ int cmd_keygen(int argc, char **argv)
 			cli_warn("writing secret key to a world-readable file");
 		rc = generate(fd, pq);
 	}
-	if (fd != 1 && close(fd) < 0 && rc == 0) {
-		cli_error("failed to close output file \"%s\": %s", out, strerror(errno));
-		rc = 1;
+	if (fd != 1) {
+		int r = rc == 0 ? ags_out_commit(&o) : 0;
+		if (rc != 0)
+			ags_out_abort(&o);
+		if (r < 0) {
+			cli_error("failed to write output file \"%s\": %s", out,
+				  r == AGS_E_EXISTS ? strerror(EEXIST) : ags_strerror(r));
+			rc = 1;
+		}
 	}
-	if (rc != 0 && fd != 1 && !convert_flag)
-		unlink(out); /* no empty or partial key file */
 	return rc;
 }

@@ -51,6 +51,7 @@ enum ags_error {
 	AGS_E_AUTH             = -1013, /* AEAD tag or MAC did not verify */
 	AGS_E_TRUNCATED        = -1014, /* input ended early */
 	AGS_E_CHILD            = -1015, /* a child process failed */
+	AGS_E_HARDLINKS        = -1016, /* refusing to replace a file that has other hard links */
 
 	/* age: -1100 .. -1199 */
 	AGS_E_AGE_HEADER       = -1100, /* malformed header or stanza */

@@ -56,15 +56,34 @@ struct ags_repo_result {
 };
 
 /*
- * Atomic replacement of an existing file for batch runs: a temp file in the
- * same directory (0600 while written), fsync, the old file's mode, rename.
- * Unlike ags_file_write_atomic the directory is not fsynced per file: call
- * ags_repo_sync_dirs once after the batch (one fsync per directory instead
- * of one per file, which dominates re-keying a repository).
+ * Atomic replacement of an existing file (through symlinks, keeping owner,
+ * mode and xattrs; see ags_file_write_atomic) with an fsync of the file but
+ * not of its directory: call ags_repo_sync_dirs once after a series.
  */
 int ags_repo_write(const char *path, const void *data, size_t len);
 /* fsync of every directory holding one of the files. */
 int ags_repo_sync_dirs(const struct ags_repo_files *f);
+
+/*
+ * A batch of replacements that pays for durability once: each write leaves
+ * the complete new content in a 0600 temp file beside its target (no fsync),
+ * and ags_repo_batch_commit makes them all durable with one syncfs per file
+ * system, then renames each over its target and fsyncs each directory once.
+ * A crash at any point leaves every target old or new (temp files of a dead
+ * run are removed by the next write in their directory).
+ */
+struct ags_repo_batch;
+int ags_repo_batch_new(struct ags_repo_batch **out);
+/* Thread-safe.  The file must exist (-ENOENT otherwise, nothing created). */
+int ags_repo_batch_write(struct ags_repo_batch *b, const char *path, const void *data, size_t len);
+/*
+ * Returns the number of files that could not be renamed (>= 0; d names the
+ * first), or < 0 when the data could not be made durable: then no target
+ * was touched.  The batch is empty afterwards and can be reused.
+ */
+int ags_repo_batch_commit(struct ags_repo_batch *b, struct ags_diag *d);
+/* Drops uncommitted writes (targets untouched).  NULL is fine. */
+void ags_repo_batch_free(struct ags_repo_batch *b);
 
 /* Number of online cores (>= 1). */
 unsigned ags_repo_ncores(void);

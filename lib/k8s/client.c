@@ -228,7 +228,6 @@ static int map_curl(CURLcode cc)
 	switch (cc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_INVALIDCERTSTATUS:
@@ -242,6 +241,10 @@ static int map_curl(CURLcode cc)
 		return AGS_E_K8S_CONFIG;
 	case CURLE_OPERATION_TIMEDOUT:
 		return AGS_E_TIMEOUT;
+	/* a failed handshake (a peer speaking garbage, a reset) is a
+	 * connection problem worth a retry; a certificate that does not
+	 * verify is CURLE_PEER_FAILED_VERIFICATION above */
+	case CURLE_SSL_CONNECT_ERROR:
 	default:
 		return AGS_E_K8S_CONNECT;
 	}

@@ -331,6 +331,8 @@ static int jp_value(struct jp *p, int depth, struct k8s_json **ret)
 		return jp_container(p, depth, c == '{', ret);
 	if (c == '"') {
 		struct k8s_json *n = jp_node(p, K8S_JSON_STRING);
+		if (n)
+			n->quoted = true;
 		if (!n)
 			return jp_fail(p, p->nodes >= K8S_JSON_MAX_NODES ? AGS_E_TOO_BIG : AGS_E_NOMEM,
 				       "too many nodes");
@@ -457,6 +459,7 @@ static int yconv_node(struct yconv *y, struct fy_node *fn, int depth, struct k8s
 		}
 		n->type = plain && ((len == 4 && !memcmp(s, "true", 4)) || (len == 5 && !memcmp(s, "false", 5)))
 				  ? K8S_JSON_BOOL : K8S_JSON_STRING;
+		n->quoted = !plain;
 		n->str = malloc(len + 1);
 		if (!n->str) {
 			r = AGS_E_NOMEM;

@@ -36,6 +36,7 @@ struct k8s_json {
 	struct k8s_json *next;  /* next sibling */
 	size_t n;               /* ARRAY / OBJECT: number of children */
 	int line;               /* YAML: 1-based line of the node, 0 for JSON */
+	bool quoted;            /* STRING: written quoted (JSON strings always are) */
 };
 
 /* Caps: nesting depth and number of nodes of one document. */

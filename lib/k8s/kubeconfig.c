@@ -62,7 +62,22 @@ static int dupstr(const char *s, char **out)
 	return *out ? 0 : AGS_E_NOMEM;
 }
 
-/* Splits the server URL into the host[:port] used in messages. */
+/* The URL for a message: a password in it becomes *** (as kubectl). */
+static void redact_url(const char *url, char *out, size_t cap)
+{
+	const char *scheme = strstr(url, "://");
+	const char *auth = scheme ? scheme + 3 : url;
+	size_t al = strcspn(auth, "/?#");
+	const char *at = memrchr(auth, '@', al);
+	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon)
+		snprintf(out, cap, "%.*s:***%.100s", (int)AGS_MIN((size_t)(colon - url), 100), url, at);
+	else
+		snprintf(out, cap, "%.100s", url);
+}
+
+/* Splits the server URL into the host[:port] used in messages (without any
+ * user:password@ part). */
 static int set_server(struct k8s_rest_config *c, const char *server, const char *where, struct ags_diag *d)
 {
 	size_t skip;
@@ -70,10 +85,17 @@ static int set_server(struct k8s_rest_config *c, const char *server, const char 
 		skip = 8;
 	else if (!strncmp(server, "http://", 7))
 		skip = 7;
-	else
-		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: server '%.100s' must start with https://", where,
-				    server);
+	else {
+		char shown[256];
+		redact_url(server, shown, sizeof(shown));
+		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: server '%s' must start with https://", where, shown);
+	}
 	size_t hl = strcspn(server + skip, "/?#");
+	const char *at = memrchr(server + skip, '@', hl);
+	if (at) {
+		hl -= (size_t)(at + 1 - (server + skip));
+		skip = (size_t)(at + 1 - server);
+	}
 	if (hl == 0 || strlen(server) > 2048)
 		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: invalid server URL", where);
 	for (const char *p = server; *p; p++)
@@ -361,15 +383,17 @@ static int build(struct kfile *f, size_t n, const char *context, struct k8s_rest
 		static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON" };
 		static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF" };
 		int v = -1;
-		for (size_t i = 0; ins->str && i < AGS_ARRAY_SIZE(yes); i++) {
+		/* a quoted "true" is a string: kubectl fails to load such a file
+		 * rather than turning verification off */
+		for (size_t i = 0; ins->str && !ins->quoted && i < AGS_ARRAY_SIZE(yes); i++) {
 			if (!strcmp(ins->str, yes[i]))
 				v = 1;
 			if (!strcmp(ins->str, no[i]))
 				v = 0;
 		}
 		if (v < 0)
-			return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s:%d: insecure-skip-tls-verify must be true or false",
-					    path, ins->line);
+			return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s:%d: insecure-skip-tls-verify must be true or false%s",
+					    path, ins->line, ins->quoted ? " (a boolean, not a quoted string)" : "");
 		c->insecure = v == 1;
 	}
 	if (c->insecure && (c->ca_data || c->ca_file))

@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 #include "crypto/ossl.h"
+#include "util/outfile.h"
 #include <agesops/sops-repo.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -226,40 +227,15 @@ int ags_repo_run(const struct ags_repo_files *f, unsigned nthreads, ags_repo_job
 
 int ags_repo_write(const char *path, const void *data, size_t len)
 {
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return -errno;
-	size_t tlen = strlen(path) + 40;
-	char *tmp = malloc(tlen);
-	if (!tmp)
-		return AGS_E_NOMEM;
-	int fd = -1, r = 0;
-	for (int attempt = 0; attempt < 100; attempt++) {
-		unsigned rnd;
-		if ((r = ags_random(&rnd, sizeof(rnd))) < 0)
-			break;
-		snprintf(tmp, tlen, "%s.tmp%08x", path, rnd);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (r == 0 && fd < 0)
-		r = -errno;
-	if (r < 0) {
-		free(tmp);
+	struct ags_out o;
+	int r = ags_out_open(&o, path, -1, AGS_OUT_EXISTING | AGS_OUT_NODIRSYNC);
+	if (r < 0)
+		return r;
+	if ((r = ags_out_write(&o, data, len)) < 0) {
+		ags_out_abort(&o);
 		return r;
 	}
-	r = ags_write_all(fd, data, len);
-	if (r == 0 && (fchmod(fd, st.st_mode & 07777) < 0 || fsync(fd) < 0))
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	free(tmp);
-	return r;
+	return ags_out_commit(&o);
 }
 
 static int fsync_dir(const char *dir)

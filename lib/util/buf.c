@@ -16,16 +16,8 @@ void ags_buf_init_secret(struct ags_buf *b, size_t max)
 	b->secret = true;
 }
 
-int ags_buf_reserve(struct ags_buf *b, size_t extra)
+static int grow_to(struct ags_buf *b, size_t ncap)
 {
-	if (extra > b->max || b->len > b->max - extra)
-		return AGS_E_TOO_BIG;
-	size_t need = b->len + extra + 1;
-	if (need <= b->cap)
-		return 0;
-	size_t ncap = b->cap ? b->cap : 64;
-	while (ncap < need)
-		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
 	unsigned char *n;
 	if (b->secret) {
 		/* realloc could leave a copy behind: move by hand and wipe. */
@@ -47,6 +39,27 @@ int ags_buf_reserve(struct ags_buf *b, size_t extra)
 	b->data = n;
 	b->cap = ncap;
 	return 0;
+}
+
+int ags_buf_reserve(struct ags_buf *b, size_t extra)
+{
+	if (extra > b->max || b->len > b->max - extra)
+		return AGS_E_TOO_BIG;
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	size_t ncap = b->cap ? b->cap : 64;
+	while (ncap < need)
+		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+	return grow_to(b, ncap);
+}
+
+int ags_buf_reserve_exact(struct ags_buf *b, size_t extra)
+{
+	if (extra > b->max || b->len > b->max - extra)
+		return AGS_E_TOO_BIG;
+	size_t need = b->len + extra + 1;
+	return need <= b->cap ? 0 : grow_to(b, need);
 }
 
 int ags_buf_append(struct ags_buf *b, const void *p, size_t n)

@@ -26,6 +26,8 @@ struct ags_buf {
 void ags_buf_init(struct ags_buf *b, size_t max);
 void ags_buf_init_secret(struct ags_buf *b, size_t max);
 int ags_buf_reserve(struct ags_buf *b, size_t extra);
+/* Room for exactly extra more bytes (no rounding up): for a known size. */
+int ags_buf_reserve_exact(struct ags_buf *b, size_t extra);
 int ags_buf_append(struct ags_buf *b, const void *p, size_t n);
 int ags_buf_puts(struct ags_buf *b, const char *s);
 int ags_buf_putc(struct ags_buf *b, int c);

@@ -20,12 +20,13 @@ int ags_file_read(const char *path, struct ags_buf *out);
 int ags_fd_read_all(int fd, struct ags_buf *out);
 
 /*
- * Writes data to path atomically: a temp file in the same directory
- * (O_EXCL, mode 0600 while written), fsync, chmod to mode, rename over path,
- * fsync the directory.  mode < 0 keeps the mode of an existing path (0644
- * for a new one, subject to umask).  On any failure the temp file is removed
- * and path is untouched.  With exclusive, fails with AGS_E_EXISTS when path
- * exists (link(2) instead of rename, so a racing creator is not clobbered).
+ * Writes data to path with util/outfile.h: through symlinks, atomically for
+ * regular files (temp file, owner/mode/xattrs kept, fsync, rename, directory
+ * fsync), directly into FIFOs and devices, refusing multiply-linked files.
+ * mode < 0 keeps the mode of an existing path (0666 & ~umask for a new one).
+ * On any failure path is untouched.  With exclusive, fails with
+ * AGS_E_EXISTS when path exists (link(2) instead of rename, so a racing
+ * creator is not clobbered).
  */
 int ags_file_write_atomic(const char *path, const void *data, size_t len, int mode, bool exclusive);
 

@@ -5,6 +5,7 @@
 #include <agesops/age.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "util/outfile.h"
 
 /*
  * An ags_passphrase_fn reading from the terminal (/dev/tty, else stdin
@@ -16,16 +17,19 @@ int age_cli_read_passphrase(void *ctx, const char *prompt, char *buf, size_t cap
 int age_cli_tty_print(const char *msg);
 
 /*
- * Output to a path: written to a temp file in the same directory and renamed
- * over path only by age_out_commit, so a failure never leaves a partial
- * file.  Special files (devices, FIPOs) are written directly.
+ * Output to a path (util/outfile.h): a regular file is written to a temp
+ * file invisible until complete and put in place only by age_out_commit
+ * (through symlinks, owner/mode/xattrs kept, file and directory fsync), so
+ * a failure never leaves a partial file.  Special files (devices, FIFOs) are
+ * written directly.  tmp names the visible temp file while there is one
+ * (for a SIGBUS handler), else NULL.
  */
 struct age_out {
 	int fd;
-	char *path, *tmp;
-	int mode;
+	const char *tmp;
+	struct ags_out o;
 };
-int age_out_open(struct age_out *o, const char *path, int new_mode);
+int age_out_open(struct age_out *o, const char *path);
 int age_out_commit(struct age_out *o);
 void age_out_abort(struct age_out *o);
 

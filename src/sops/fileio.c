@@ -146,16 +146,16 @@ int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, stru
 	return r;
 }
 
-/* Set while sm_run_many runs: writes leave the directory sync to the end. */
-static bool batch_writes;
-void sm_write_batch(bool on)
+/* Set while sm_run_many runs: writes are made durable once for the batch. */
+static struct ags_repo_batch *batch;
+void sm_write_batch(struct ags_repo_batch *b)
 {
-	batch_writes = on;
+	batch = b;
 }
 
 int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_diag *d)
 {
-	int r = batch_writes ? ags_repo_write(path, data, len) : ags_file_write_atomic(path, data, len, -1, false);
+	int r = batch ? ags_repo_batch_write(batch, path, data, len) : ags_file_write_atomic(path, data, len, -1, false);
 	if (r < 0)
 		return ags_diag_set(d, r, "%s: could not write: %s", path, ags_strerror(r));
 	return 0;

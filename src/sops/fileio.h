@@ -58,9 +58,10 @@ int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int i
 /* Re-encrypts an opened file with its own data key and writes it back over
  * path, indented as the flags or .sops.yaml say (set, unset). */
 int sm_reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const char *path, struct ags_diag *d);
-/* In a batch (sm_run_many) sm_write_bytes leaves the directory sync to the
- * end (ags_repo_sync_dirs). */
-void sm_write_batch(bool on);
+/* While b is set (sm_run_many), sm_write_bytes adds to batch b, made durable
+ * and renamed by ags_repo_batch_commit. */
+struct ags_repo_batch;
+void sm_write_batch(struct ags_repo_batch *b);
 
 /*
  * The config for this run: --config / $SOPS_CONFIG, else .sops.yaml found

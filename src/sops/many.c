@@ -14,6 +14,9 @@
 #include "util/buf.h"
 #include "util/file.h"
 
+/* Files per durable batch: bounds the temp copies on disk at once. */
+#define SM_BATCH_FILES 4096
+
 struct many {
 	const char *what;
 	bool tty;
@@ -46,23 +49,31 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	struct many m = { .what = what, .tty = isatty(STDERR_FILENO) && files->n > 1 };
-	/* jobs wait on fsync as much as on the CPU: more threads than cores
-	 * let the file system batch those (journal group commit) */
-	if (jobs == 0) {
-		jobs = 4 * ags_repo_ncores();
-		if (jobs > 32)
-			jobs = 32;
+	if (jobs == 0)
+		jobs = ags_repo_ncores();
+	struct ags_repo_batch *batch = NULL;
+	struct ags_diag bd = { 0 };
+	int failed = ags_repo_batch_new(&batch);
+	sm_write_batch(batch);
+	/* slices bound the temp files (disk space) a batch holds at once */
+	for (size_t off = 0; failed >= 0 && off < files->n; off += SM_BATCH_FILES) {
+		size_t left = files->n - off;
+		struct ags_repo_files slice = { files->paths + off, left < SM_BATCH_FILES ? left : SM_BATCH_FILES };
+		int f = ags_repo_run(&slice, jobs, job, ctx, res + off, progress, &m);
+		int c = f < 0 ? 0 : ags_repo_batch_commit(batch, &bd);
+		if (f < 0 || c < 0)
+			failed = f < 0 ? f : c;
+		else
+			failed += f + c;
 	}
-	sm_write_batch(true);
-	int failed = ags_repo_run(files, jobs, job, ctx, res, progress, &m);
-	sm_write_batch(false);
-	/* the renames become durable with one fsync per directory */
-	if (failed >= 0)
-		(void)ags_repo_sync_dirs(files);
+	sm_write_batch(NULL);
+	ags_repo_batch_free(batch);
 	if (failed < 0) {
 		free(res);
-		return cli_fail(failed, NULL, what);
+		return cli_fail(failed, bd.msg[0] ? &bd : NULL, what);
 	}
+	if (bd.msg[0])
+		cli_error("%s", bd.msg);
 	size_t changed = 0, same = 0, plain = 0;
 	int first = EXIT_OK;
 	for (size_t i = 0; i < files->n; i++) {
@@ -78,6 +89,8 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 			changed++;
 		}
 	}
+	if (bd.msg[0] && first == EXIT_OK)
+		first = cli_exit_code(bd.code);
 	if (files->n > 1 || failed) {
 		char skipped[64] = "";
 		if (plain)
