@@ -16,7 +16,7 @@
 #include "internal.h"
 #include "sops/store_int.h"
 #include "sops/scalar.h"
-#include "util/fyaml.h"
+#include "yaml/fyaml.h"
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -525,7 +525,7 @@ static int scalar_value(struct loader *L, struct fy_event *e, uint32_t line, str
 	enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
 	struct ags_buf sq;
 	ags_buf_init(&sq, AGS_STORE_MAX_INPUT);
-	int r = ags_fy_scalar_text(e, L->src, L->len, &sq, &s, &n);
+	int r = ags_fy_scalar_text(e, L->src, L->len, L->json, &sq, &s, &n);
 	if (r < 0) {
 		ags_buf_release(&sq);
 		return r;
@@ -921,21 +921,22 @@ static int on_event(struct loader *L, struct fy_event *e, struct ags_tree *t)
 		L->prev_end = em->input_pos;
 		L->prev_at_line_start = em->column == 0;
 		L->prev_line = (uint32_t)em->line + 1;
+		/* libfyaml ends a nested block scalar after the indentation of the
+		 * line that ends it; that line (maybe "# comment", the next key's
+		 * head comment for go-yaml) starts a gap of its own */
+		if (e->type == FYET_SCALAR && em->column > 0 && em->input_pos <= L->len &&
+		    (fy_token_scalar_style(e->scalar.value) == FYSS_LITERAL ||
+		     fy_token_scalar_style(e->scalar.value) == FYSS_FOLDED)) {
+			size_t ls = em->input_pos;
+			while (ls > 0 && (L->src[ls - 1] == ' ' || L->src[ls - 1] == '\t'))
+				ls--;
+			if (ls == 0 || L->src[ls - 1] == '\n') {
+				L->prev_end = ls;
+				L->prev_at_line_start = true;
+			}
+		}
 	}
 	return 0;
-}
-
-static int parse_error(struct loader *L, struct fy_diag *diag)
-{
-	void *it = NULL;
-	struct fy_diag_error *er;
-	while ((er = fy_diag_errors_iterate(diag, &it)) != NULL) {
-		if (er->type < FYET_ERROR)
-			continue;
-		return ags_diag_set(L->d, AGS_E_SYNTAX, "line %d, column %d: %s", er->line, er->column,
-				    er->msg ? er->msg : "syntax error");
-	}
-	return ags_diag_set(L->d, AGS_E_SYNTAX, "YAML syntax error");
 }
 
 /* Go's json.Decoder stops after the top-level object and never looks at
@@ -976,49 +977,31 @@ static int load_common(const char *data, size_t len, bool json, struct ags_tree 
 		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
 	AGS_TRY(ags_store_check_utf8(data, len, json ? "JSON" : "YAML", d));
 	AGS_TRY(ags_store_check_printable(data, len, !json, d));
-	struct fy_diag_cfg dc;
-	fy_diag_cfg_default(&dc);
-	dc.fp = NULL;
-	dc.colorize = false;
-	struct fy_diag *diag = fy_diag_create(&dc);
-	if (!diag)
-		return AGS_E_NOMEM;
-	fy_diag_set_collect_errors(diag, true);
-	struct fy_parse_cfg cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_QUIET | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE);
-	cfg.diag = diag;
-	struct fy_parser *fyp = fy_parser_create(&cfg);
-	if (!fyp) {
-		fy_diag_destroy(diag);
-		return AGS_E_NOMEM;
-	}
+	struct ags_fy_parser p;
+	AGS_TRY(ags_fy_parser_open(&p, data, len, json));
 	struct loader L;
 	memset(&L, 0, sizeof(L));
-	L.src = data;
-	L.len = len;
+	L.src = p.src; /* the parser's text: the input, or a patched copy (see yaml/fyaml.h) */
+	L.len = p.len;
 	L.d = d;
 	L.alias_budget = ((size_t)8 << 20) + 4 * len;
 	L.json = json;
 	L.prev_line = 1;
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+	if (L.len >= 3 && memcmp(L.src, "\xef\xbb\xbf", 3) == 0) {
 		L.prev_end = 3; /* a BOM is not part of the first gap */
 		L.prev_at_line_start = true;
 	}
 	struct ags_tree t;
 	memset(&t, 0, sizeof(t));
 	int r = 0;
-	if (len && fy_parser_set_string(fyp, data, len) != 0)
-		r = AGS_E_NOMEM;
 	struct fy_event *e;
-	while (r == 0 && len && (e = fy_parser_parse(fyp)) != NULL) {
+	while (r == 0 && len && (e = fy_parser_parse(p.fyp)) != NULL) {
 		r = on_event(&L, e, &t);
-		fy_parser_event_free(fyp, e);
+		fy_parser_event_free(p.fyp, e);
 	}
-	if (r == 0 && len && fy_parser_get_stream_error(fyp))
-		r = parse_error(&L, diag);
-	fy_parser_destroy(fyp);
-	fy_diag_destroy(diag);
+	if (r == 0 && len)
+		r = ags_fy_parser_status(&p, AGS_E_SYNTAX, json ? "JSON" : "YAML", d);
+	ags_fy_parser_close(&p);
 	for (size_t i = 0; i < L.nframes; i++)
 		frame_clear(&L.frames[i]);
 	free(L.frames);
