@@ -16,17 +16,11 @@ const struct ags_yaml_style ags_yaml_style_v3 = { .indent = 4, .width = 0, .tab_
 
 static void push_indent(struct ags_yaml_emitter *e)
 {
-	if (e->nindents == e->capindents) {
-		size_t nc = e->capindents ? e->capindents * 2 : 32;
-		int *p = realloc(e->indents, nc * sizeof(*p));
-		if (!p) {
-			e->err = AGS_E_NOMEM;
-			return;
-		}
-		e->indents = p;
-		e->capindents = nc;
-	}
-	e->indents[e->nindents++] = e->indent;
+	int r = ags_array_grow((void **)&e->indents, &e->capindents, e->nindents, sizeof(*e->indents), 32);
+	if (r < 0)
+		e->err = r;
+	else
+		e->indents[e->nindents++] = e->indent;
 }
 
 static void pop_indent(struct ags_yaml_emitter *e)
@@ -37,17 +31,11 @@ static void pop_indent(struct ags_yaml_emitter *e)
 
 static void push_state(struct ags_yaml_emitter *e, enum ags_yaml_state s)
 {
-	if (e->nstates == e->capstates) {
-		size_t nc = e->capstates ? e->capstates * 2 : 32;
-		enum ags_yaml_state *p = realloc(e->states, nc * sizeof(*p));
-		if (!p) {
-			e->err = AGS_E_NOMEM;
-			return;
-		}
-		e->states = p;
-		e->capstates = nc;
-	}
-	e->states[e->nstates++] = s;
+	int r = ags_array_grow((void **)&e->states, &e->capstates, e->nstates, sizeof(*e->states), 32);
+	if (r < 0)
+		e->err = r;
+	else
+		e->states[e->nstates++] = s;
 }
 
 static void pop_state(struct ags_yaml_emitter *e)
