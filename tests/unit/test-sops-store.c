@@ -673,6 +673,16 @@ static void yaml_go_reading(void **state)
 	ags_tree_clear(&t);
 }
 
+/* go-ini trims Go's unicode.IsSpace around unquoted values (NBSP, NEL,
+ * U+3000...) and double-quotes values that start or end with one. */
+static void ini_unicode_space(void **state)
+{
+	(void)state;
+	assert_roundtrip(&ags_store_ini, "[s]\nk =  \xc2\xa0x\xc2\xa0 \nj = \xe3\x80\x80y\xe2\x80\x82\nq = \"\xc2\xa0z\"\n",
+			 "[s]\nk = x\nj = y\nq = \"\xc2\xa0z\"\n", 0);
+	assert_roundtrip(&ags_store_ini, "[s]\nk = \"a\xc2\x85\"\n", "[s]\nk = \"a\xc2\x85\"\n", 0);
+}
+
 static void yaml_aliases(void **state)
 {
 	(void)state;
@@ -1266,6 +1276,7 @@ int main(void)
 		cmocka_unit_test(fixtures_json),
 		cmocka_unit_test(dotenv_store),
 		cmocka_unit_test(ini_store),
+		cmocka_unit_test(ini_unicode_space),
 		cmocka_unit_test(fixtures_flat),
 		cmocka_unit_test(binary_store),
 		cmocka_unit_test(conversions),
