@@ -233,12 +233,15 @@ static bool no_content(const char *s, size_t n)
 	return true;
 }
 
-/* Counts the nodes of n with aliases expanded, stopping past *budget. */
+#define ALIAS_MAX_DEPTH 512
+
+/* Counts the nodes of n with aliases expanded, stopping past *budget or
+ * ALIAS_MAX_DEPTH (an alias inside its own anchor never ends). */
 static bool count_nodes(struct fy_node *n, size_t *budget, int depth)
 {
 	if (!n)
 		return true;
-	if (*budget == 0 || depth > 512)
+	if (*budget == 0 || depth > ALIAS_MAX_DEPTH)
 		return false;
 	(*budget)--;
 	switch (fy_node_get_type(n)) {
@@ -295,7 +298,8 @@ int ags_fy_document_load(const char *data, size_t len, bool resolve, int code, c
 	} else if (resolve) {
 		size_t budget = AGS_FY_MAX_EXPANDED_NODES(len);
 		if (!count_nodes(fy_document_root(fyd), &budget, 0))
-			r = ags_diag_set(d, code, "%s: document contains excessive aliasing", what);
+			r = ags_diag_set(d, code, "%s: document contains excessive aliasing%s", what,
+					 budget ? " (an alias refers to itself or nests too deeply)" : "");
 		else if (fy_document_resolve(fyd) != 0 && (r = first_error(diag, code, what, d)) == 0)
 			r = ags_diag_set(d, code, "%s: could not resolve aliases", what);
 	}
