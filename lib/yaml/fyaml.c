@@ -49,7 +49,8 @@ static int open_raw(struct ags_fy_parser *p, const char *data, size_t len, bool 
 		return AGS_E_NOMEM;
 	struct fy_parse_cfg cfg;
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_QUIET | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE);
+	/* go-yaml accepts a flow collection closed left of its indentation */
+	cfg.flags = FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE);
 	cfg.diag = p->diag;
 	p->fyp = fy_parser_create(&cfg);
 	if (!p->fyp || fy_parser_set_string(p->fyp, data ? data : "", len) != 0) {
@@ -175,13 +176,65 @@ static char *patch_empty_entries(const char *data, size_t len, size_t *outlen, i
 	return s;
 }
 
+/* ---- LS and PS as line breaks ----
+ * go-yaml ends a line at U+2028/U+2029 (and writes them raw inside block
+ * scalars, where the next line follows at its indentation); libfyaml reads
+ * them as text.  The parser is given a copy of the same length in which
+ * each LS is "\1\1\n" and each PS "\2\2\n", so that the structure is
+ * go-yaml's; ags_fy_scalar_text turns the marks back into LS and PS.  Not
+ * done when the input holds \1 or \2 (go-yaml rejects such input anyway). */
+
+static char *mark_unicode_breaks(const char *data, size_t len, int *err)
+{
+	*err = 0;
+	if (memchr(data, 1, len) || memchr(data, 2, len))
+		return NULL;
+	const char *q = data;
+	bool any = false;
+	while (!any && (q = memchr(q, 0xE2, len - (size_t)(q - data))) != NULL && (size_t)(q - data) + 2 < len) {
+		any = (unsigned char)q[1] == 0x80 && ((unsigned char)q[2] == 0xA8 || (unsigned char)q[2] == 0xA9);
+		q++;
+	}
+	if (!any)
+		return NULL;
+	char *s = malloc(len + 1);
+	if (!s) {
+		*err = AGS_E_NOMEM;
+		return NULL;
+	}
+	memcpy(s, data, len);
+	s[len] = 0;
+	for (size_t i = 0; i + 2 < len; i++) {
+		unsigned char *u = (unsigned char *)s + i;
+		if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) {
+			u[0] = u[1] = u[2] == 0xA8 ? 1 : 2;
+			u[2] = '\n';
+			i += 2;
+		}
+	}
+	return s;
+}
+
 int ags_fy_parser_open(struct ags_fy_parser *p, const char *data, size_t len, bool json)
 {
 	int err;
 	size_t plen = len;
-	char *patched = json ? NULL : patch_empty_entries(data, len, &plen, &err);
-	if (!patched && !json && err)
+	char *marked = json ? NULL : mark_unicode_breaks(data, len, &err);
+	if (!marked && !json && err)
 		return err;
+	if (marked)
+		data = marked;
+	char *patched = json ? NULL : patch_empty_entries(data, len, &plen, &err);
+	if (!patched && !json && err) {
+		free(marked);
+		return err;
+	}
+	if (patched) {
+		free(marked);
+	} else if (marked) {
+		patched = marked;
+		plen = len;
+	}
 	int r = open_raw(p, patched ? patched : data, plen, json);
 	if (r < 0) {
 		free(patched);

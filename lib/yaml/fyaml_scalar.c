@@ -12,10 +12,13 @@
 #include "yaml/fyaml.h"
 #include <string.h>
 
-/* Width of the line break at p[i] (LF, CR, CRLF, NEL, LS, PS), or 0. */
+/* Width of the line break at p[i] (LF, CR, CRLF, NEL, LS, PS, or LS/PS
+ * as the parser's copy marks them, see fyaml.c), or 0. */
 static size_t break_at(const char *p, size_t n, size_t i)
 {
 	unsigned char c = (unsigned char)p[i];
+	if ((c == 1 || c == 2) && i + 2 < n && p[i + 1] == p[i] && p[i + 2] == '\n')
+		return 3;
 	if (c == '\n')
 		return 1;
 	if (c == '\r')
@@ -28,9 +31,13 @@ static size_t break_at(const char *p, size_t n, size_t i)
 	return 0;
 }
 
+static const char ls_ps[2][3] = { "\xE2\x80\xA8", "\xE2\x80\xA9" };
+
 /* libyaml read_line: CR, LF, CRLF and NEL read as "\n"; LS and PS as they are. */
 static int read_break(const char *p, size_t i, size_t w, struct ags_buf *out)
 {
+	if (w == 3 && (p[i] == 1 || p[i] == 2))
+		return ags_buf_append(out, ls_ps[p[i] - 1], 3);
 	if (w == 3)
 		return ags_buf_append(out, p + i, 3);
 	return ags_buf_putc(out, '\n');
@@ -174,9 +181,11 @@ static int fold(const char *p, size_t n, enum flow_kind kind, struct ags_buf *ou
 	return r;
 }
 
-/* Whether the bytes hold NEL, LS or PS. */
+/* Whether the bytes hold NEL, LS or PS (raw or marked). */
 static bool has_y11_break(const char *p, size_t n)
 {
+	if (memchr(p, 1, n) || memchr(p, 2, n))
+		return true;
 	for (const char *q = p; (q = memchr(q, 0xC2, n - (size_t)(q - p))) != NULL && (size_t)(q - p) + 1 < n; q++)
 		if ((unsigned char)q[1] == 0x85)
 			return true;
@@ -199,6 +208,27 @@ static bool block_at_eof_unterminated(const char *src, size_t srclen, size_t end
 		if (!is_blank(src[i]))
 			return true;
 	return false;
+}
+
+/* A block scalar read from the marked copy: "\1\1\n" is an LS break (kept
+ * as LS, as libyaml keeps it), a mark left without its "\n" (stripped by
+ * "-") goes, and in folded text a mark followed by the space the fold made
+ * is the LS or PS alone. */
+static int unmark_block(const char *t, size_t n, struct ags_buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if ((t[i] == 1 || t[i] == 2) && i + 1 < n && t[i + 1] == t[i]) {
+			int k = t[i] - 1;
+			i++;
+			if (i + 1 < n && (t[i + 1] == '\n' || t[i + 1] == ' ')) {
+				AGS_TRY(ags_buf_append(out, ls_ps[k], 3));
+				i++;
+			}
+			continue;
+		}
+		AGS_TRY(ags_buf_putc(out, t[i]));
+	}
+	return 0;
 }
 
 int ags_fy_scalar_text(struct fy_event *e, const char *src, size_t srclen, bool json, struct ags_buf *tmp,
@@ -230,6 +260,11 @@ int ags_fy_scalar_text(struct fy_event *e, const char *src, size_t srclen, bool 
 	if ((st == FYSS_LITERAL || st == FYSS_FOLDED) && span && len && t[len - 1] == '\n' &&
 	    block_at_eof_unterminated(src, srclen, em->input_pos))
 		len--;
+	if ((st == FYSS_LITERAL || st == FYSS_FOLDED) && !json && (memchr(t, 1, len) || memchr(t, 2, len))) {
+		AGS_TRY(unmark_block(t, len, tmp));
+		t = tmp->len ? (const char *)tmp->data : "";
+		len = tmp->len;
+	}
 	*s = t;
 	*n = len;
 	return 0;
