@@ -198,11 +198,13 @@ static void node(struct ags_value *v, int depth, bool comments)
  * or INI (sections of string values). */
 static void flat(struct ags_value *top, bool ini)
 {
+	memset(top, 0, sizeof(*top));
 	assert_int_equal(ags_value_set_map(top), 0);
 	unsigned nsec = ini ? 1 + rnd(3) : 1;
 	for (unsigned s = 0; s < nsec; s++) {
 		struct ags_value sec, *into = top;
 		if (ini) {
+			memset(&sec, 0, sizeof(sec));
 			assert_int_equal(ags_value_set_map(&sec), 0);
 			into = &sec;
 		}
@@ -341,6 +343,7 @@ static void gen_store(struct ctx *c, const char *store, unsigned docs)
 		if (!strcmp(store, "dotenv") || !strcmp(store, "ini")) {
 			flat(&top, !strcmp(store, "ini"));
 		} else {
+			memset(&top, 0, sizeof(top));
 			assert_int_equal(ags_value_set_map(&top), 0);
 			for (unsigned k = 1 + rnd(5); k > 0; k--)
 				add_item(&top, 0, comments);
