@@ -9,7 +9,7 @@
 
 #include <ctype.h>
 #include <libfyaml.h>
-#include "util/fyaml.h"
+#include "yaml/fyaml.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,27 +93,13 @@ static void docs_free(struct docs *d)
 /* Parses every document into trees.  Aliases become empty scalars (Secrets don't use them). */
 static int parse_docs(const char *data, size_t len, bool json, struct docs *out, unsigned *errline)
 {
-	struct fy_diag_cfg dc;
-	fy_diag_cfg_default(&dc);
-	dc.fp = NULL;
-	struct fy_diag *diag = fy_diag_create(&dc);
-	if (!diag)
-		return AGS_E_NOMEM;
-	fy_diag_set_collect_errors(diag, true);
-	struct fy_parse_cfg cfg = { 0 };
-	cfg.flags = FYPCF_QUIET | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE);
-	cfg.diag = diag;
-	struct fy_parser *fyp = fy_parser_create(&cfg);
-	if (!fyp) {
-		fy_diag_destroy(diag);
-		return AGS_E_NOMEM;
-	}
+	struct ags_fy_parser p;
+	AGS_TRY(ags_fy_parser_open(&p, data, len, json));
+	struct fy_parser *fyp = p.fyp;
 	int r = 0;
 	struct node *stack[MAX_DEPTH + 1];
 	size_t depth = 0, nodes = 0;
 	struct node *root = NULL;
-	if (fy_parser_set_string(fyp, data, len) != 0)
-		r = AGS_E_NOMEM;
 	struct fy_event *e;
 	while (r == 0 && (e = fy_parser_parse(fyp))) {
 		struct node *nn = NULL;
@@ -139,7 +125,7 @@ static int parse_docs(const char *data, size_t len, bool json, struct docs *out,
 				const char *t = NULL;
 				struct ags_buf sq; /* may hold a plaintext secret value */
 				ags_buf_init_secret(&sq, len);
-				r = ags_fy_scalar_text(e, data, len, &sq, &t, &tl);
+				r = ags_fy_scalar_text(e, p.src, p.len, json, &sq, &t, &tl);
 				nn->kind = N_SCALAR;
 				nn->s = r < 0 ? NULL : malloc(tl + 1);
 				if (!nn->s) {
@@ -200,14 +186,13 @@ static int parse_docs(const char *data, size_t len, bool json, struct docs *out,
 	if (r == 0 && fy_parser_get_stream_error(fyp)) {
 		r = AGS_E_SYNTAX;
 		void *it = NULL;
-		struct fy_diag_error *err = fy_diag_errors_iterate(diag, &it);
+		struct fy_diag_error *err = fy_diag_errors_iterate(p.diag, &it);
 		if (errline)
 			*errline = err ? (unsigned)err->line : 0;
 	}
 	if (root && (!out->n || out->v[out->n - 1] != root))
 		node_free(root);
-	fy_parser_destroy(fyp);
-	fy_diag_destroy(diag);
+	ags_fy_parser_close(&p);
 	return r;
 }
 

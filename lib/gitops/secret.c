@@ -3,7 +3,7 @@
  */
 #include "internal.h"
 #include <agesops/gitops.h>
-#include "gitops/yamlv2.h"
+#include "yaml/yamlv2.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 #include "internal.h"
 #include "k8s/json.h"
-#include <libfyaml.h>
+#include "yaml/fyaml.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -543,23 +543,11 @@ int k8s_yaml_parse(const char *s, size_t len, const char *name, struct k8s_json 
 	/* libfyaml 0.7.12 can loop forever on invalid UTF-8: check first. */
 	if (!ags_utf8_valid(s, len, &bad))
 		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: invalid UTF-8 at byte %zu", name, bad);
-	struct fy_diag_cfg dc;
-	fy_diag_cfg_default(&dc);
-	dc.fp = NULL;
-	struct fy_diag *diag = fy_diag_create(&dc);
-	if (!diag)
-		return AGS_E_NOMEM;
-	fy_diag_set_collect_errors(diag, true);
-	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET, .diag = diag };
-	int r = 0;
-	struct fy_document *fyd = fy_document_build_from_string(&cfg, s, len);
-	if (!fyd) {
-		void *it = NULL;
-		struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-		if (e)
-			r = ags_diag_set(d, AGS_E_K8S_CONFIG, "%s:%d:%d: %s", name, e->line, e->column,
-					 e->msg ? e->msg : "invalid YAML");
-	}
+	/* aliases stay alias nodes (refused below); any load failure is an error */
+	struct fy_document *fyd = NULL;
+	int r = ags_fy_document_load(s, len, false, AGS_E_K8S_CONFIG, name, &fyd, d);
+	if (r < 0)
+		return r;
 	struct k8s_json *root = NULL;
 	struct fy_node *fr = fyd ? fy_document_root(fyd) : NULL;
 	if (!r && fr)
@@ -581,7 +569,6 @@ int k8s_yaml_parse(const char *s, size_t len, const char *name, struct k8s_json 
 	}
 	if (fyd)
 		fy_document_destroy(fyd);
-	fy_diag_destroy(diag);
 	if (r < 0)
 		return r;
 	*ret = root;

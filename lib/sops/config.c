@@ -8,7 +8,7 @@
 #include "sops/sops-int.h"
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <libfyaml.h>
+#include "yaml/fyaml.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -526,27 +526,11 @@ int ags_sops_config_parse(const char *data, size_t len, const char *path, struct
 	c->dir = abs_dir_of(ps.file);
 	int r = (!c->path || !c->dir) ? AGS_E_NOMEM : 0;
 
-	struct fy_diag_cfg dc;
-	fy_diag_cfg_default(&dc);
-	dc.fp = NULL;
-	dc.colorize = false;
-	struct fy_diag *diag = r ? NULL : fy_diag_create(&dc);
+	/* aliases and merge keys resolved as go-yaml does, within a cap; an
+	 * empty file reads as no rules, any other load failure is an error */
 	struct fy_document *fyd = NULL;
-	if (!r && !diag)
-		r = AGS_E_NOMEM;
-	if (!r) {
-		fy_diag_set_collect_errors(diag, true);
-		struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT, .diag = diag };
-		fyd = fy_document_build_from_string(&cfg, data, len);
-		if (!fyd) {
-			void *it = NULL;
-			struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-			/* no document and no error: an empty file, which sops reads as no rules */
-			if (e)
-				r = ags_diag_set(d, AGS_E_SOPS_CONFIG, "%s:%d:%d: %s", ps.file, e->line,
-					 e->column, e->msg ? e->msg : "invalid YAML");
-		}
-	}
+	if (!r)
+		r = ags_fy_document_load(data, len, true, AGS_E_SOPS_CONFIG, ps.file, &fyd, d);
 	struct fy_node *root = fyd ? fy_document_root(fyd) : NULL;
 	if (!r && root && !is_null(root) && fy_node_get_type(root) != FYNT_MAPPING)
 		r = ags_diag_set(d, AGS_E_SOPS_CONFIG, "%s: the top level must be a mapping", ps.file);
@@ -583,7 +567,6 @@ int ags_sops_config_parse(const char *data, size_t len, const char *path, struct
 		}
 	}
 	fy_document_destroy(fyd);
-	fy_diag_destroy(diag);
 	if (r < 0) {
 		if (r == AGS_E_NOMEM)
 			ags_diag_set(d, r, "%s: out of memory", ps.file);

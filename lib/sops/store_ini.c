@@ -21,17 +21,52 @@
 #include <string.h>
 #include <strings.h>
 
-static bool ini_space(char c)
+/* Length of the white space character (Go's unicode.IsSpace, which go-ini's
+ * strings.TrimSpace uses: ASCII blanks, NEL, NBSP and the Unicode spaces)
+ * at [s, e), or 0. */
+static size_t space_at(const char *s, const char *e)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = (size_t)(e - s);
+	if (!n)
+		return 0;
+	if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r'))
+		return 1;
+	if (n >= 2 && u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
+		return 2;
+	if (n < 3)
+		return 0;
+	uint32_t cp = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+	if ((u[0] & 0xF0) != 0xE0)
+		return 0;
+	bool sp = cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+		  cp == 0x205F || cp == 0x3000;
+	return sp ? 3 : 0;
+}
+
+/* The same for the character that ends at e. */
+static size_t space_before(const char *s, const char *e)
+{
+	for (size_t w = 1; w <= 3 && w <= (size_t)(e - s); w++)
+		if (space_at(e - w, e) == w)
+			return w;
+	return 0;
+}
+
+/* go-ini's TrimLeftFunc(unicode.IsSpace) */
+static void skip_space(const char **s, const char *e)
+{
+	size_t w;
+	while (*s < e && (w = space_at(*s, e)) > 0)
+		*s += w;
 }
 
 static void trim(const char **s, const char **e)
 {
-	while (*s < *e && ini_space(**s))
-		(*s)++;
-	while (*e > *s && ini_space((*e)[-1]))
-		(*e)--;
+	size_t w;
+	skip_space(s, *e);
+	while (*e > *s && (w = space_before(*s, *e)) > 0)
+		*e -= w;
 }
 
 static const char *memmem_last(const char *h, size_t hn, const char *n, size_t nn)
@@ -94,8 +129,7 @@ static int set_comment_value(struct ags_value *c, struct ags_buf *cb)
 static int read_value(struct ini_reader *R, const char *s, const char *e, struct ags_buf *val)
 {
 	const char *ls = s;
-	while (ls < e && ini_space(*ls))
-		ls++;
+	skip_space(&ls, e);
 	if (ls == e)
 		return 0;
 	size_t n = (size_t)(e - ls);
@@ -273,8 +307,7 @@ static int parse_ini(struct ini_reader *R, struct ags_branch *top)
 		R->pos = 3;
 	while (r == 0 && next_line(R, &s, &n)) {
 		const char *e = s + n;
-		while (s < e && ini_space(*s))
-			s++;
+		skip_space(&s, e);
 		if (s == e)
 			continue;
 		if (*s == '#' || *s == ';') {
@@ -595,8 +628,8 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 				wrap = "\"\"\"";
 			else if (has_any(vs, vn, "#;"))
 				wrap = "`";
-			else if (vn && (ini_space(vs[0]) || ini_space(vs[vn - 1])))
-				wrap = "\"";
+			else if (vn && (space_at(vs, vs + vn) || space_before(vs, vs + vn)))
+				wrap = "\""; /* go-ini: TrimSpace(val) != val */
 			if (r == 0)
 				r = ags_buf_puts(out, wrap);
 			if (r == 0)

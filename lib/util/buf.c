@@ -148,3 +148,18 @@ char *ags_buf_detach(struct ags_buf *b, size_t *len)
 	b->len = b->cap = 0;
 	return p;
 }
+
+int ags_array_grow(void **items, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : first;
+	if (nc < *cap || nc > SIZE_MAX / elem)
+		return AGS_E_NOMEM;
+	void *p = realloc(*items, nc * elem);
+	if (!p)
+		return AGS_E_NOMEM;
+	*items = p;
+	*cap = nc;
+	return 0;
+}

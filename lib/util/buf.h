@@ -43,4 +43,8 @@ void ags_buf_release(struct ags_buf *b);
  * the buffer is left empty.  Returns NULL only on allocation failure. */
 char *ags_buf_detach(struct ags_buf *b, size_t *len);
 
+/* Makes room for one more element in a growable array items[cap] holding
+ * n: doubles cap (from first).  AGS_E_NOMEM leaves the array as it was. */
+int ags_array_grow(void **items, size_t *cap, size_t n, size_t elem, size_t first);
+
 #endif

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <libfyaml.h>
 #include "util/buf.h"
-#include "gitops/yamlv2.h"
+#include "yaml/yamlv2.h"
 
 static bool has_11_breaks(const unsigned char *s, size_t n)
 {

@@ -622,6 +622,68 @@ static void yaml_multidoc(void **state)
 	ags_tree_clear(&t);
 }
 
+/* Where libfyaml 0.7.12 reads otherwise than go-yaml v3 (issue 10); each
+ * case failed before the workarounds in lib/yaml/fyaml*.c. */
+static void yaml_go_reading(void **state)
+{
+	(void)state;
+	struct ags_tree t;
+	struct ags_diag d = { 0 };
+	/* empty entries of an indentless sequence are nulls */
+	assert_roundtrip(&ags_store_yaml, "a:\n-\n- y\n", "a:\n    - null\n    - \"y\"\n", 0);
+	assert_roundtrip(&ags_store_yaml, "a:\n- x\n-   # c\n-\nb: 1\n", "a:\n    - x\n    - null # c\n    - null\nb: 1\n", 0);
+	/* a comment line after a nested block scalar heads the next key */
+	assert_roundtrip(&ags_store_yaml, "m:\n    a: |\n        x\n    # c\n    b: 1\n",
+			 "m:\n    a: |\n        x\n    # c\n    b: 1\n", 0);
+	assert_roundtrip(&ags_store_yaml, "s:\n    - |\n      x\n    # c\n    - 1\n",
+			 "s:\n    - |\n      x\n    # c\n    - 1\n", 0);
+	/* NEL, LS and PS are line breaks in flow scalars: NEL folds like "\n",
+	 * LS/PS stay, the next line's indentation goes */
+	assert_int_equal(load(&ags_store_yaml,
+			      "a: 'k\xe2\x80\xa9    x'\nb: \"p\xc2\x85   q\"\nc: x\xe2\x80\xa8  y\nd: 'n\xc2\x85\xc2\x85 m'\n"
+			      "e: \"\\x41\\u00e9\\L\\\n   z\"\n",
+			      &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, "k\xe2\x80\xa9x");
+	assert_string_equal(doc_get(&t, 0, "b")->str.p, "p q");
+	assert_string_equal(doc_get(&t, 0, "c")->str.p, "x\xe2\x80\xa8y");
+	assert_string_equal(doc_get(&t, 0, "d")->str.p, "n\nm");
+	assert_string_equal(doc_get(&t, 0, "e")->str.p, "A\xc3\xa9\xe2\x80\xa8z");
+	ags_tree_clear(&t);
+	/* so our own output reads back: a key holding PS, a block value holding
+	 * LS (go-yaml writes it raw, the next line at its indentation) */
+	char *out = roundtrip(&ags_store_yaml, "? 'k\xe2\x80\xa9x'\n: |\n  a\xe2\x80\xa8  " "b\n  c\xe2\x80\xa9\n", 0);
+	assert_int_equal(load(&ags_store_yaml, out, &t, &d), 0);
+	assert_int_equal(t.docs[0]->n, 1);
+	assert_string_equal(t.docs[0]->items[0].key.str.p, "k\xe2\x80\xa9x");
+	assert_string_equal(t.docs[0]->items[0].value.str.p, "a\xe2\x80\xa8" "b\nc\xe2\x80\xa9");
+	ags_tree_clear(&t);
+	free(out);
+	/* JSON strings keep them as content */
+	assert_int_equal(load(&ags_store_json, "{\"a\": \"x\xe2\x80\xa8  y\"}", &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, "x\xe2\x80\xa8  y");
+	ags_tree_clear(&t);
+	/* a block scalar ending the file without a line break keeps none */
+	assert_int_equal(load(&ags_store_yaml, "a: |\n  multi\n  line", &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, "multi\nline");
+	ags_tree_clear(&t);
+	assert_int_equal(load(&ags_store_yaml, "a: |\n  multi\n  line\n", &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, "multi\nline\n");
+	ags_tree_clear(&t);
+	assert_int_equal(load(&ags_store_yaml, "a: |\n  x\n  ", &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, "x\n");
+	ags_tree_clear(&t);
+}
+
+/* go-ini trims Go's unicode.IsSpace around unquoted values (NBSP, NEL,
+ * U+3000...) and double-quotes values that start or end with one. */
+static void ini_unicode_space(void **state)
+{
+	(void)state;
+	assert_roundtrip(&ags_store_ini, "[s]\nk =  \xc2\xa0x\xc2\xa0 \nj = \xe3\x80\x80y\xe2\x80\x82\nq = \"\xc2\xa0z\"\n",
+			 "[s]\nk = x\nj = y\nq = \"\xc2\xa0z\"\n", 0);
+	assert_roundtrip(&ags_store_ini, "[s]\nk = \"a\xc2\x85\"\n", "[s]\nk = \"a\xc2\x85\"\n", 0);
+}
+
 static void yaml_aliases(void **state)
 {
 	(void)state;
@@ -1207,6 +1269,7 @@ int main(void)
 		cmocka_unit_test(yaml_comments),
 		cmocka_unit_test(yaml_multidoc),
 		cmocka_unit_test(yaml_aliases),
+		cmocka_unit_test(yaml_go_reading),
 		cmocka_unit_test(yaml_bad_input),
 		cmocka_unit_test(fixtures_yaml),
 		cmocka_unit_test(fixture_values),
@@ -1214,6 +1277,7 @@ int main(void)
 		cmocka_unit_test(fixtures_json),
 		cmocka_unit_test(dotenv_store),
 		cmocka_unit_test(ini_store),
+		cmocka_unit_test(ini_unicode_space),
 		cmocka_unit_test(fixtures_flat),
 		cmocka_unit_test(binary_store),
 		cmocka_unit_test(conversions),
