@@ -11,7 +11,10 @@
  * program's and its libraries', not glibc's own internal ones), which is
  * every file operation agesops makes.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
+#undef _FILE_OFFSET_BITS /* both open and open64 are defined below */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
