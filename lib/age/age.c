@@ -117,7 +117,7 @@ static int unwrap_file_key(struct ags_age_identity *const *ids, size_t nid, cons
 		for (size_t i = 0; i < nid; i++) {
 			if (ids[i]->ops->native != (pass == 0))
 				continue;
-			int r = ids[i]->ops->unwrap(ids[i], st, fk, d);
+			int r = ags_age_identity_unwrap(ids[i], st, fk, d);
 			if (r == AGS_E_AGE_INCORRECT_IDENTITY)
 				continue;
 			if (r < 0 && d && !d->msg[0])
@@ -282,47 +282,4 @@ int ags_age_decrypt_fd(struct ags_age_identity *const *ids, size_t nid, int in_f
 	struct ags_age_src raw;
 	AGS_TRY(ags_age_src_init_fd(&raw, &in_fd, SRC_CAP));
 	return decrypt_src(ids, nid, AGS_AGE_ARMOR_AUTO, &raw, fd_write, &out_fd, d);
-}
-
-/* Identity files that are themselves passphrase-encrypted age files. */
-
-struct id_prompt {
-	ags_passphrase_fn pass;
-	void *ctx;
-	const char *name;
-};
-
-static int id_prompt(void *vctx, const char *prompt, char *buf, size_t cap)
-{
-	struct id_prompt *p = vctx;
-	char q[512];
-	(void)prompt;
-	snprintf(q, sizeof(q), "Enter passphrase for identity file \"%s\":", p->name);
-	return p->pass(p->ctx, q, buf, cap);
-}
-
-int ags_age_idfile_encrypted(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
-			     void *pass_ctx, struct ags_age_identities *out, struct ags_diag *d)
-{
-	if (!pass)
-		return ags_diag_set(d, AGS_E_AGE_PASSPHRASE, "%s: passphrase-protected identity file, and no way to ask for the passphrase", name);
-	struct id_prompt ip = { pass, pass_ctx, name };
-	struct ags_age_identity *id;
-	AGS_TRY(ags_age_identity_new_scrypt_prompt(id_prompt, &ip, 0, &id));
-	struct ags_buf pt;
-	ags_buf_init_secret(&pt, (size_t)16 << 20);
-	struct ags_diag sub = { 0 };
-	int r = ags_age_decrypt_buf(&id, 1, data, len, &pt, &sub);
-	ags_age_identity_free(id);
-	if (r < 0) {
-		ags_buf_release(&pt);
-		return ags_diag_set(d, r, "%s: %s", name, sub.msg[0] ? sub.msg : ags_strerror(r));
-	}
-	/* No nesting: the decrypted content must be a plain identity file. */
-	if ((pt.len >= 14 && (!memcmp(pt.data, "age-encryption", 14) || !memcmp(pt.data, "-----BEGIN AGE", 14))))
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: nested encrypted identity file", name);
-	else
-		r = ags_age_parse_identity_file((const char *)pt.data, pt.len, name, pass, pass_ctx, out, d);
-	ags_buf_release(&pt);
-	return r;
 }

@@ -174,7 +174,7 @@ static const struct ags_age_identity_ops ssh_identity_ops = {
 	.free = i_free,
 };
 
-int ags_age_idfile_ssh(const char *data, size_t len, const char *name, ags_passphrase_fn pass, void *pass_ctx,
+int ags_age_ssh_idfile_parse(const char *data, size_t len, const char *name, ags_passphrase_fn pass, void *pass_ctx,
 		       struct ags_age_identities *out, struct ags_diag *d)
 {
 	struct ags_ssh_keyfile *kf = NULL;
