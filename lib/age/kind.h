@@ -53,6 +53,8 @@ struct ags_age_recipient_ops {
 		    struct ags_age_stanzas *out, struct ags_diag *d);
 	/* Canonical string ("age1..."); NULL when the kind has none. */
 	int (*string)(const struct ags_age_recipient *r, char **ret);
+	/* Labels known only once wrap() ran (a plugin says them); NULL: labels. */
+	unsigned (*wrapped_labels)(const struct ags_age_recipient *r);
 	void (*free)(void *priv);
 };
 
@@ -169,7 +171,9 @@ int ags_age_ssh_parse_recipient(const char *s, struct ags_age_recipient **ret, s
 bool ags_age_ssh_options_line(const char *s);
 int ags_age_ssh_idfile_parse(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
 			     void *pass_ctx, struct ags_age_identities *out, struct ags_diag *d);
-/* scrypt (scrypt.c has the handles; idfile_encrypted.c the identity file). */
+/* scrypt (scrypt.c has the handles; idfile_encrypted.c the identity file).
+ * An identity accepting work factors up to max_log_n (0: age's 22). */
+int ags_age_scrypt_identity_new(const char *pass, size_t passlen, unsigned max_log_n, struct ags_age_identity **ret);
 int ags_age_idfile_encrypted_open(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
 				  void *pass_ctx, struct ags_buf *inner, struct ags_diag *d);
 

@@ -32,6 +32,7 @@ struct plugin_key {
 	char name[72];
 	char *encoding; /* recipient string, or identity string (secret) */
 	bool identity;
+	unsigned labels; /* as the plugin declared them in the last wrap */
 };
 
 static void key_free(void *p)
@@ -46,8 +47,14 @@ static void key_free(void *p)
 static int r_wrap(const struct ags_age_recipient *r, const uint8_t file_key[16], struct ags_age_stanzas *out,
 		  struct ags_diag *d)
 {
+	struct plugin_key *k = r->priv;
+	return ags_age_plugin_wrap(k->name, k->encoding, k->identity, file_key, out, &k->labels, d);
+}
+
+static unsigned r_labels(const struct ags_age_recipient *r)
+{
 	const struct plugin_key *k = r->priv;
-	return ags_age_plugin_wrap(k->name, k->encoding, k->identity, file_key, out, d);
+	return k->labels;
 }
 
 static int r_string(const struct ags_age_recipient *r, char **ret)
@@ -68,6 +75,7 @@ static const struct ags_age_recipient_ops plugin_recipient_ops = {
 	.labels = 0,
 	.wrap = r_wrap,
 	.string = r_string,
+	.wrapped_labels = r_labels,
 	.free = key_free,
 };
 

@@ -70,6 +70,17 @@ static int find_plugin(const char *bin, char **ret)
 	return AGS_E_NOT_FOUND;
 }
 
+void ags_plugin_conn_attach(struct ags_plugin_conn *c, const char *name, int from_fd, int to_fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->pid = -1;
+	c->from_fd = from_fd;
+	c->to_fd = to_fd;
+	c->timeout = timeout_ms();
+	ags_buf_init_secret(&c->rb, AGS_PLUGIN_LINE_MAX + 4096);
+}
+
 int ags_plugin_conn_open(struct ags_plugin_conn *c, const char *name, const char *phase, struct ags_diag *d)
 {
 	char bin[96], arg[64], *path = NULL;
@@ -89,10 +100,17 @@ int ags_plugin_conn_open(struct ags_plugin_conn *c, const char *name, const char
 		tmp = "/tmp";
 	r = find_plugin(bin, &path);
 	if (r == AGS_E_NOT_FOUND)
-		return ags_diag_set(d, AGS_E_AGE_PLUGIN, "%s plugin: \"%s\" not found in PATH (install the plugin)",
-				    name, bin);
+		return ags_diag_set(d, AGS_E_NOT_FOUND, "%s plugin: \"%s\" not found in PATH", name, bin);
 	if (r < 0)
 		return r;
+	/* As Go age: what a plugin writes on stderr is shown only with
+	 * AGEDEBUG=plugin (it is the plugin's debugging channel). */
+	const char *dbg = getenv("AGEDEBUG");
+	int errfd = dbg && !strcmp(dbg, "plugin") ? 2 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (errfd < 0) {
+		r = -errno;
+		goto fail;
+	}
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
 		r = -errno;
 		goto fail;
@@ -108,7 +126,7 @@ int ags_plugin_conn_open(struct ags_plugin_conn *c, const char *name, const char
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || (errfd != 2 && dup2(errfd, 2) < 0))
 			_exit(127);
 		/* Plugins must not depend on the working directory (Go runs
 		 * them in the temp directory). */
@@ -119,6 +137,8 @@ int ags_plugin_conn_open(struct ags_plugin_conn *c, const char *name, const char
 	}
 	close(in[0]);
 	close(out[1]);
+	if (errfd != 2)
+		close(errfd);
 	free(path);
 	c->pid = pid;
 	c->to_fd = in[1];
@@ -126,6 +146,8 @@ int ags_plugin_conn_open(struct ags_plugin_conn *c, const char *name, const char
 	return 0;
 fail:
 	free(path);
+	if (errfd > 2)
+		close(errfd);
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0)
 			close(in[i]);

@@ -28,6 +28,8 @@ struct ags_plugin_stanza {
 
 /* Starts "age-plugin-<name> --age-plugin=<phase>" from PATH. */
 int ags_plugin_conn_open(struct ags_plugin_conn *c, const char *name, const char *phase, struct ags_diag *d);
+/* The plugin side: the same framing over the client's pipes (no child). */
+void ags_plugin_conn_attach(struct ags_plugin_conn *c, const char *name, int from_fd, int to_fd);
 /* Closes the pipes and reaps the child (kill_now: no grace period). */
 void ags_plugin_conn_close(struct ags_plugin_conn *c, bool kill_now);
 void ags_plugin_pst_init(struct ags_plugin_stanza *s);

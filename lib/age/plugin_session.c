@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "age/plugin.h"
 #include "age/plugin_conn.h"
+#include "age/kind.h"
 #include "crypto/ossl.h"
 
 #include <pthread.h>
@@ -170,6 +171,7 @@ struct wrap_ctx {
 	const uint8_t *file_key;
 	struct ags_age_stanzas got;
 	bool labels_seen;
+	unsigned labels;
 };
 
 static int wrap_send(struct ags_plugin_conn *c, void *vctx, struct ags_diag *d)
@@ -195,6 +197,11 @@ static int wrap_reply(struct ags_plugin_conn *c, struct ags_plugin_stanza *s, vo
 		if (w->labels_seen)
 			return ags_plugin_garbage(c, d, "repeated labels stanza");
 		w->labels_seen = true;
+		/* "postquantum" is the one label age knows; any other (e.g. the
+		 * random one of a passphrase) keeps the recipient alone. */
+		for (size_t i = 1; i < s->nargs; i++)
+			w->labels |= strcmp(s->args[i], "postquantum") == 0 ? AGS_AGE_LABEL_POSTQUANTUM
+									  : AGS_AGE_LABEL_ALONE;
 	} else {
 		return 0;
 	}
@@ -203,9 +210,9 @@ static int wrap_reply(struct ags_plugin_conn *c, struct ags_plugin_stanza *s, vo
 }
 
 int ags_age_plugin_wrap(const char *name, const char *encoding, bool is_identity, const uint8_t file_key[16],
-			struct ags_age_stanzas *out, struct ags_diag *d)
+			struct ags_age_stanzas *out, unsigned *labels, struct ags_diag *d)
 {
-	struct wrap_ctx w = { encoding, is_identity, file_key, { 0 }, false };
+	struct wrap_ctx w = { encoding, is_identity, file_key, { 0 }, false, 0 };
 	struct phase ph = { "recipient-v1", wrap_send, wrap_reply, &w };
 	int r = run_session(name, &ph, d);
 	if (r == 0 && w.got.n == 0)
@@ -217,6 +224,8 @@ int ags_age_plugin_wrap(const char *name, const char *encoding, bool is_identity
 		r = ags_age_stanzas_add(out, (const char *const *)w.got.v[i].args, w.got.v[i].nargs, w.got.v[i].body,
 					w.got.v[i].bodylen);
 	ags_age_stanzas_clear(&w.got);
+	if (r == 0)
+		*labels = w.labels;
 	return r;
 }
 

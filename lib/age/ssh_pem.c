@@ -87,7 +87,7 @@ static int pem_load(struct ags_ssh_keyfile *kf, const char *pass, size_t passlen
 	}
 	if (kf->pub && !ags_ssh_pubkey_equal(kf->pub, k->pub)) {
 		ags_ssh_privkey_free(k);
-		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: private key does not match its public key", name);
+		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: mismatched private and public SSH key", name);
 	}
 	kf->key = k;
 	kf->encrypted = false;
