@@ -9,6 +9,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* What `age --version` and `age-keygen --version` print: age's version with
+ * agesops' as semver build metadata, so version checks read it as age 1.3.1
+ * (docs/age.md). */
+#define CLI_AGE_VERSION "v1.3.1+agesops." AGS_VERSION
+
 /* Program name used in messages: "agesops", or "age"/"age-keygen"/"sops" under those names. */
 extern const char *cli_progname;
 
@@ -55,6 +60,9 @@ int cli_exit_code(int err);
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_age(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_batchpass(int argc, char **argv);
+int cmd_ssh_to_age(int argc, char **argv);
 int cmd_encrypt(int argc, char **argv);
 int cmd_decrypt(int argc, char **argv);
 int cmd_edit(int argc, char **argv);

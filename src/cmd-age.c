@@ -232,6 +232,37 @@ static const char *class_prefix(int err)
 	}
 }
 
+/* Go age's warnings for flag values given twice, and its refusal to write
+ * the output over an input (the input, -i and -R files). */
+static int check_files(const struct opts *o)
+{
+	const char **files = calloc(o->i.n + o->R.n + 2, sizeof(*files));
+	size_t n = 0, ni;
+	int rc = 0;
+	if (!files)
+		return fail_usage(ags_strerror(AGS_E_NOMEM), NULL);
+	for (size_t k = 0; k < o->i.n; k++)
+		if (o->i.v[k][0] != '\1') /* -j NAME is not a file */
+			files[n++] = o->i.v[k];
+	ni = n;
+	age_cli_warn_duplicates(o->r.v, o->r.n, "recipient");
+	age_cli_warn_duplicates(o->R.v, o->R.n, "recipients file");
+	age_cli_warn_duplicates(files, ni, "identity file");
+	for (size_t k = 0; k < o->R.n; k++)
+		files[n++] = o->R.v[k];
+	if (o->in && strcmp(o->in, "-"))
+		files[n++] = o->in;
+	for (size_t k = 0; o->out && strcmp(o->out, "-") && k < n && !rc; k++) {
+		if (age_cli_same_file(files[k], o->out)) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "input and output file are the same: \"%.256s\"", o->out);
+			rc = fail_usage(msg, NULL);
+		}
+	}
+	free(files);
+	return rc;
+}
+
 /* Reads a key file named by a flag ("-" = stdin, once). */
 static int read_keyfile(struct opts *o, const char *path, struct ags_buf *data)
 {
@@ -428,7 +459,7 @@ int cmd_age(int argc, char **argv)
 		goto done;
 	}
 	if (o.version) {
-		printf("v%s (agesops)\n", AGS_VERSION);
+		puts(CLI_AGE_VERSION);
 		goto done;
 	}
 	if (argc - first > 1) {
@@ -470,7 +501,7 @@ int cmd_age(int argc, char **argv)
 		else if (o.i.n && o.pass)
 			rc = fail_usage("-p/--passphrase can't be combined with -i/--identity", NULL);
 	}
-	if (rc)
+	if (rc || (rc = check_files(&o)) != 0)
 		goto done;
 
 	if (o.in && strcmp(o.in, "-") != 0) {
@@ -482,6 +513,12 @@ int cmd_age(int argc, char **argv)
 		}
 	} else {
 		o.stdin_used = true;
+		if (o.decrypt && isatty(0) && (in_fd = age_cli_buffer_terminal_input(0)) < 0) {
+			cli_error("failed to buffer terminal input: %s", ags_strerror(in_fd));
+			in_fd = 0;
+			rc = go_compat ? 1 : AGE_EXIT_GENERIC;
+			goto done;
+		}
 	}
 	bool to_stdout = !o.out || !strcmp(o.out, "-");
 	if (to_stdout && !o.decrypt && !o.armor && isatty(1) && !(o.out && !strcmp(o.out, "-"))) {
@@ -499,13 +536,13 @@ int cmd_age(int argc, char **argv)
 			if (r == 0)
 				r = ags_age_identities_add(&ids, id);
 		} else {
-			r = ags_age_identity_new_reject_scrypt(&id);
-			if (r == 0)
-				r = ags_age_identities_add(&ids, id);
-			if (r == 0 && (r = load_identities(&o, &ids)) < 0) {
+			if ((r = load_identities(&o, &ids)) < 0) {
 				rc = exit_for(r);
 				goto done;
 			}
+			r = ags_age_identity_new_reject_scrypt(&id);
+			if (r == 0)
+				r = ags_age_identities_add(&ids, id);
 		}
 		if (r < 0) {
 			cli_error("%s", ags_strerror(r));
@@ -519,7 +556,7 @@ int cmd_age(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!to_stdout && (r = age_out_open(&out, o.out)) < 0) {
+	if (!to_stdout && (r = age_out_open(&out, o.out, 0666)) < 0) {
 		cli_error("failed to open output file \"%s\": %s", o.out, ags_strerror(r));
 		rc = go_compat ? 1 : AGE_EXIT_GENERIC;
 		goto done;
@@ -536,7 +573,17 @@ int cmd_age(int argc, char **argv)
 		if (!to_stdout)
 			age_out_abort(&out);
 		const char *what = o.in && strcmp(o.in, "-") ? o.in : NULL;
-		if (r == AGS_E_AGE_PASSPHRASE && !strstr(d.msg, "identities"))
+		if (r == AGS_E_NOT_FOUND) { /* a plugin (Go's plugin.NotFoundError) */
+			cli_error("%s", d.msg);
+			fprintf(stderr, "%s: hint: you might want to install the \"%.*s\" plugin\n", cli_progname,
+				(int)strcspn(d.msg, " "), d.msg);
+			fprintf(stderr, "%s: hint: visit https://age-encryption.org/awesome#plugins for a list of "
+					"available plugins\n", cli_progname);
+		} else if (r == AGS_E_AGE_NO_MATCH && o.decrypt && o.i.n == 0) {
+			cli_error("the file is not passphrase-encrypted, identities are required");
+			fprintf(stderr, "%s: hint: specify identities with -i/--identity or -j to decrypt this file\n",
+				cli_progname);
+		} else if (r == AGS_E_AGE_PASSPHRASE && !strstr(d.msg, "identities"))
 			cli_error("%s%scould not read passphrase: standard input is not a terminal, and /dev/tty is not available",
 				  what ? what : "", what ? ": " : "");
 		else

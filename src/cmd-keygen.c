@@ -184,7 +184,7 @@ int cmd_keygen(int argc, char **argv)
 		return 1;
 	}
 	if (version) {
-		printf("v%s (agesops)\n", AGS_VERSION);
+		puts(CLI_AGE_VERSION);
 		return 0;
 	}
 	if (pq && convert_flag) {

@@ -22,6 +22,8 @@ struct cmd {
 static const struct cmd commands[] = {
 	{ "keygen", cmd_keygen, "generate an age key pair (as age-keygen)" },
 	{ "age", cmd_age, "encrypt or decrypt an age file (as age)" },
+	{ "inspect", cmd_inspect, "show an age file's recipient types and sizes (as age-inspect)" },
+	{ "ssh-to-age", cmd_ssh_to_age, "age key of an ssh-ed25519 key (as ssh-to-age)" },
 	{ "encrypt", cmd_encrypt, "encrypt a YAML/JSON/dotenv/INI/binary file with SOPS" },
 	{ "decrypt", cmd_decrypt, "decrypt a SOPS file" },
 	{ "edit", cmd_edit, "edit a SOPS file in $EDITOR" },
@@ -64,6 +66,20 @@ int main(int argc, char **argv)
 	if (strcmp(base, "age-keygen") == 0) {
 		cli_progname = "age-keygen";
 		return cmd_keygen(argc, argv);
+	}
+	static const struct {
+		const char *name;
+		cli_cmd_fn fn;
+	} programs[] = { /* age 1.3's other programs, and Mic92's ssh-to-age */
+		{ "age-inspect", cmd_inspect },
+		{ "age-plugin-batchpass", cmd_batchpass },
+		{ "ssh-to-age", cmd_ssh_to_age },
+	};
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		if (strcmp(base, programs[i].name) == 0) {
+			cli_progname = programs[i].name;
+			return programs[i].fn(argc, argv);
+		}
 	}
 	if (strcmp(base, "sops") == 0) {
 		cli_progname = "sops";

@@ -68,8 +68,9 @@ int ags_age_identity_new_scrypt_prompt(ags_passphrase_fn pass, void *pass_ctx, u
 				       struct ags_age_identity **ret);
 /*
  * An identity that matches nothing but turns a passphrase-encrypted file
- * into an AGS_E_AGE_PASSPHRASE error (age -d -i on an scrypt file).  Put it
- * first in the list.
+ * into an AGS_E_AGE_PASSPHRASE error (age -d -i on an scrypt file).  It is
+ * tried after every other identity (put it last): a plugin such as
+ * batchpass may open the file.
  */
 int ags_age_identity_new_reject_scrypt(struct ags_age_identity **ret);
 /* The kind name of a handle ("X25519", "scrypt", ...), for messages. */
@@ -142,6 +143,49 @@ int ags_age_encrypt_fd(struct ags_age_recipient *const *r, size_t nr, bool armor
 		       struct ags_diag *d);
 int ags_age_decrypt_fd(struct ags_age_identity *const *ids, size_t nid, int in_fd, int out_fd,
 		       struct ags_diag *d);
+
+/*
+ * ssh-to-age: the age X25519 recipient ("age1...") of an ssh-ed25519
+ * public key line, or the identity ("AGE-SECRET-KEY-1...", secret) of an
+ * ssh-ed25519 private key file (pass for an encrypted one, NULL if none).
+ * Other key types give AGS_E_AGE_UNSUPPORTED_RECIPIENT.
+ */
+int ags_age_ssh_to_age_recipient(const char *line, size_t len, char **ret, struct ags_diag *d);
+int ags_age_ssh_to_age_identity(const char *data, size_t len, const char *pass, size_t passlen, char **ret,
+				struct ags_diag *d);
+
+/*
+ * age-inspect (age 1.3): the metadata of an age file read from fd to its
+ * end, without a key.  header + armor_overhead + overhead + min_payload is
+ * the number of bytes read.  Free with ags_age_inspect_clear.
+ */
+struct ags_age_inspect {
+	const char *version;      /* "age-encryption.org/v1" */
+	const char *postquantum;  /* "yes", "no" or "unknown" */
+	bool armor;
+	char **stanza_types;      /* the type of each recipient stanza, in order */
+	size_t ntypes;
+	int64_t header, armor_overhead, overhead, min_payload, max_payload, min_padding, max_padding;
+};
+int ags_age_inspect_fd(int fd, struct ags_age_inspect *out, struct ags_diag *d);
+void ags_age_inspect_clear(struct ags_age_inspect *m);
+
+/*
+ * age-plugin-batchpass (age 1.3), the plugin side: serves one plugin
+ * session (state "recipient-v1" or "identity-v1", from --age-plugin=) on
+ * in_fd / out_fd, wrapping the file key with the passphrase into a
+ * standard scrypt stanza, or unwrapping it.  pass NULL: every request is
+ * answered with pass_error (e.g. neither variable set).
+ */
+struct ags_age_batchpass {
+	const char *pass;
+	size_t passlen;
+	const char *pass_error;
+	unsigned work_factor;     /* encryption: scrypt log2(N), 0 = 18 */
+	unsigned max_work_factor; /* decryption: highest accepted, 0 = 22 */
+};
+int ags_age_batchpass_serve(const char *state, const struct ags_age_batchpass *o, int in_fd, int out_fd,
+			    struct ags_diag *d);
 
 #ifdef __cplusplus
 }

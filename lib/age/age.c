@@ -43,6 +43,14 @@ static int build_header(struct ags_age_recipient *const *r, size_t nr, const uin
 		if (rc < 0 && d && !d->msg[0])
 			ags_diag_set(d, rc, "failed to wrap the file key for recipient #%zu (%s)", i + 1, r[i]->ops->name);
 	}
+	/* Plugins tell their labels only when they wrap: check again. */
+	for (size_t i = 1; i < nr && rc == 0; i++) {
+		unsigned l0 = r[0]->ops->wrapped_labels ? r[0]->ops->wrapped_labels(r[0]) : r[0]->ops->labels;
+		unsigned li = r[i]->ops->wrapped_labels ? r[i]->ops->wrapped_labels(r[i]) : r[i]->ops->labels;
+		if (l0 != li || (li & AGS_AGE_LABEL_ALONE))
+			rc = ags_diag_set(d, AGS_E_AGE_MIXED_RECIPIENTS, "incompatible recipients: %s and %s can't be mixed",
+					  r[0]->ops->name, r[i]->ops->name);
+	}
 	uint8_t mac[32];
 	char mac_b64[48];
 	if (rc == 0)
@@ -117,7 +125,7 @@ static int unwrap_file_key(struct ags_age_identity *const *ids, size_t nid, cons
 		for (size_t i = 0; i < nid; i++) {
 			if (ids[i]->ops->native != (pass == 0))
 				continue;
-			int r = ids[i]->ops->unwrap(ids[i], st, fk, d);
+			int r = ags_age_identity_unwrap(ids[i], st, fk, d);
 			if (r == AGS_E_AGE_INCORRECT_IDENTITY)
 				continue;
 			if (r < 0 && d && !d->msg[0])
@@ -128,19 +136,17 @@ static int unwrap_file_key(struct ags_age_identity *const *ids, size_t nid, cons
 	return ags_diag_set(d, AGS_E_AGE_NO_MATCH, "no identity matched any of the recipients");
 }
 
-static int decrypt_main(struct ags_age_identity *const *ids, size_t nid, struct ags_age_src *in,
-			struct ags_age_sink *out, struct ags_diag *d)
+int ags_age_src_read_header(struct ags_age_src *in, struct ags_age_header *h, size_t *consumed, struct ags_diag *d)
 {
-	struct ags_age_header h = { 0 };
-	size_t consumed = 0, want = 4096;
+	size_t want = 4096;
 	int r;
 	for (;;) {
 		ssize_t avail = ags_age_src_fill(in, want);
 		if (avail < 0)
 			return (int)avail;
-		r = ags_age_header_parse(in->buf + in->off, (size_t)avail, &h, &consumed, d);
+		r = ags_age_header_parse(in->buf + in->off, (size_t)avail, h, consumed, d);
 		if (r != AGS_E_TRUNCATED)
-			break;
+			return r;
 		if (in->eof) {
 			if (d)
 				d->code = AGS_E_AGE_HEADER;
@@ -150,6 +156,27 @@ static int decrypt_main(struct ags_age_identity *const *ids, size_t nid, struct 
 			return ags_diag_set(d, AGS_E_AGE_HEADER, "header too large");
 		want = AGS_MIN((size_t)avail * 2, AGS_AGE_HEADER_MAX + 1);
 	}
+}
+
+int ags_age_src_is_armored(struct ags_age_src *raw)
+{
+	/* As age 1.3: armored if BEGIN follows at most 1 KiB of whitespace. */
+	ssize_t avail = ags_age_src_fill(raw, 1024 + sizeof(BEGIN_LINE));
+	if (avail < 0)
+		return (int)avail;
+	size_t i = 0;
+	const uint8_t *p = raw->buf + raw->off;
+	while (i < (size_t)avail && i < 1024 && is_space(p[i]))
+		i++;
+	return (size_t)avail - i >= sizeof(BEGIN_LINE) - 1 && memcmp(p + i, BEGIN_LINE, sizeof(BEGIN_LINE) - 1) == 0;
+}
+
+static int decrypt_main(struct ags_age_identity *const *ids, size_t nid, struct ags_age_src *in,
+			struct ags_age_sink *out, struct ags_diag *d)
+{
+	struct ags_age_header h = { 0 };
+	size_t consumed = 0;
+	int r = ags_age_src_read_header(in, &h, &consumed, d);
 	if (r < 0)
 		return r;
 	uint8_t fk[16], mac[32];
@@ -177,18 +204,10 @@ static int decrypt_src(struct ags_age_identity *const *ids, size_t nid, enum ags
 	int r = 0;
 	bool armored = armor == AGS_AGE_ARMOR_YES;
 	if (armor == AGS_AGE_ARMOR_AUTO) {
-		/* As age 1.3: armored if BEGIN follows at most 1 KiB of whitespace. */
-		ssize_t avail = ags_age_src_fill(&raw, 1024 + sizeof(BEGIN_LINE));
-		if (avail < 0) {
-			r = (int)avail;
+		if ((r = ags_age_src_is_armored(&raw)) < 0)
 			goto out;
-		}
-		size_t i = 0;
-		const uint8_t *p = raw.buf + raw.off;
-		while (i < (size_t)avail && i < 1024 && is_space(p[i]))
-			i++;
-		armored = (size_t)avail - i >= sizeof(BEGIN_LINE) - 1 &&
-			  memcmp(p + i, BEGIN_LINE, sizeof(BEGIN_LINE) - 1) == 0;
+		armored = r == 1;
+		r = 0;
 	}
 	struct ags_age_src *in = &raw;
 	if (armored) {
@@ -282,47 +301,4 @@ int ags_age_decrypt_fd(struct ags_age_identity *const *ids, size_t nid, int in_f
 	struct ags_age_src raw;
 	AGS_TRY(ags_age_src_init_fd(&raw, &in_fd, SRC_CAP));
 	return decrypt_src(ids, nid, AGS_AGE_ARMOR_AUTO, &raw, fd_write, &out_fd, d);
-}
-
-/* Identity files that are themselves passphrase-encrypted age files. */
-
-struct id_prompt {
-	ags_passphrase_fn pass;
-	void *ctx;
-	const char *name;
-};
-
-static int id_prompt(void *vctx, const char *prompt, char *buf, size_t cap)
-{
-	struct id_prompt *p = vctx;
-	char q[512];
-	(void)prompt;
-	snprintf(q, sizeof(q), "Enter passphrase for identity file \"%s\":", p->name);
-	return p->pass(p->ctx, q, buf, cap);
-}
-
-int ags_age_idfile_encrypted(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
-			     void *pass_ctx, struct ags_age_identities *out, struct ags_diag *d)
-{
-	if (!pass)
-		return ags_diag_set(d, AGS_E_AGE_PASSPHRASE, "%s: passphrase-protected identity file, and no way to ask for the passphrase", name);
-	struct id_prompt ip = { pass, pass_ctx, name };
-	struct ags_age_identity *id;
-	AGS_TRY(ags_age_identity_new_scrypt_prompt(id_prompt, &ip, 0, &id));
-	struct ags_buf pt;
-	ags_buf_init_secret(&pt, (size_t)16 << 20);
-	struct ags_diag sub = { 0 };
-	int r = ags_age_decrypt_buf(&id, 1, data, len, &pt, &sub);
-	ags_age_identity_free(id);
-	if (r < 0) {
-		ags_buf_release(&pt);
-		return ags_diag_set(d, r, "%s: %s", name, sub.msg[0] ? sub.msg : ags_strerror(r));
-	}
-	/* No nesting: the decrypted content must be a plain identity file. */
-	if ((pt.len >= 14 && (!memcmp(pt.data, "age-encryption", 14) || !memcmp(pt.data, "-----BEGIN AGE", 14))))
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: nested encrypted identity file", name);
-	else
-		r = ags_age_parse_identity_file((const char *)pt.data, pt.len, name, pass, pass_ctx, out, d);
-	ags_buf_release(&pt);
-	return r;
 }

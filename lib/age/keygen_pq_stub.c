@@ -6,7 +6,7 @@
 #include "age/kind.h"
 #include "crypto/ossl.h"
 
-int ags_age_mlkem768x25519_identity_from_seed(const uint8_t seed[32], struct ags_age_identity **ret);
+
 
 int ags_age_keygen_pq(struct ags_age_identity **ret)
 {

@@ -7,11 +7,15 @@
  *      struct ags_age_identity_ops, and parse functions with the
  *      ags_age_parse_recipient_fn / ags_age_parse_identity_fn signatures
  *      that build handles with ags_age_recipient_make / ags_age_identity_make;
- *   2. one line in the table in lib/age/kinds.c (prefix -> parse function),
- *      with the parse function declared in the "Built-in kinds" block at
- *      the end of this header;
+ *   2. one line in the table in lib/age/kinds.c (prefix -> parse function;
+ *      an identity-file form goes in the second table there), with the
+ *      functions declared in the "Built-in kinds" block at the end of this
+ *      header;
  *   3. the file in lib/age/meson.build.
- * Nothing else in the core changes.
+ * Nothing else in the core changes.  Layers (no file calls upwards):
+ *   handle.c (handles, lists, helpers) <- the kinds <- kinds.c (tables)
+ *   <- parse.c (strings and files); age.c (encrypt/decrypt) calls kinds
+ *   only through their ops.
  *
  * Contract for a recipient (encryption side):
  *   wrap() wraps the 16-byte file key into one or more stanzas appended to
@@ -29,7 +33,7 @@
  *   error: AGS_E_AGE_HEADER, with d saying why).  Stanzas of other types
  *   must be ignored, compared byte-exact and case-sensitive on args[0].
  *   The body length must be checked before any AEAD attempt.  Most kinds
- *   handle one stanza at a time: use ags_age_unwrap_each.
+ *   handle one stanza at a time: they set unwrap_stanza instead.
  *   native identities (X25519, scrypt, mlkem768x25519) are tried before the
  *   others (ssh, plugins), as Go does.
  */
@@ -49,6 +53,8 @@ struct ags_age_recipient_ops {
 		    struct ags_age_stanzas *out, struct ags_diag *d);
 	/* Canonical string ("age1..."); NULL when the kind has none. */
 	int (*string)(const struct ags_age_recipient *r, char **ret);
+	/* Labels known only once wrap() ran (a plugin says them); NULL: labels. */
+	unsigned (*wrapped_labels)(const struct ags_age_recipient *r);
 	void (*free)(void *priv);
 };
 
@@ -57,6 +63,11 @@ struct ags_age_identity_ops {
 	bool native;
 	int (*unwrap)(const struct ags_age_identity *id, const struct ags_age_stanzas *st,
 		      uint8_t file_key[16], struct ags_diag *d);
+	/* Instead of unwrap, for kinds that look at one stanza at a time
+	 * (Go's multiUnwrap): tried on each stanza, the first success wins, a
+	 * hard error aborts, INCORRECT_IDENTITY moves on. */
+	int (*unwrap_stanza)(const struct ags_age_identity *id, const struct ags_age_stanza *s,
+			     uint8_t file_key[16], struct ags_diag *d);
 	/* NULL when there is no recipient form (scrypt). */
 	int (*to_recipient)(const struct ags_age_identity *id, struct ags_age_recipient **ret);
 	/* Secret string ("AGE-SECRET-KEY-1..."); NULL when none. */
@@ -74,6 +85,9 @@ struct ags_age_identity {
 	void *priv;
 };
 
+/* Runs an identity's unwrap (or unwrap_stanza over each stanza). */
+int ags_age_identity_unwrap(const struct ags_age_identity *id, const struct ags_age_stanzas *st,
+			    uint8_t file_key[16], struct ags_diag *d);
 /* Wrap kind data into a handle.  priv is released with ops->free on failure too. */
 int ags_age_recipient_make(const struct ags_age_recipient_ops *ops, void *priv, struct ags_age_recipient **ret);
 int ags_age_identity_make(const struct ags_age_identity_ops *ops, void *priv, struct ags_age_identity **ret);
@@ -88,9 +102,30 @@ struct ags_age_kind_entry {
 	bool (*match)(const char *s);
 	ags_age_parse_recipient_fn parse_recipient; /* NULL: not a recipient form */
 	ags_age_parse_identity_fn parse_identity;   /* NULL: not an identity form */
+	/* A recipients file skips a line this row calls unsupported (Go skips
+	 * SSH keys of other types, e.g. ecdsa in an authorized_keys file). */
+	bool skip_unsupported;
 };
 extern const struct ags_age_kind_entry ags_age_kinds[];
 extern const size_t ags_age_nkinds;
+
+/*
+ * Identity files that are not one key per line, chosen by their first bytes
+ * (lib/age/kinds.c; the first matching row wins).  Exactly one of:
+ *  - parse: a key file (an SSH private key) appending identities to out;
+ *  - open: a container (a passphrase-encrypted identity file) that yields
+ *    the identity file inside into inner (a secret buffer); parse.c reads
+ *    that one key per line and refuses containers nested in it.
+ */
+struct ags_age_idfile_entry {
+	const char *magic;
+	int (*parse)(const char *data, size_t len, const char *name, ags_passphrase_fn pass, void *pass_ctx,
+		     struct ags_age_identities *out, struct ags_diag *d);
+	int (*open)(const char *data, size_t len, const char *name, ags_passphrase_fn pass, void *pass_ctx,
+		    struct ags_buf *inner, struct ags_diag *d);
+};
+extern const struct ags_age_idfile_entry ags_age_idfiles[];
+extern const size_t ags_age_nidfiles;
 
 /* Helpers for kinds. */
 
@@ -111,20 +146,35 @@ int ags_age_unwrap_file_key(const uint8_t key[32], const uint8_t *body, uint8_t 
 int ags_age_parse_recipient_unsupported(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
 int ags_age_parse_identity_unsupported(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
 
-/*
- * Identity-file hooks for forms that are not one-key-per-line.  data is the
- * whole file.  They append to out, as ags_age_parse_identity_file does.
- *  - ssh: an OpenSSH/PEM private key ("-----BEGIN ... PRIVATE KEY-----");
- *    lib/age/idfile_ssh.c (owned by the ssh kind; a stub until it lands).
- *  - encrypted: a passphrase-protected age file holding an identity file.
- */
-int ags_age_idfile_ssh(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
-		       void *pass_ctx, struct ags_age_identities *out, struct ags_diag *d);
-int ags_age_idfile_encrypted(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
-			     void *pass_ctx, struct ags_age_identities *out, struct ags_diag *d);
+/* The first line of a stanza of a one-stanza kind: 1 when s has type `type`,
+ * exactly one argument that decodes to arglen bytes (into arg, named argname
+ * in messages) and a 32-byte body; AGS_E_AGE_INCORRECT_IDENTITY for another
+ * type; AGS_E_AGE_HEADER (d says why) when it is malformed. */
+int ags_age_stanza_expect(const struct ags_age_stanza *s, const char *type, const char *argname, uint8_t *arg,
+			  size_t arglen, struct ags_diag *d);
+/* A Bech32 key string of HRP hrp holding exactly want bytes, into out
+ * (what: "recipient", "mlkem768x25519 secret key"... for the length message). */
+int ags_age_bech32_key(const char *s, const char *hrp, const char *what, uint8_t *out, size_t want,
+		       struct ags_diag *d);
+/* s cut to 12 characters for a message (it may be a secret key). */
+const char *ags_age_shown(const char *s, char buf[24]);
 
-/* Built-in kinds. */
+/* Built-in kinds (each in lib/age/<kind>.c), listed in kinds.c. */
 int ags_age_x25519_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
 int ags_age_x25519_parse_identity(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
+int ags_age_mlkem768x25519_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
+int ags_age_mlkem768x25519_parse_identity(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
+int ags_age_mlkem768x25519_identity_from_seed(const uint8_t seed[32], struct ags_age_identity **ret);
+/* ssh-ed25519 / ssh-rsa (ssh_kind.c): public key lines, authorized_keys
+ * lines with options, and SSH private key files. */
+int ags_age_ssh_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
+bool ags_age_ssh_options_line(const char *s);
+int ags_age_ssh_idfile_parse(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
+			     void *pass_ctx, struct ags_age_identities *out, struct ags_diag *d);
+/* scrypt (scrypt.c has the handles; idfile_encrypted.c the identity file).
+ * An identity accepting work factors up to max_log_n (0: age's 22). */
+int ags_age_scrypt_identity_new(const char *pass, size_t passlen, unsigned max_log_n, struct ags_age_identity **ret);
+int ags_age_idfile_encrypted_open(const char *data, size_t len, const char *name, ags_passphrase_fn pass,
+				  void *pass_ctx, struct ags_buf *inner, struct ags_diag *d);
 
 #endif

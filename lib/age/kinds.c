@@ -7,9 +7,6 @@
 #include "internal.h"
 #include "age/kind.h"
 #include "age/plugin.h"
-
-int ags_age_ssh_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
-bool ags_age_ssh_options_line(const char *s);
 #include <string.h>
 
 /* "age1<name>1...": a plugin recipient (its HRP is not plain "age"). */
@@ -19,21 +16,26 @@ static bool plugin_recipient(const char *s)
 	return last && last > s + 3;
 }
 
-/* mlkem768x25519 (lib/age/mlkem768x25519.c) */
-int ags_age_mlkem768x25519_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
-int ags_age_mlkem768x25519_parse_identity(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
-
 const struct ags_age_kind_entry ags_age_kinds[] = {
-	/* prefix                match             recipient parser                       identity parser */
-	{ "age1tag1",            NULL,             ags_age_parse_recipient_unsupported,   NULL },
-	{ "age1tagpq1",          NULL,             ags_age_parse_recipient_unsupported,   NULL },
-	{ "age1pq1",             NULL,             ags_age_mlkem768x25519_parse_recipient, NULL },
-	{ "AGE-SECRET-KEY-PQ-1", NULL,             NULL,                                  ags_age_mlkem768x25519_parse_identity },
-	{ "age1",                plugin_recipient, ags_age_plugin_parse_recipient,        NULL },
-	{ "AGE-PLUGIN-",         NULL,             NULL,                                  ags_age_plugin_parse_identity },
-	{ "age1",                NULL,             ags_age_x25519_parse_recipient,        NULL },
-	{ "AGE-SECRET-KEY-1",    NULL,             NULL,                                  ags_age_x25519_parse_identity },
-	{ "ssh-",                NULL,             ags_age_ssh_parse_recipient,           NULL },
-	{ "",                    ags_age_ssh_options_line, ags_age_ssh_parse_recipient,  NULL }, /* authorized_keys options */
+	/* prefix                match             recipient parser                       identity parser  skip_unsupported */
+	{ "age1tag1",            NULL,             ags_age_parse_recipient_unsupported,   NULL, false },
+	{ "age1tagpq1",          NULL,             ags_age_parse_recipient_unsupported,   NULL, false },
+	{ "age1pq1",             NULL,             ags_age_mlkem768x25519_parse_recipient, NULL, false },
+	{ "AGE-SECRET-KEY-PQ-1", NULL,             NULL,                                  ags_age_mlkem768x25519_parse_identity, false },
+	{ "age1",                plugin_recipient, ags_age_plugin_parse_recipient,        NULL, false },
+	{ "AGE-PLUGIN-",         NULL,             NULL,                                  ags_age_plugin_parse_identity, false },
+	{ "age1",                NULL,             ags_age_x25519_parse_recipient,        NULL, false },
+	{ "AGE-SECRET-KEY-1",    NULL,             NULL,                                  ags_age_x25519_parse_identity, false },
+	{ "ssh-",                NULL,             ags_age_ssh_parse_recipient,           NULL, true },
+	{ "",                    ags_age_ssh_options_line, ags_age_ssh_parse_recipient,  NULL, true }, /* authorized_keys options */
 };
 const size_t ags_age_nkinds = AGS_ARRAY_SIZE(ags_age_kinds);
+
+/* Identity files by their first bytes (Go peeks at 14). */
+const struct ags_age_idfile_entry ags_age_idfiles[] = {
+	/* magic               key file                  container */
+	{ "age-encryption",    NULL,                     ags_age_idfile_encrypted_open }, /* scrypt */
+	{ "-----BEGIN AGE",    NULL,                     ags_age_idfile_encrypted_open }, /* scrypt, armored */
+	{ "-----BEGIN",        ags_age_ssh_idfile_parse, NULL },                          /* ssh */
+};
+const size_t ags_age_nidfiles = AGS_ARRAY_SIZE(ags_age_idfiles);

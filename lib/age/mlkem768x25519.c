@@ -91,41 +91,23 @@ static int make_recipient(const uint8_t pk[AGS_XWING_PK_LEN], struct ags_age_rec
 
 int ags_age_mlkem768x25519_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d)
 {
-	char *hrp = NULL;
-	uint8_t *data = NULL;
-	size_t len = 0;
-	int r = ags_bech32_decode(s, &hrp, &data, &len);
-	if (r < 0)
-		return ags_diag_set(d, r, "malformed recipient: invalid bech32 encoding");
-	if (strcmp(hrp, HRP_RECIPIENT) != 0)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed recipient: unknown type \"%s\"", hrp);
-	else if (len != AGS_XWING_PK_LEN)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed mlkem768x25519 recipient: wrong length");
-	else if (ags_xwing_pk_check(data) < 0)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY,
-				 "malformed mlkem768x25519 recipient: invalid ML-KEM-768 key (coefficient out of range)");
-	else
-		r = make_recipient(data, ret);
-	free(hrp);
-	free(data);
-	return r;
+	uint8_t pk[AGS_XWING_PK_LEN];
+	AGS_TRY(ags_age_bech32_key(s, HRP_RECIPIENT, "mlkem768x25519 recipient", pk, sizeof(pk), d));
+	if (ags_xwing_pk_check(pk) < 0)
+		return ags_diag_set(d, AGS_E_AGE_BAD_KEY,
+				    "malformed mlkem768x25519 recipient: invalid ML-KEM-768 key (coefficient out of range)");
+	return make_recipient(pk, ret);
 }
 
 static int unwrap_one(const struct ags_age_identity *id, const struct ags_age_stanza *s,
 		      uint8_t file_key[16], struct ags_diag *d)
 {
 	const struct pq_id *x = id->priv;
-	if (strcmp(s->args[0], TYPE) != 0)
-		return AGS_E_AGE_INCORRECT_IDENTITY;
-	if (s->nargs != 2)
-		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid mlkem768x25519 recipient block: wrong number of arguments");
 	uint8_t enc[AGS_XWING_ENC_LEN], ss[32], key[32], nonce[12], fk[16];
-	if (ags_age_decode_arg(s->args[1], enc, sizeof(enc)) < 0)
-		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid mlkem768x25519 recipient block: malformed encapsulation");
-	/* Checked before any decryption (partitioning-oracle hardening, as Go). */
-	if (s->bodylen != 32)
-		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid mlkem768x25519 recipient block: wrong body size");
-	int r = ags_xwing_decaps(&x->k, enc, ss);
+	int r = ags_age_stanza_expect(s, TYPE, "encapsulation", enc, sizeof(enc), d);
+	if (r != 1)
+		return r;
+	r = ags_xwing_decaps(&x->k, enc, ss);
 	if (r == AGS_E_CRYPTO)
 		return ags_diag_set(d, AGS_E_AGE_HEADER,
 				    "invalid mlkem768x25519 recipient block: low-order X25519 share");
@@ -145,12 +127,6 @@ static int unwrap_one(const struct ags_age_identity *id, const struct ags_age_st
 	return r;
 }
 
-static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stanzas *st,
-		    uint8_t file_key[16], struct ags_diag *d)
-{
-	return ags_age_unwrap_each(id, st, unwrap_one, file_key, d);
-}
-
 static int i_to_recipient(const struct ags_age_identity *id, struct ags_age_recipient **ret)
 {
 	const struct pq_id *x = id->priv;
@@ -166,7 +142,7 @@ static int i_string(const struct ags_age_identity *id, char **ret)
 static const struct ags_age_identity_ops pq_identity_ops = {
 	.name = TYPE,
 	.native = true,
-	.unwrap = i_unwrap,
+	.unwrap_stanza = unwrap_one,
 	.to_recipient = i_to_recipient,
 	.string = i_string,
 	.free = i_free,
@@ -189,19 +165,9 @@ int ags_age_mlkem768x25519_identity_from_seed(const uint8_t seed[32], struct ags
 
 int ags_age_mlkem768x25519_parse_identity(const char *s, struct ags_age_identity **ret, struct ags_diag *d)
 {
-	char *hrp = NULL;
-	uint8_t *data = NULL;
-	size_t len = 0;
-	int r = ags_bech32_decode(s, &hrp, &data, &len);
-	if (r < 0)
-		return ags_diag_set(d, r, "malformed secret key: invalid bech32 encoding");
-	if (strcmp(hrp, HRP_IDENTITY) != 0)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed secret key: unknown type \"%s\"", hrp);
-	else if (len != AGS_XWING_SEED_LEN)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed mlkem768x25519 secret key: wrong length");
-	else
-		r = ags_age_mlkem768x25519_identity_from_seed(data, ret);
-	free(hrp);
-	ags_free_secret(data, len);
+	uint8_t seed[AGS_XWING_SEED_LEN];
+	AGS_TRY(ags_age_bech32_key(s, HRP_IDENTITY, "mlkem768x25519 secret key", seed, sizeof(seed), d));
+	int r = ags_age_mlkem768x25519_identity_from_seed(seed, ret);
+	ags_wipe(seed, sizeof(seed));
 	return r;
 }

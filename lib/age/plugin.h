@@ -7,6 +7,7 @@
 #define AGS_AGE_PLUGIN_H
 
 #include <agesops/age.h>
+#include "age/format.h"
 
 /* Caps on what a plugin may send: one line, one body, stanzas per phase,
  * and all bytes of one session. */
@@ -32,6 +33,14 @@ struct ags_age_plugin_ui {
 };
 /* Process-wide; the CLI sets it once.  NULL resets to no UI. */
 void ags_age_plugin_set_ui(const struct ags_age_plugin_ui *ui);
+
+/* One session (plugin_session.c): wrap the file key for a recipient (or an
+ * identity, is_identity) of plugin name (labels: AGS_AGE_LABEL_* it
+ * declared), or unwrap it from the stanzas. */
+int ags_age_plugin_wrap(const char *name, const char *encoding, bool is_identity, const uint8_t file_key[16],
+			struct ags_age_stanzas *out, unsigned *labels, struct ags_diag *d);
+int ags_age_plugin_unwrap(const char *name, const char *encoding, const struct ags_age_stanzas *st,
+			  uint8_t file_key[16], struct ags_diag *d);
 
 /* Kinds-table entries. */
 bool ags_age_plugin_recipient_match(const char *s);

@@ -184,7 +184,12 @@ static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stan
 			return AGS_E_NOMEM;
 		s->passlen = (size_t)n;
 	}
-	return unwrap_with(s->pass, s->passlen, salt, log_n, &st->v[0], file_key);
+	r = unwrap_with(s->pass, s->passlen, salt, log_n, &st->v[0], file_key);
+	/* A prompting identity is the only passphrase there is (age -d, an
+	 * encrypted identity file): say so instead of "no identity matched". */
+	if (r == AGS_E_AGE_INCORRECT_IDENTITY && s->prompt)
+		return ags_diag_set(d, AGS_E_AUTH, "incorrect passphrase");
+	return r;
 }
 
 static const struct ags_age_identity_ops scrypt_identity_ops = {
@@ -196,15 +201,22 @@ static const struct ags_age_identity_ops scrypt_identity_ops = {
 
 int ags_age_identity_new_scrypt(const char *pass, size_t passlen, struct ags_age_identity **ret)
 {
+	return ags_age_scrypt_identity_new(pass, passlen, MAX_LOG_N, ret);
+}
+
+int ags_age_scrypt_identity_new(const char *pass, size_t passlen, unsigned max_log_n, struct ags_age_identity **ret)
+{
 	if (passlen > PASS_MAX)
 		return AGS_E_TOO_BIG;
+	if (max_log_n == 0 || max_log_n > MAX_LOG_N)
+		max_log_n = MAX_LOG_N;
 	struct s_id *s = calloc(1, sizeof(*s));
 	if (!s || !(s->pass = dup_pass(pass, passlen))) {
 		free(s);
 		return AGS_E_NOMEM;
 	}
 	s->passlen = passlen;
-	s->max_log_n = MAX_LOG_N;
+	s->max_log_n = max_log_n;
 	return ags_age_identity_make(&scrypt_identity_ops, s, ret);
 }
 
@@ -230,7 +242,7 @@ static int reject_unwrap(const struct ags_age_identity *id, const struct ags_age
 	if (st->n != 1 || strcmp(st->v[0].args[0], "scrypt") != 0)
 		return AGS_E_AGE_INCORRECT_IDENTITY;
 	return ags_diag_set(d, AGS_E_AGE_PASSPHRASE,
-			    "file is passphrase-encrypted but identities were specified with -i/--identity");
+			    "file is passphrase-encrypted but identities were specified with -i/--identity or -j");
 }
 
 static void nop_free(void *p)
@@ -240,7 +252,7 @@ static void nop_free(void *p)
 
 static const struct ags_age_identity_ops reject_scrypt_ops = {
 	.name = "reject-scrypt",
-	.native = true,
+	.native = false, /* after every other identity: -j batchpass opens scrypt files */
 	.unwrap = reject_unwrap,
 	.free = nop_free,
 };

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 typedef struct evp_pkey_st EVP_PKEY;
+typedef struct bignum_st BIGNUM;
 
 /* Caps: OpenSSH refuses RSA moduli above 16384 bits; Go age reads at most
  * 16 KiB of a PEM key file. */
@@ -20,6 +21,7 @@ typedef struct evp_pkey_st EVP_PKEY;
 #define AGS_SSH_RSA_MIN_BITS 2048
 #define AGS_SSH_KEYFILE_MAX (16 * 1024)
 #define AGS_SSH_LINE_MAX (8 * 1024)
+#define AGS_SSH_PEM_BEGIN_OPENSSH "-----BEGIN OPENSSH PRIVATE KEY-----"
 
 enum ags_ssh_type {
 	AGS_SSH_ED25519 = 1,
@@ -36,6 +38,11 @@ struct ags_ssh_pubkey {
 	EVP_PKEY *rsa;     /* RSA: public key */
 	unsigned rsa_bits;
 };
+
+/* Builds a public key (wire form, tag and derived fields) from its parts
+ * (ssh_pubkey.c). */
+int ags_ssh_pubkey_new_ed25519(const uint8_t pub[32], struct ags_ssh_pubkey **ret, struct ags_diag *d);
+int ags_ssh_pubkey_new_rsa(const BIGNUM *n, const BIGNUM *e, struct ags_ssh_pubkey **ret, struct ags_diag *d);
 
 /* "ssh-ed25519" / "ssh-rsa" */
 const char *ags_ssh_type_name(enum ags_ssh_type t);
@@ -74,6 +81,9 @@ struct ags_ssh_privkey {
 	EVP_PKEY *rsa;       /* RSA: private key */
 };
 void ags_ssh_privkey_free(struct ags_ssh_privkey *k);
+/* An Ed25519 private key from its seed; pub (if not NULL) must match it. */
+int ags_ssh_privkey_new_ed25519(const uint8_t seed[32], const uint8_t pub[32], struct ags_ssh_privkey **ret,
+				struct ags_diag *d);
 
 /*
  * A private key file as read from disk.  For "openssh-key-v1" the public
@@ -109,6 +119,11 @@ int ags_ssh_keyfile_parse(const char *data, size_t len, const char *name, struct
 int ags_ssh_keyfile_decrypt(struct ags_ssh_keyfile *kf, const char *pass, size_t passlen, const char *name,
 			    struct ags_diag *d);
 void ags_ssh_keyfile_free(struct ags_ssh_keyfile *kf);
+/* The "openssh-key-v1" container (ssh_privkey.c), for the two above. */
+int ags_ssh_openssh_parse(const char *data, size_t len, const char *name, struct ags_ssh_keyfile *kf,
+			  struct ags_diag *d);
+int ags_ssh_openssh_decrypt(struct ags_ssh_keyfile *kf, const char *pass, size_t passlen, const char *name,
+			    struct ags_diag *d);
 
 /* Ed25519 public key -> X25519 (Montgomery u = (1+y)/(1-y) mod 2^255-19);
  * AGS_E_AGE_BAD_KEY when the bytes are not a point on the curve. */

@@ -42,6 +42,14 @@ void ags_age_src_release(struct ags_age_src *s);
  * number available (<= what was asked is not guaranteed: may be more) or < 0. */
 ssize_t ags_age_src_fill(struct ags_age_src *s, size_t n);
 
+/* 1 when the source starts (after <= 1 KiB of white space) with the armor's
+ * BEGIN line, as age 1.3 decides; 0 when not; < 0 on a read error. */
+int ags_age_src_is_armored(struct ags_age_src *raw);
+struct ags_age_header;
+/* Reads and parses the header at the source's position (not consumed:
+ * *consumed is its size).  lib/age/age.c. */
+int ags_age_src_read_header(struct ags_age_src *in, struct ags_age_header *h, size_t *consumed, struct ags_diag *d);
+
 /* A push sink that batches writes. */
 struct ags_age_sink {
 	ags_age_write_fn write;

@@ -83,52 +83,29 @@ static int make_recipient(const uint8_t pk[32], struct ags_age_recipient **ret)
 
 int ags_age_x25519_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d)
 {
-	char *hrp = NULL;
-	uint8_t *data = NULL;
-	size_t len = 0;
-	int r = ags_bech32_decode(s, &hrp, &data, &len);
-	if (r < 0)
-		return ags_diag_set(d, r, "malformed recipient: invalid bech32 encoding");
-	if (strcmp(hrp, HRP_RECIPIENT) != 0)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed recipient: unknown type \"%s\"", hrp);
-	else if (len != 32)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed recipient: wrong length");
-	else
-		r = make_recipient(data, ret);
-	free(hrp);
-	free(data);
-	return r;
+	uint8_t pk[32];
+	AGS_TRY(ags_age_bech32_key(s, HRP_RECIPIENT, "recipient", pk, sizeof(pk), d));
+	return make_recipient(pk, ret);
 }
 
 static int unwrap_one(const struct ags_age_identity *id, const struct ags_age_stanza *s,
 		      uint8_t file_key[16], struct ags_diag *d)
 {
 	const struct x_id *x = id->priv;
-	if (strcmp(s->args[0], "X25519") != 0)
-		return AGS_E_AGE_INCORRECT_IDENTITY;
-	if (s->nargs != 2)
-		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid X25519 recipient block: wrong number of arguments");
 	uint8_t share[32], shared[32], salt[64], key[32];
-	if (ags_age_decode_arg(s->args[1], share, 32) < 0)
-		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid X25519 recipient block: malformed share");
-	if (s->bodylen != 32)
-		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid X25519 recipient block: wrong body size");
+	int r = ags_age_stanza_expect(s, "X25519", "share", share, sizeof(share), d);
+	if (r != 1)
+		return r;
 	if (ags_x25519_shared(x->sk, share, shared) < 0)
 		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid X25519 recipient block: low-order share");
 	memcpy(salt, share, 32);
 	memcpy(salt + 32, x->pk, 32);
-	int r = ags_hkdf_sha256(salt, 64, shared, 32, LABEL, strlen(LABEL), key, 32);
+	r = ags_hkdf_sha256(salt, 64, shared, 32, LABEL, strlen(LABEL), key, 32);
 	if (r == 0)
 		r = ags_age_unwrap_file_key(key, s->body, file_key);
 	ags_wipe(shared, sizeof(shared));
 	ags_wipe(key, sizeof(key));
 	return r;
-}
-
-static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stanzas *st,
-		    uint8_t file_key[16], struct ags_diag *d)
-{
-	return ags_age_unwrap_each(id, st, unwrap_one, file_key, d);
 }
 
 static int i_to_recipient(const struct ags_age_identity *id, struct ags_age_recipient **ret)
@@ -146,7 +123,7 @@ static int i_string(const struct ags_age_identity *id, char **ret)
 static const struct ags_age_identity_ops x25519_identity_ops = {
 	.name = "X25519",
 	.native = true,
-	.unwrap = i_unwrap,
+	.unwrap_stanza = unwrap_one,
 	.to_recipient = i_to_recipient,
 	.string = i_string,
 	.free = x_free,
@@ -168,20 +145,10 @@ static int make_identity(const uint8_t sk[32], struct ags_age_identity **ret)
 
 int ags_age_x25519_parse_identity(const char *s, struct ags_age_identity **ret, struct ags_diag *d)
 {
-	char *hrp = NULL;
-	uint8_t *data = NULL;
-	size_t len = 0;
-	int r = ags_bech32_decode(s, &hrp, &data, &len);
-	if (r < 0)
-		return ags_diag_set(d, r, "malformed secret key: invalid bech32 encoding");
-	if (strcmp(hrp, HRP_IDENTITY) != 0)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed secret key: unknown type \"%s\"", hrp);
-	else if (len != 32)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed secret key: wrong length");
-	else
-		r = make_identity(data, ret);
-	free(hrp);
-	ags_free_secret(data, len);
+	uint8_t sk[32];
+	AGS_TRY(ags_age_bech32_key(s, HRP_IDENTITY, "secret key", sk, sizeof(sk), d));
+	int r = make_identity(sk, ret);
+	ags_wipe(sk, sizeof(sk));
 	return r;
 }
 

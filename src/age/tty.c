@@ -8,6 +8,7 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 /* The terminal to talk to: /dev/tty, else stdin/stderr if stdin is one. */
 static int open_tty(int *in, int *out)
@@ -59,7 +60,7 @@ int age_cli_read_passphrase(void *ctx, const char *prompt, char *buf, size_t cap
 		raw = old;
 		raw.c_lflag &= ~(tcflag_t)ECHO;
 		raw.c_lflag |= ECHONL;
-		if (tcsetattr(in, TCSAFLUSH, &raw) == 0)
+		if (tcsetattr(in, TCSANOW, &raw) == 0)
 			restore = true;
 	}
 	(void)!write(out, prompt, strlen(prompt));
@@ -90,7 +91,7 @@ int age_cli_read_passphrase(void *ctx, const char *prompt, char *buf, size_t cap
 		buf[n++] = c;
 	}
 	if (restore)
-		tcsetattr(in, TCSAFLUSH, &old);
+		tcsetattr(in, TCSANOW, &old);
 	else
 		(void)!write(out, "\n", 1);
 	close_tty(in, out);
@@ -109,4 +110,40 @@ int age_cli_read_file(const char *path, size_t max, struct ags_buf *out)
 	if (r < 0)
 		ags_buf_release(out);
 	return r;
+}
+
+int age_cli_buffer_terminal_input(int fd)
+{
+	static const char end[] = "-----END AGE ENCRYPTED FILE-----\n";
+	struct ags_buf b;
+	int r = 0;
+	ags_buf_init(&b, (size_t)16 << 20);
+	/* A terminal in canonical mode returns one line per read, so nothing
+	 * after the END line (a passphrase typed next) is consumed. */
+	while (!(b.len >= sizeof(end) - 1 && memmem(b.data, b.len, end, sizeof(end) - 1))) {
+		char chunk[4096];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((r = ags_buf_append(&b, chunk, (size_t)n)) < 0)
+			break;
+	}
+	int mfd = r < 0 ? -1 : memfd_create("age-terminal-input", MFD_CLOEXEC);
+	if (r == 0 && mfd < 0)
+		r = -errno;
+	if (r == 0 && (r = ags_write_all(mfd, b.data, b.len)) == 0 && lseek(mfd, 0, SEEK_SET) < 0)
+		r = -errno;
+	ags_buf_release(&b);
+	if (r < 0) {
+		if (mfd >= 0)
+			close(mfd);
+		return r;
+	}
+	return mfd;
 }

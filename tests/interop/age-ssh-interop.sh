@@ -71,11 +71,16 @@ for k in ed_enc rsa_enc ed_gcm; do
 	[ ! -e out2 ] || fail "$k: output written on failure"
 	ok "$k (passphrase) both ways"
 done
-# legacy PEM (PKCS#1 with Proc-Type: 4,ENCRYPTED) written by ssh-keygen -m PEM: unlocked when loaded
+# legacy PEM (PKCS#1 with Proc-Type: 4,ENCRYPTED) written by ssh-keygen -m PEM: as Go age, the
+# public key comes from the .pub beside it, and the passphrase is asked only to decrypt
 cp rsa rsa_legacy && ssh-keygen -q -p -N 'correct horse' -m PEM -f rsa_legacy >/dev/null || fail "ssh-keygen -m PEM"
 grep -q "Proc-Type: 4,ENCRYPTED" rsa_legacy || fail "not a legacy encrypted PEM key"
+A -d -i rsa_legacy -o out rsa.go.age </dev/null 2>err && fail "legacy PEM key without .pub"
+grep -q 'rsa_legacy.pub' err || { cat err; fail "legacy PEM without .pub: message"; }
+cp rsa.pub rsa_legacy.pub
+A -e -i rsa_legacy -o legacy.age msg </dev/null || fail "legacy PEM key: -e -i asked for a passphrase"
 rm -f out
-pty_run 'correct horse' "$AGS_BIN" age -d -i rsa_legacy -o out rsa.go.age 2>/dev/null || fail "legacy PEM key"
+pty_run 'correct horse' "$AGS_BIN" age -d -i rsa_legacy -o out legacy.age 2>/dev/null || fail "legacy PEM key"
 cmp -s out msg || fail "legacy PEM plaintext"
 ok "legacy encrypted PEM RSA key"
 

@@ -605,9 +605,11 @@ static void encrypted_identity_file(void **state)
 		assert_string_equal(s, TEST_ID);
 		ags_free_secret_str(s);
 		ags_age_identities_clear(&ids);
+		/* the one passphrase there is: "incorrect passphrase", as Go age */
 		assert_int_equal(ags_age_parse_identity_file((char *)ct.data, ct.len, "enc.txt", fixed_pass, "nope",
-							     &ids, &d), AGS_E_AGE_NO_MATCH);
+							     &ids, &d), AGS_E_AUTH);
 		assert_non_null(strstr(d.msg, "enc.txt"));
+		assert_non_null(strstr(d.msg, "incorrect passphrase"));
 		assert_int_equal(ids.n, 0);
 		ags_buf_release(&ct);
 	}

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "age/kind.h"
 #include "age/ssh.h"
+#include "util/file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,7 +175,30 @@ static const struct ags_age_identity_ops ssh_identity_ops = {
 	.free = i_free,
 };
 
-int ags_age_idfile_ssh(const char *data, size_t len, const char *name, ags_passphrase_fn pass, void *pass_ctx,
+static int read_pub_file(const char *name, struct ags_ssh_pubkey **ret, struct ags_diag *d)
+{
+	static const char convert[] = "convert the private key to a modern format with \"ssh-keygen -p -m RFC4716\"";
+	if (!strcmp(name, "-"))
+		return ags_diag_set(d, AGS_E_AGE_BAD_KEY,
+				    "failed to obtain public key for \"-\" SSH key: use a file for which the "
+				    "corresponding \".pub\" file exists, or %s", convert);
+	char *path = NULL;
+	struct ags_buf pub;
+	int r = asprintf(&path, "%s.pub", name) < 0 ? AGS_E_NOMEM : 0;
+	ags_buf_init(&pub, AGS_SSH_LINE_MAX + 2);
+	if (r == 0 && (r = ags_file_read(path, &pub)) < 0)
+		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY,
+				 "failed to obtain public key for \"%s\" SSH key: %s: ensure \"%s\" exists, or %s", name,
+				 ags_strerror(r), path, convert);
+	struct ags_diag sub = { 0 };
+	if (r == 0 && (r = ags_ssh_pubkey_parse_line((const char *)pub.data, pub.len, ret, &sub)) < 0)
+		r = ags_diag_set(d, r, "%s: %s", path, sub.msg[0] ? sub.msg : ags_strerror(r));
+	ags_buf_release(&pub);
+	free(path);
+	return r;
+}
+
+int ags_age_ssh_idfile_parse(const char *data, size_t len, const char *name, ags_passphrase_fn pass, void *pass_ctx,
 		       struct ags_age_identities *out, struct ags_diag *d)
 {
 	struct ags_ssh_keyfile *kf = NULL;
@@ -185,30 +209,12 @@ int ags_age_idfile_ssh(const char *data, size_t len, const char *name, ags_passp
 	if (!name)
 		name = "SSH key";
 	AGS_TRY(ags_ssh_keyfile_parse(data, len, name, &kf, d));
-	/* An encrypted PKCS#1/PKCS#8 key has no public key in the clear:
-	 * decrypt it now (Go age would look for a ".pub" file instead). */
-	if (kf->encrypted && !kf->pub) {
-		char prompt[600], *pw;
-		int n;
-		if (!pass) {
-			ags_ssh_keyfile_free(kf);
-			return ags_diag_set(d, AGS_E_AGE_PASSPHRASE,
-					    "%s: SSH key is passphrase-protected and no passphrase can be asked for", name);
-		}
-		snprintf(prompt, sizeof(prompt), "Enter passphrase for \"%.500s\":", name);
-		pw = malloc(1024);
-		if (!pw) {
-			ags_ssh_keyfile_free(kf);
-			return AGS_E_NOMEM;
-		}
-		n = pass(pass_ctx, prompt, pw, 1024);
-		r = n < 0 ? ags_diag_set(d, n, "%s: could not read the SSH key passphrase", name)
-			  : ags_ssh_keyfile_decrypt(kf, pw, (size_t)n, name, d);
-		ags_free_secret(pw, 1024);
-		if (r < 0) {
-			ags_ssh_keyfile_free(kf);
-			return r;
-		}
+	/* An encrypted PKCS#1/PKCS#8 key has no public key in the clear: as Go
+	 * age, take it from the ".pub" file beside the key, so that encrypting
+	 * needs no passphrase and decrypting asks only for a matching file. */
+	if (kf->encrypted && !kf->pub && (r = read_pub_file(name, &kf->pub, d)) < 0) {
+		ags_ssh_keyfile_free(kf);
+		return r;
 	}
 	x = calloc(1, sizeof(*x));
 	if (!x) {
