@@ -28,108 +28,18 @@ struct rot {
 	const char *output;
 };
 
-/* Applies --add-age (to the first group, as sops) and --rm-age (from every group). */
-static int edit_groups(const struct rot *ro, const struct sm_groups *have, struct sm_groups *out, struct ags_diag *d)
-{
-	memset(out, 0, sizeof(*out));
-	struct sm_groups add = { 0 };
-	int r = 0;
-	if (ro->nadd)
-		r = sm_groups_from_age(ro->add, ro->nadd, &add, d);
-	char **rm = NULL;
-	size_t nrm = 0;
-	for (size_t i = 0; r == 0 && i < ro->nrm; i++) {
-		char **v = NULL;
-		size_t n = 0;
-		r = ags_sops_split_recipients(ro->rm[i], &v, &n);
-		char **nv = r == 0 ? realloc(rm, (nrm + n) * sizeof(*rm)) : NULL;
-		if (r == 0 && !nv && n)
-			r = AGS_E_NOMEM;
-		if (nv)
-			rm = nv;
-		for (size_t j = 0; j < n; j++) {
-			if (r == 0)
-				rm[nrm++] = v[j];
-			else
-				free(v[j]);
-		}
-		free(v);
-	}
-	/* rebuild through the age-list builder group by group */
-	out->threshold = have->threshold;
-	for (size_t gi = 0; r == 0 && gi < have->n; gi++) {
-		const char *list[4096];
-		size_t n = 0;
-		for (size_t j = 0; j < have->g[gi].nage && n < 4096; j++) {
-			bool drop = false;
-			for (size_t k = 0; k < nrm; k++)
-				drop |= !strcmp(rm[k], have->g[gi].age[j]);
-			if (!drop)
-				list[n++] = have->g[gi].age[j];
-		}
-		for (size_t j = 0; gi == 0 && j < (add.n ? add.g[0].nage : 0) && n < 4096; j++)
-			list[n++] = add.g[0].age[j];
-		if (n == 0) {
-			r = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "key group %zu would have no recipients left", gi + 1);
-			break;
-		}
-		struct sm_groups one = { 0 };
-		r = sm_groups_from_age(list, n, &one, d);
-		if (r == 0) {
-			struct ags_sops_group_spec *ng = realloc(out->g, (out->n + 1) * sizeof(*ng));
-			char **no = realloc(out->own, (out->nown + one.nown) * sizeof(*no));
-			if (ng)
-				out->g = ng;
-			if (no)
-				out->own = no;
-			if (!ng || !no) {
-				r = AGS_E_NOMEM;
-			} else {
-				out->g[out->n++] = one.g[0];
-				memcpy(out->own + out->nown, one.own, one.nown * sizeof(*no));
-				out->nown += one.nown;
-				free(one.g);
-				free(one.own);
-				memset(&one, 0, sizeof(one));
-			}
-		}
-		sm_groups_clear(&one);
-	}
-	for (size_t k = 0; k < nrm; k++)
-		free(rm[k]);
-	free(rm);
-	sm_groups_clear(&add);
-	if (r < 0)
-		sm_groups_clear(out);
-	return r;
-}
-
 static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 {
 	struct rot *ro = ctx;
 	struct sm_file f;
-	struct sm_groups have = { 0 }, want = { 0 };
 	int r = sm_open(path, &ro->o, SM_DECRYPT, &f, d);
 	if (r == 0)
-		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
-	if (r == 0 && have.n == 0)
-		r = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS,
-				 "%s: the file has no age recipients to rotate for (use --add-age)", path);
-	if (r == 0)
-		r = edit_groups(ro, &have, &want, d);
+		r = ags_sops_doc_rotate(f.doc, ro->add, ro->nadd, ro->rm, ro->nrm, d);
 	if (r < 0 && d->msg[0] && !strstr(d->msg, path)) {
 		char m[AGS_DIAG_MAX];
 		snprintf(m, sizeof(m), "%s", d->msg);
 		ags_diag_set(d, r, "%s: %s", path, m);
 	}
-	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
-	if (r == 0)
-		r = ags_random(key, sizeof(key));
-	if (r == 0)
-		r = ags_sops_doc_set_keys(f.doc, want.g, want.n, want.threshold, key, d);
-	if (r == 0)
-		r = ags_sops_doc_encrypt(f.doc, key, NULL, d);
-	ags_wipe(key, sizeof(key));
 	if (r == 0) {
 		const char *store = sm_store_name(ro->o.output_type ? ro->o.output_type : ro->o.input_type, path);
 		int indent = sm_indent(&ro->o, ro->cfg, store);
@@ -144,8 +54,6 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 			ags_buf_release(&out);
 		}
 	}
-	sm_groups_clear(&have);
-	sm_groups_clear(&want);
 	sm_close(&f);
 	return r;
 }

@@ -14,5 +14,7 @@
 int k8s_request(struct ags_k8s_client *c, const char *method, const char *path, const struct ags_buf *body,
 		const char *what, long *status, struct ags_buf *resp, struct ags_diag *d);
 size_t k8s_response_max(void);
+/* DNS-1123 subdomain (object names, subdomain) or label (namespaces). */
+bool k8s_valid_name(const char *s, bool subdomain);
 
 #endif
