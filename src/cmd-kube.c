@@ -18,10 +18,8 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "k8s/kube-cli.h"
 
-#define KUBE_EXIT_FAIL 1
-#define KUBE_EXIT_USAGE 2
-#define KUBE_EXIT_TRANSIENT 75
 
 enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_IN_CLUSTER, OPT_NAME, OPT_CONFIGMAP, OPT_REPLACE, OPT_FORCE,
        OPT_TIMEOUT };
@@ -65,12 +63,6 @@ static void usage(FILE *f)
 		"exit codes: 0 ok, 75 transient failure (retry), 1 other failure, 2 usage\n");
 }
 
-static int kube_exit(int err, const struct ags_diag *d, const char *what)
-{
-	cli_fail(err, d, what);
-	return ags_k8s_error_transient(err) ? KUBE_EXIT_TRANSIENT : KUBE_EXIT_FAIL;
-}
-
 static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 {
 	memset(a, 0, sizeof(*a));
@@ -89,16 +81,10 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 		case OPT_CONFIGMAP: a->configmap = optarg; break;
 		case OPT_REPLACE: a->replace = true; break;
 		case OPT_FORCE: a->force = true; break;
-		case OPT_TIMEOUT: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v <= 0 || v > 3600) {
-				cli_error("--request-timeout: expected seconds between 1 and 3600");
+		case OPT_TIMEOUT:
+			if ((a->timeout_ms = kube_parse_timeout(optarg)) < 0)
 				return -1;
-			}
-			a->timeout_ms = v * 1000;
 			break;
-		}
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -1;
 		}
@@ -117,44 +103,9 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 
 static int connect_client(const struct kube_args *a, struct ags_k8s_client **c)
 {
-	struct ags_k8s_options o = {
-		.kubeconfig = a->kubeconfig,
-		.context = a->context,
-		.in_cluster = a->in_cluster,
-		.timeout_ms = a->timeout_ms,
-	};
-	/* kubectl's fallback: with no kubeconfig anywhere, a pod uses its service account */
-	if (!o.in_cluster && !o.kubeconfig && !o.context && !(getenv("KUBECONFIG") && getenv("KUBECONFIG")[0]) &&
-	    getenv("KUBERNETES_SERVICE_HOST") && getenv("KUBERNETES_SERVICE_PORT")) {
-		const char *home = getenv("HOME");
-		char p[4096];
-		struct stat st;
-		snprintf(p, sizeof(p), "%s/.kube/config", home ? home : "");
-		if (!home || stat(p, &st) != 0)
-			o.in_cluster = true;
-	}
-	struct ags_diag d = { 0 };
-	int r = ags_k8s_client_new(&o, c, &d);
-	if (r < 0)
-		return kube_exit(r, &d, NULL);
-	return 0;
-}
-
-/* "age1a\nage1b\n" -> "age1a,age1b" (the form sops --age takes). */
-static void print_joined(const char *recips)
-{
-	bool first = true;
-	for (const char *s = recips; *s;) {
-		size_t l = strcspn(s, "\n");
-		if (l) {
-			printf("%s%.*s", first ? "" : ",", (int)l, s);
-			first = false;
-		}
-		s += l;
-		if (*s)
-			s++;
-	}
-	putchar('\n');
+	struct kube_conn k = { .kubeconfig = a->kubeconfig, .context = a->context, .in_cluster = a->in_cluster,
+			       .timeout_ms = a->timeout_ms };
+	return kube_connect(&k, c);
 }
 
 static int install_key(int argc, char **argv)
@@ -201,7 +152,7 @@ static int install_key(int argc, char **argv)
 											: "unchanged (same key)";
 		fprintf(stderr, "%s: Secret %s/%s %s on %s\n", cli_progname, a.ns, a.name, what,
 			ags_k8s_client_host(c));
-		print_joined(recips);
+		kube_print_joined(recips);
 		rc = 0;
 	}
 	free(recips);
@@ -234,7 +185,7 @@ static int pubkey(int argc, char **argv)
 	} else if (r < 0) {
 		rc = kube_exit(r, &d, NULL);
 	} else {
-		print_joined(recips);
+		kube_print_joined(recips);
 	}
 	free(recips);
 	ags_k8s_client_free(c);
@@ -269,7 +220,7 @@ static int bootstrap(int argc, char **argv)
 		printf("agesops: public key published in ConfigMap %s/%s (entry %s)\n", a.ns, a.configmap,
 		       AGS_K8S_PUBLIC_KEY);
 		printf("public key: ");
-		print_joined(recips);
+		kube_print_joined(recips);
 	}
 	free(recips);
 	ags_k8s_client_free(c);

@@ -150,6 +150,12 @@ int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *na
 int ags_k8s_bootstrap(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,
 		      enum ags_k8s_outcome *outcome, char **recipients, struct ags_diag *d);
 
+struct ags_buf;
+/* A new X25519 key file as age-keygen writes it ("# created:", "# public
+ * key:", the identity), the form the sops-age Secret holds, appended to
+ * file (init it secret); *recips: "age1...\n". */
+int ags_k8s_keygen_file(struct ags_buf *file, char **recips, struct ags_diag *d);
+
 /* ---- key rotation ---- */
 
 enum ags_k8s_rotate_outcome {

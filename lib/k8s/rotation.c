@@ -56,7 +56,7 @@ int ags_k8s_rotate_add(struct ags_k8s_client *c, const char *ns, const char *sec
 			if (!key && !gen.len) {
 				free(mine);
 				mine = NULL;
-				r = k8s_generate_key(&gen, &mine, d);
+				r = ags_k8s_keygen_file(&gen, &mine, d);
 			}
 			const void *v = key ? key : gen.data;
 			struct ags_k8s_entry ent = { .key = (char *)AGS_K8S_NEXT_KEY, .value = (unsigned char *)v,

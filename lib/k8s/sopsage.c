@@ -174,7 +174,7 @@ int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *na
 }
 
 /* A new key file as age-keygen writes it. */
-int k8s_generate_key(struct ags_buf *file, char **recips, struct ags_diag *d)
+int ags_k8s_keygen_file(struct ags_buf *file, char **recips, struct ags_diag *d)
 {
 	struct ags_age_identity *id = NULL;
 	struct ags_age_recipient *rc = NULL;
@@ -246,7 +246,7 @@ int ags_k8s_bootstrap(struct ags_k8s_client *c, const char *ns, const char *secr
 	if (r == AGS_E_K8S_NOT_FOUND) {
 		struct ags_buf file;
 		ags_buf_init_secret(&file, KEYFILE_MAX);
-		r = k8s_generate_key(&file, &recips, d);
+		r = ags_k8s_keygen_file(&file, &recips, d);
 		if (r == 0) {
 			struct ags_k8s_entry ent = { .key = (char *)AGS_K8S_SECRET_KEY, .value = file.data,
 						     .len = file.len };
