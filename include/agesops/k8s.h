@@ -79,6 +79,10 @@ int ags_k8s_update(struct ags_k8s_client *c, const struct ags_k8s_object *base, 
 int ags_k8s_patch_data(struct ags_k8s_client *c, const struct ags_k8s_object *base, const struct ags_k8s_entry *set,
 		       size_t nset, const char *const *unset, size_t nunset, struct ags_k8s_object **ret,
 		       struct ags_diag *d);
+/* Renames a data entry on the server (a JSON patch "move"): the value never
+ * travels, and the rename is atomic.  AGS_E_K8S_INVALID when from is absent. */
+int ags_k8s_move_entry(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
+		       const char *from, const char *to, struct ags_diag *d);
 /* DELETE; with resource_version, only that version (AGS_E_K8S_CONFLICT otherwise). */
 int ags_k8s_delete(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
 		   const char *resource_version, struct ags_diag *d);
@@ -180,10 +184,11 @@ int ags_k8s_rotate_add(struct ags_k8s_client *c, const char *ns, const char *sec
 		       const void *key, size_t len, enum ags_k8s_rotate_outcome *outcome, char **recipients,
 		       struct ags_diag *d);
 /*
- * The end of a rotation: the new key (AGS_K8S_NEXT_KEY, whose public key
- * must be new_recipient when that is given) becomes the only entry
- * age.agekey, and the ConfigMap lists only it.  AGS_K8S_ROTATE_DONE when it
- * was already so; AGS_E_NOT_FOUND when no rotation is in progress.
+ * The end of a rotation: the new key (AGS_K8S_NEXT_KEY) replaces age.agekey
+ * in one server-side move, so the private key never leaves the cluster and
+ * the caller needs no right to read the Secret; then the ConfigMap lists only
+ * new_recipient.  The ConfigMap must show the rotation to new_recipient
+ * (new_recipient first) or be finished already (AGS_K8S_ROTATE_DONE).
  */
 int ags_k8s_rotate_finish(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,
 			  const char *new_recipient, enum ags_k8s_rotate_outcome *outcome, char **recipients,

@@ -7,7 +7,8 @@
 
 /*
  * Sends one request (retrying 429, 5xx and connection failures with
- * backoff).  On a 2xx status sets *status and leaves the body in resp (init
+ * backoff).  method "PATCH" sends a JSON merge patch, "PATCH-JSON" a JSON
+ * patch.  On a 2xx status sets *status and leaves the body in resp (init
  * it secret with k8s_response_max()); otherwise returns the AGS_E_K8S_* code
  * for the status with a diagnostic "HOST: WHAT: HTTP CODE REASON: MESSAGE".
  */

@@ -462,3 +462,25 @@ int ags_k8s_delete(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char 
 	ags_buf_release(&resp);
 	return r;
 }
+
+int ags_k8s_move_entry(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
+		       const char *from, const char *to, struct ags_diag *d)
+{
+	AGS_TRY(check_names(kind, ns, name, d));
+	if (!valid_key(from) || !valid_key(to))
+		return ags_diag_set(d, AGS_E_INVAL, "invalid data key");
+	char path[512], what[400];
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), name);
+	snprintf(what, sizeof(what), "move %s to %s in %s %s/%s", from, to, kind_name(kind), ns, name);
+	struct ags_buf body, resp;
+	ags_buf_init(&body, 4096);
+	ags_buf_init_secret(&resp, k8s_response_max());
+	/* data keys cannot hold '/' or '~', so they need no JSON-pointer escaping */
+	int r = ags_buf_printf(&body, "[{\"op\":\"move\",\"from\":\"/data/%s\",\"path\":\"/data/%s\"}]", from, to);
+	long st;
+	if (!r)
+		r = k8s_request(c, "PATCH-JSON", path, &body, what, &st, &resp, d);
+	ags_buf_release(&body);
+	ags_buf_release(&resp);
+	return r;
+}

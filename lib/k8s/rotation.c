@@ -98,60 +98,52 @@ int ags_k8s_rotate_finish(struct ags_k8s_client *c, const char *ns, const char *
 			  const char *new_recipient, enum ags_k8s_rotate_outcome *outcome, char **recipients,
 			  struct ags_diag *d)
 {
-	char *all = NULL;
+	char *pub = NULL, *line = NULL;
+	AGS_TRY(ags_k8s_pubkey(c, ns, configmap, &pub, d));
+	int r = 0;
+	if (!first_is(pub, new_recipient))
+		r = ags_diag_set(d, AGS_E_K8S_KEY_MISMATCH,
+				 "ConfigMap %s/%s names %.*s as the cluster's newest key, not the repository's %s: not "
+				 "finishing",
+				 ns, configmap, (int)strcspn(pub, "\n"), pub, new_recipient);
 	enum ags_k8s_rotate_outcome oc = AGS_K8S_ROTATE_ADDED;
-	int r = AGS_E_K8S_CONFLICT;
-	for (int attempt = 0; attempt < PUBLISH_ATTEMPTS && r == AGS_E_K8S_CONFLICT; attempt++) {
-		struct ags_k8s_object *o = NULL, *after = NULL;
-		char *cur = NULL, *next = NULL;
-		r = ags_k8s_get(c, AGS_K8S_SECRET, ns, secret, &o, d);
-		if (r == 0)
-			r = k8s_entry_recipients(o, AGS_K8S_SECRET_KEY, &cur, d);
-		const struct ags_k8s_entry *ne = r == 0 ? ags_k8s_object_find(o, AGS_K8S_NEXT_KEY) : NULL;
-		if (r == 0 && ne) {
-			r = k8s_entry_recipients(o, AGS_K8S_NEXT_KEY, &next, d);
-			if (r == 0 && new_recipient && !first_is(next, new_recipient))
-				r = ags_diag_set(d, AGS_E_K8S_KEY_MISMATCH,
-						 "Secret %s/%s holds another new key (%.*s) than the repository (%s): "
-						 "not finishing",
-						 ns, secret, (int)strcspn(next, "\n"), next, new_recipient);
-			/* one write: the new key takes the entry Flux and bootstrap read, the old one goes */
-			struct ags_k8s_entry ent = { .key = (char *)AGS_K8S_SECRET_KEY, .value = ne->value,
-						     .len = ne->len };
-			const char *unset[1] = { AGS_K8S_NEXT_KEY };
-			if (r == 0)
-				r = ags_k8s_patch_data(c, o, &ent, 1, unset, 1, &after, d);
-			oc = AGS_K8S_ROTATE_ADDED;
-		} else if (r == 0 && (!new_recipient || first_is(cur, new_recipient))) {
-			oc = AGS_K8S_ROTATE_DONE;
-		} else if (r == 0) {
-			r = ags_diag_set(d, AGS_E_NOT_FOUND,
-					 "Secret %s/%s holds neither a rotation in progress nor the new key %s "
-					 "(it holds %.*s)",
-					 ns, secret, new_recipient, (int)strcspn(cur, "\n"), cur);
-		}
-		if (r == 0) {
-			free(all);
-			all = NULL;
-			r = k8s_secret_recipients(after ? after : o, &all, d);
-		}
-		free(cur);
-		free(next);
-		ags_k8s_object_free(o);
-		ags_k8s_object_free(after);
-	}
+	struct ags_diag sub = { 0 };
 	if (r == 0)
-		r = k8s_publish(c, ns, configmap, all, d);
+		r = ags_k8s_move_entry(c, AGS_K8S_SECRET, ns, secret, AGS_K8S_NEXT_KEY, AGS_K8S_SECRET_KEY, &sub);
+	if (r == AGS_E_K8S_INVALID) {
+		/* nothing to move: finished before (perhaps interrupted before the ConfigMap was
+		 * updated).  Confirm with the Secret when we may read it. */
+		struct ags_k8s_object *o = NULL;
+		char *held = NULL;
+		r = ags_k8s_get(c, AGS_K8S_SECRET, ns, secret, &o, d);
+		if (r == AGS_E_K8S_FORBIDDEN)
+			r = 0;
+		else if (r == 0 && (r = k8s_secret_recipients(o, &held, d)) == 0 && strcmp(held, pub) &&
+			 !first_is(held, new_recipient))
+			r = ags_diag_set(d, AGS_E_K8S_KEY_MISMATCH,
+					 "Secret %s/%s holds neither a rotation in progress nor the new key %s", ns, secret,
+					 new_recipient);
+		free(held);
+		ags_k8s_object_free(o);
+		oc = AGS_K8S_ROTATE_DONE;
+	} else if (r < 0 && sub.msg[0]) {
+		r = ags_diag_set(d, r, "%s", sub.msg);
+	}
+	if (r == 0 && asprintf(&line, "%s\n", new_recipient) < 0)
+		r = AGS_E_NOMEM;
+	if (r == 0)
+		r = k8s_publish(c, ns, configmap, line, d);
+	free(pub);
 	if (r < 0) {
-		free(all);
+		free(line);
 		return r;
 	}
 	if (outcome)
 		*outcome = oc;
 	if (recipients)
-		*recipients = all;
+		*recipients = line;
 	else
-		free(all);
+		free(line);
 	return 0;
 }
 

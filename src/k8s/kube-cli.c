@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 
 int kube_exit(int err, const struct ags_diag *d, const char *what)
 {
@@ -62,4 +65,43 @@ void kube_print_joined(const char *recips)
 			s++;
 	}
 	putchar('\n');
+}
+
+int kube_repo_root(const char *opt, char *out, size_t cap)
+{
+	char cwd[PATH_MAX];
+	if (opt) {
+		if (!realpath(opt, cwd)) {
+			cli_error("--repo %s: %s", opt, strerror(errno));
+			return KUBE_EXIT_FAIL;
+		}
+		snprintf(out, cap, "%s", cwd);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd))) {
+		cli_error("cannot get the working directory: %s", strerror(errno));
+		return KUBE_EXIT_FAIL;
+	}
+	/* the nearest directory holding .git (a directory, or a file in worktrees) */
+	for (;;) {
+		char p[PATH_MAX + 8];
+		struct stat st;
+		snprintf(p, sizeof(p), "%s/.git", cwd);
+		if (lstat(p, &st) == 0) {
+			snprintf(out, cap, "%s", cwd);
+			return 0;
+		}
+		char *slash = strrchr(cwd, '/');
+		if (!slash || slash == cwd)
+			break;
+		*slash = 0;
+	}
+	cli_error("not in a git repository (use --repo DIR)");
+	return KUBE_EXIT_FAIL;
+}
+
+const char *kube_strip_path(const char *msg, const char *path)
+{
+	size_t l = strlen(path);
+	return !strncmp(msg, path, l) && msg[l] == ':' && msg[l + 1] == ' ' ? msg + l + 2 : msg;
 }

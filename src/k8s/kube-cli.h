@@ -9,6 +9,7 @@
 #include <agesops/agesops.h>
 #include <agesops/k8s.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define KUBE_EXIT_FAIL 1
 #define KUBE_EXIT_USAGE 2
@@ -28,5 +29,11 @@ int kube_connect(const struct kube_conn *k, struct ags_k8s_client **c);
 void kube_print_joined(const char *recips);
 /* --request-timeout SECONDS -> ms; -1 (printed) when invalid. */
 long kube_parse_timeout(const char *arg);
+
+/* Repository root: realpath of opt, else the nearest directory up from
+ * the working directory holding .git.  0 or the exit code (printed). */
+int kube_repo_root(const char *opt, char *out, size_t cap);
+/* msg without a leading "PATH: " (for lines that name the file themselves). */
+const char *kube_strip_path(const char *msg, const char *path);
 
 #endif

@@ -134,7 +134,7 @@ def _pointer(doc, ptr):
 
 
 def json_patch(doc, ops):
-    """RFC 6902 (add, remove, replace, test)."""
+    """RFC 6902 (add, remove, replace, move, test)."""
     if not isinstance(ops, list):
         raise ValueError("a JSON patch is a list of operations")
     for op in ops:
@@ -151,6 +151,13 @@ def json_patch(doc, ops):
                 del parent[last]
             else:
                 raise ValueError("unable to remove nonexistent key: %s" % last)
+        elif kind == "move":
+            src_parent, src_last = _pointer(doc, op["from"])
+            if isinstance(src_parent, list) or src_last not in src_parent:
+                raise ValueError("move operation does not apply: doc is missing from path: %s" % op["from"])
+            value = src_parent.pop(src_last)
+            parent, last = _pointer(doc, op["path"])
+            parent[last] = value
         elif kind in ("add", "replace"):
             if kind == "replace" and not isinstance(parent, list) and last not in parent:
                 raise ValueError("replace operation does not apply: doc is missing key: %s" % op["path"])
