@@ -42,6 +42,22 @@ int ags_recipient_list_parse(struct ags_recipient_list *l, const char *text, siz
 			     struct ags_diag *d);
 bool ags_recipient_list_has(const struct ags_recipient_list *l, const char *r);
 
+/* ---- admin (break-glass) recipients ---- */
+
+#define AGS_GITOPS_ADMINS_FILE ".sops.admins"
+/* Appends the recipients of ROOT/.sops.admins (one or a comma-separated list
+ * a line, '#' comments); a missing file adds none. */
+int ags_gitops_read_admins(const char *root, struct ags_recipient_list *out, struct ags_diag *d);
+/*
+ * Adds the recipients of add that the cluster's .sops.yaml rule lacks to its
+ * key group, beside cluster_key (appended to the rule's "age:" list, as
+ * cluster init writes it); *added (optional) receives the ones added.  The
+ * result is checked by parsing it before it replaces .sops.yaml.
+ */
+int ags_gitops_rule_add_recipients(const struct ags_cluster_repo *cr, const char *cluster_key,
+				   const struct ags_recipient_list *add, struct ags_recipient_list *added,
+				   struct ags_diag *d);
+
 /*
  * The SOPS files the cluster's creation rule covers: every file under the
  * secrets directory for which .sops.yaml (at root) selects the same rule as
@@ -79,8 +95,11 @@ void ags_rotation_clear(struct ags_rotation *rt);
  * key_path (0600, atomically).  When such an old file exists the rotation
  * is resumed (the key at key_path is the new key; a crash between the two
  * writes is completed).  Never overwrites a key that is not kept.
+ * When starting, the key at key_path must be one of expect (the cluster's
+ * keys in the repository; NULL: not checked), else AGS_E_AGE_NO_MATCH.
  */
-int ags_rotation_local_key(const char *key_path, struct ags_rotation *rt, struct ags_diag *d);
+int ags_rotation_local_key(const char *key_path, const struct ags_recipient_list *expect, struct ags_rotation *rt,
+			   struct ags_diag *d);
 /* The kept old key of key_path, if a rotation is in progress: *path NULL otherwise. */
 int ags_rotation_old_key_path(const char *key_path, char **path, struct ags_diag *d);
 
@@ -107,10 +126,11 @@ int ags_rotation_update_repo(const struct ags_cluster_repo *cr, const struct ags
 			     struct ags_diag *d);
 
 /*
- * --finish: is Flux's lastAppliedRevision ("BRANCH@sha1:HEX", "sha1:HEX" or
- * the legacy "BRANCH/HEX") the repository's HEAD, or a descendant of the
- * commit that put new_recipient in .sops.public.key?  0 yes; AGS_E_AUTH with
- * the reason in d when not (unknown revision, not pushed, not applied yet).
+ * --finish: does Flux's lastAppliedRevision ("BRANCH@sha1:HEX", "sha1:HEX"
+ * or the legacy "BRANCH/HEX") contain the commit that put new_recipient in
+ * .sops.public.key -- is it that commit, the repository's current commit
+ * after it, or any other descendant?  0 yes; AGS_E_AUTH with the reason in
+ * d when not (not committed, not pushed or applied yet, unknown commit).
  */
 int ags_rotation_revision_check(const struct ags_cluster_repo *cr, const char *new_recipient,
 				const char *last_applied_revision, struct ags_diag *d);

@@ -90,24 +90,19 @@ int ags_rotation_revision_check(const struct ags_cluster_repo *cr, const char *n
 				    last_applied_revision);
 	gitops_secrets_dir(cr, dir, sizeof(dir));
 	snprintf(rel, sizeof(rel), "%s/.sops.public.key", dir + strlen(cr->root) + 1);
-	struct ags_buf head, rot;
-	ags_buf_init(&head, GIT_OUT_MAX);
+	struct ags_buf rot;
 	ags_buf_init(&rot, GIT_OUT_MAX);
-	const char *a_head[] = { "rev-parse", "--verify", "-q", "HEAD", NULL };
-	int r = git(cr->root, a_head, &head);
-	chomp(&head);
-	if (r < 0) {
-		r = ags_diag_set(d, r, "cannot run git: %s", ags_strerror(r));
-		goto out;
-	}
-	if (r == 0 && head.data && !strcmp((const char *)head.data, hash))
-		goto out; /* Flux applied exactly what we have */
+	int r;
 	/* the commit that put the new key in .sops.public.key (the oldest one naming it) */
 	char pick[300];
 	snprintf(pick, sizeof(pick), "-S%s", new_recipient);
 	const char *a_rot[] = { "log", "--format=%H", "--reverse", pick, "--", rel, NULL };
 	r = git(cr->root, a_rot, &rot);
 	chomp(&rot);
+	if (r < 0) {
+		r = ags_diag_set(d, r, "cannot run git: %s", ags_strerror(r));
+		goto out;
+	}
 	if (r != 0 || !rot.len) {
 		r = ags_diag_set(d, AGS_E_AUTH,
 				 "no commit puts the new key in %s yet: commit and push the rotation, then wait for Flux", rel);
@@ -129,7 +124,6 @@ int ags_rotation_revision_check(const struct ags_cluster_repo *cr, const char *n
 				 "Flux applied %.12s, a commit this repository does not have: git fetch, then try again",
 				 hash);
 out:
-	ags_buf_release(&head);
 	ags_buf_release(&rot);
 	return r;
 }

@@ -125,7 +125,8 @@ static int write_new_key(const char *key_path, char **recipient, struct ags_diag
 	return r;
 }
 
-int ags_rotation_local_key(const char *key_path, struct ags_rotation *rt, struct ags_diag *d)
+int ags_rotation_local_key(const char *key_path, const struct ags_recipient_list *expect, struct ags_rotation *rt,
+			   struct ags_diag *d)
 {
 	memset(rt, 0, sizeof(*rt));
 	char *cur = NULL;
@@ -142,6 +143,9 @@ int ags_rotation_local_key(const char *key_path, struct ags_rotation *rt, struct
 			rt->new_recipient = cur;
 			cur = NULL;
 		}
+	} else if (r == 0 && expect && !ags_recipient_list_has(expect, cur)) {
+		r = ags_diag_set(d, AGS_E_AGE_NO_MATCH, "%s holds %s, which is not the cluster's key in the repository",
+				 key_path, cur);
 	} else if (r == 0) {
 		char ts[32], old[PATH_MAX + 64];
 		time_t now = time(NULL);

@@ -43,7 +43,7 @@ int ags_k8s_rotate_add(struct ags_k8s_client *c, const char *ns, const char *sec
 			r = k8s_entry_recipients(o, AGS_K8S_SECRET_KEY, &cur, d);
 		if (r == 0 && ags_k8s_object_find(o, AGS_K8S_NEXT_KEY)) {
 			r = k8s_entry_recipients(o, AGS_K8S_NEXT_KEY, &next, d);
-			if (r == 0 && mine && strcmp(next, mine))
+			if (r == 0 && key && strcmp(next, mine))
 				r = ags_diag_set(d, AGS_E_K8S_KEY_MISMATCH,
 						 "Secret %s/%s already holds another new key (%.*s) from a rotation in "
 						 "progress: finish that rotation first",
