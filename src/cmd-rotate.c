@@ -1,7 +1,7 @@
 /*
  * agesops rotate [-i] [--add-age R] [--rm-age R] FILE...: a new data key,
  * every value re-encrypted under it, the key entries re-wrapped for the
- * file's recipients (plus --add-age, minus --rm-age).  Without -i the
+ * file's recipients (plus --add-age/--add-pgp, minus --rm-age/--rm-pgp).  Without -i the
  * result goes to stdout (or --output), as sops; with several files or
  * -r DIR, files are rotated in place in parallel, each atomically.
  */
@@ -25,24 +25,79 @@
 struct rot {
 	struct sm_opts o;
 	const struct ags_sops_config *cfg;
-	const char *add[MAX_AGE_FLAGS], *rm[MAX_AGE_FLAGS];
-	size_t nadd, nrm;
+	const char *add[MAX_AGE_FLAGS], *rm[MAX_AGE_FLAGS], *add_pgp[MAX_AGE_FLAGS], *rm_pgp[MAX_AGE_FLAGS];
+	size_t nadd, nrm, nadd_pgp, nrm_pgp;
 	bool in_place;
 	const char *output;
 };
+
+/* Adds every comma-separated item of each flag value to group 0 (add) or
+ * removes it from every group. */
+static int apply_flags(struct sm_groups *g, enum sm_key_type t, const char *const *vals, size_t n, bool add)
+{
+	for (size_t i = 0; i < n; i++) {
+		char **v = NULL;
+		size_t nv = 0;
+		int r = ags_sops_split_recipients(vals[i], &v, &nv);
+		for (size_t j = 0; j < nv; j++) {
+			if (r == 0 && add)
+				r = sm_groups_add(g, 0, t, v[j]);
+			else if (r == 0)
+				sm_groups_remove(g, t, v[j]);
+			free(v[j]);
+		}
+		free(v);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The file's key groups with --add-age/--add-pgp (to the first group, as
+ * sops) and --rm-age/--rm-pgp (from every group) applied. */
+static int edit_groups(const struct rot *ro, struct sm_groups *g, struct ags_diag *d)
+{
+	int r = apply_flags(g, SM_KEY_AGE, ro->rm, ro->nrm, false);
+	if (r == 0)
+		r = apply_flags(g, SM_KEY_PGP, ro->rm_pgp, ro->nrm_pgp, false);
+	if (r == 0)
+		r = apply_flags(g, SM_KEY_AGE, ro->add, ro->nadd, true);
+	if (r == 0)
+		r = apply_flags(g, SM_KEY_PGP, ro->add_pgp, ro->nadd_pgp, true);
+	if (r < 0)
+		return r;
+	for (size_t gi = 0; gi < g->n; gi++)
+		if (g->g[gi].nage == 0 && g->g[gi].npgp == 0)
+			return ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "key group %zu would have no keys left", gi + 1);
+	return 0;
+}
 
 static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 {
 	struct rot *ro = ctx;
 	struct sm_file f;
+	struct sm_groups want = { 0 };
 	int r = sm_open(path, &ro->o, SM_DECRYPT, &f, d);
 	if (r == 0)
-		r = ags_sops_doc_rotate(f.doc, ro->add, ro->nadd, ro->rm, ro->nrm, d);
+		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &want);
+	if (r == 0 && want.n == 0)
+		r = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS,
+				 "%s: the file has no age or pgp keys to rotate for (use --add-age or --add-pgp)", path);
+	if (r == 0)
+		r = edit_groups(ro, &want, d);
 	if (r < 0 && d->msg[0] && !strstr(d->msg, path)) {
 		char m[AGS_DIAG_MAX];
 		snprintf(m, sizeof(m), "%s", d->msg);
 		ags_diag_set(d, r, "%s: %s", path, m);
 	}
+	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
+	if (r == 0)
+		r = ags_random(key, sizeof(key));
+	if (r == 0)
+		r = ags_sops_doc_set_keys(f.doc, want.g, want.n, want.threshold, key, d);
+	if (r == 0)
+		r = ags_sops_doc_encrypt(f.doc, key, NULL, d);
+	ags_wipe(key, sizeof(key));
 	if (r == 0) {
 		const char *store = sm_store_name(ro->o.output_type ? ro->o.output_type : ro->o.input_type, path);
 		int indent = sm_indent(&ro->o, ro->cfg, store);
@@ -57,13 +112,14 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 			ags_buf_release(&out);
 		}
 	}
+	sm_groups_clear(&want);
 	sm_close(&f);
 	return r;
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s rotate [-i | --output F] [--add-age R]... [--rm-age R]... [-j N] (FILE... | -r DIR)\n"
+	fprintf(f, "usage: %s rotate [-i | --output F] [--add-age R]... [--rm-age R]... [--add-pgp FP]... [--rm-pgp FP]... [-j N] (FILE... | -r DIR)\n"
 		   "  Several files or -r DIR imply -i.\n",
 		cli_progname);
 }
@@ -74,13 +130,15 @@ int cmd_rotate(int argc, char **argv)
 	sm_opts_init(&ro.o);
 	const char *dir = NULL;
 	unsigned jobs = 0;
-	enum { O_ADD = SM_OPT_FIRST_FREE, O_RM, O_OUTPUT, O_IGNORE };
+	enum { O_ADD = SM_OPT_FIRST_FREE, O_RM, O_ADD_PGP, O_RM_PGP, O_OUTPUT, O_IGNORE };
 	static const struct option longopts[] = {
 		SM_COMMON_LONGOPTS,
 		{ "in-place", no_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "add-age", required_argument, NULL, O_ADD },
 		{ "rm-age", required_argument, NULL, O_RM },
+		{ "add-pgp", required_argument, NULL, O_ADD_PGP },
+		{ "rm-pgp", required_argument, NULL, O_RM_PGP },
 		{ "recursive", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -99,15 +157,17 @@ int cmd_rotate(int argc, char **argv)
 		case O_OUTPUT: ro.output = optarg; break;
 		case O_ADD:
 		case O_RM:
-			if ((c == O_ADD ? ro.nadd : ro.nrm) >= MAX_AGE_FLAGS) {
-				cli_error("too many --add-age/--rm-age options");
+		case O_ADD_PGP:
+		case O_RM_PGP: {
+			const char **v = c == O_ADD ? ro.add : c == O_RM ? ro.rm : c == O_ADD_PGP ? ro.add_pgp : ro.rm_pgp;
+			size_t *n = c == O_ADD ? &ro.nadd : c == O_RM ? &ro.nrm : c == O_ADD_PGP ? &ro.nadd_pgp : &ro.nrm_pgp;
+			if (*n >= MAX_AGE_FLAGS) {
+				cli_error("too many --add-*/--rm-* options");
 				return EXIT_GENERIC;
 			}
-			if (c == O_ADD)
-				ro.add[ro.nadd++] = optarg;
-			else
-				ro.rm[ro.nrm++] = optarg;
+			v[(*n)++] = optarg;
 			break;
+		}
 		case 'r': dir = optarg; break;
 		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;
