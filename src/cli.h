@@ -76,6 +76,8 @@ int cmd_exec_env(int argc, char **argv);
 int cmd_exec_file(int argc, char **argv);
 int cmd_secret(int argc, char **argv);
 int cmd_cluster(int argc, char **argv);
+/* cluster rotate-key (src/cmd-cluster-rotate.c); argv[0] is "rotate-key". */
+int cmd_cluster_rotate_key(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_kube(int argc, char **argv);
 /* Invoked as "sops": parses sops' own global flags and legacy forms. */

@@ -12,6 +12,7 @@
 #include <agesops/agesops.h>
 #include <agesops/age.h>
 #include <agesops/gitops.h>
+#include <agesops/gitops-lifecycle.h>
 #include <agesops/sops-config.h>
 #include "util/buf.h"
 #include "util/file.h"
@@ -38,7 +39,10 @@ struct opts {
 	const char *pve_url, *pve_token_id, *pve_secret_name;
 	const char *pve_insecure;
 	const char *kubeconfig, *context;
-	bool no_git, no_proxmox, secrets_stdin, force, from_cluster;
+	bool no_git, no_proxmox, secrets_stdin, force, from_cluster, yes;
+	struct ags_recipient_list admins; /* --admin-recipient and .sops.admins */
+	const char *admin_args[64];
+	size_t nadmin_args;
 };
 
 static int run_capture(const char *cmd, char *out, size_t cap)
@@ -493,7 +497,55 @@ static void regex_quote(const char *s, char *out, size_t cap)
 	out[n] = 0;
 }
 
-static int update_sops_yaml(const struct opts *o, const char *root, const char *secrets_rel, const char *recipient)
+/*
+ * cluster init on an existing cluster: admins the rule lacks are added, and
+ * the files already encrypted are re-keyed for them (updatekeys) with -y,
+ * or the command to do so is printed.
+ */
+static int add_admins(const struct opts *o, const char *root, const char *secrets_rel, const char *recipient)
+{
+	struct ags_cluster_repo cr = { .root = root, .name = o->name, .secrets_dir = secrets_rel };
+	struct ags_recipient_list added = { 0 };
+	struct ags_repo_files files = { 0 };
+	struct ags_diag d = { 0 };
+	int rc = 0, r = ags_gitops_rule_add_recipients(&cr, recipient, &o->admins, &added, &d);
+	if (r < 0)
+		rc = cli_fail(r, &d, NULL);
+	else if (!added.n)
+		fprintf(stderr, "kept .sops.yaml (already has the rule for %s)\n", secrets_rel);
+	else if ((r = ags_gitops_cluster_files(&cr, &files, NULL, &d)) < 0)
+		rc = cli_fail(r, &d, NULL);
+	if (rc == 0 && added.n) {
+		fprintf(stderr, "updated .sops.yaml: %zu admin recipient(s) added to the rule for %s\n", added.n,
+			secrets_rel);
+		char cfgpath[PATH_MAX + 16];
+		snprintf(cfgpath, sizeof(cfgpath), "%s/.sops.yaml", root);
+		if (files.n && o->yes) {
+			char **av = calloc(files.n + 5, sizeof(*av));
+			if (!av)
+				return cli_fail(AGS_E_NOMEM, NULL, NULL);
+			size_t n = 0;
+			av[n++] = (char *)"updatekeys";
+			av[n++] = (char *)"-y";
+			av[n++] = (char *)"--config";
+			av[n++] = cfgpath;
+			for (size_t i = 0; i < files.n; i++)
+				av[n++] = files.paths[i];
+			rc = cmd_updatekeys((int)n, av);
+			free(av);
+		} else if (files.n) {
+			fprintf(stderr, "%zu existing file(s) are not encrypted for the new admin(s) yet: run\n"
+					"  agesops updatekeys -y -r %s\n(or cluster init again with -y)\n",
+				files.n, secrets_rel);
+		}
+	}
+	ags_repo_files_clear(&files);
+	ags_recipient_list_clear(&added);
+	return rc;
+}
+
+static int update_sops_yaml(const struct opts *o, const char *root, const char *secrets_rel, const char *recipient,
+			    const char *all)
 {
 	char path[PATH_MAX], quoted[PATH_MAX], rule_re[PATH_MAX + 32];
 	snprintf(path, sizeof(path), "%s/.sops.yaml", root);
@@ -523,11 +575,12 @@ static int update_sops_yaml(const struct opts *o, const char *root, const char *
 		}
 		r = ags_sops_config_match(cfg, probe, &rule, &d);
 		bool ours = r == 0 && rule && rule->path_regex && !strcmp(rule->path_regex, rule_re);
-		bool right_key = ours && rule->ngroups == 1 && rule->groups[0].nage == 1 &&
-				 !strcmp(rule->groups[0].age[0], recipient);
+		bool right_key = false;
+		for (size_t k = 0; ours && rule->ngroups == 1 && k < rule->groups[0].nage; k++)
+			right_key |= !strcmp(rule->groups[0].age[k], recipient);
 		ags_sops_config_free(cfg);
 		if (right_key) {
-			fprintf(stderr, "kept .sops.yaml (already has the rule for %s)\n", secrets_rel);
+			rc = add_admins(o, root, secrets_rel, recipient);
 			goto out;
 		}
 		if (ours) {
@@ -578,7 +631,7 @@ static int update_sops_yaml(const struct opts *o, const char *root, const char *
 		}
 		snprintf(entry, sizeof(entry),
 			 "%*s- path_regex: %s\n%*s  encrypted_regex: ^(data|stringData)$\n%*s  age: %s\n", ind, "",
-			 rule_re, ind, "", ind, "", recipient);
+			 rule_re, ind, "", ind, "", all);
 		if (cr) {
 			r = ags_buf_append(&out, s, (size_t)(cr - s));
 			if (!r)
@@ -594,7 +647,7 @@ static int update_sops_yaml(const struct opts *o, const char *root, const char *
 		}
 	} else {
 		snprintf(entry, sizeof(entry),
-			 "  - path_regex: %s\n    encrypted_regex: ^(data|stringData)$\n    age: %s\n", rule_re, recipient);
+			 "  - path_regex: %s\n    encrypted_regex: ^(data|stringData)$\n    age: %s\n", rule_re, all);
 		r = ags_buf_printf(&out, "# SOPS rules: which key encrypts which files (agesops cluster init)\n"
 					 "creation_rules:\n%s", entry);
 	}
@@ -737,11 +790,16 @@ static void usage(FILE *f)
 		"  --repo DIR                repository root (default: git rev-parse --show-toplevel)\n"
 		"  --from-cluster            use the key the cluster made (agesops kube bootstrap), read with\n"
 		"                            agesops kube pubkey [--kubeconfig F] [--context C]; no local key\n"
-		"  --force                   replace existing Secrets / .sops.public.key (never the key file)\n");
+		"  --admin-recipient R       (repeatable; also .sops.admins) break-glass recipients in the rule\n"
+		"  -y, --yes                 on an existing cluster, re-key its files for new admins (updatekeys)\n"
+		"  --force                   replace existing Secrets / .sops.public.key (never the key file)\n"
+		"usage: agesops cluster rotate-key NAME [...]   (agesops cluster rotate-key --help)\n");
 }
 
 int cmd_cluster(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "rotate-key"))
+		return cmd_cluster_rotate_key(argc - 1, argv + 1);
 	if (argc < 2 || (strcmp(argv[1], "init") && strcmp(argv[1], "-h") && strcmp(argv[1], "--help"))) {
 		if (argc >= 2)
 			cli_error("unknown cluster subcommand '%s' (init)", argv[1]);
@@ -755,7 +813,7 @@ int cmd_cluster(int argc, char **argv)
 	argc--;
 	argv++;
 	enum { O_REPO = 1000, O_KEY, O_SDIR, O_FDIR, O_GURL, O_GUSER, O_GNAME, O_KH, O_PURL, O_PTOK, O_PNAME, O_PINS,
-	       O_NOGIT, O_NOPVE, O_STDIN, O_FORCE, O_HELP, O_FROM, O_KC, O_CTX };
+	       O_NOGIT, O_NOPVE, O_STDIN, O_FORCE, O_HELP, O_FROM, O_KC, O_CTX, O_ADMIN };
 	static const struct option lo[] = {
 		{ "repo", required_argument, NULL, O_REPO },
 		{ "key-file", required_argument, NULL, O_KEY },
@@ -776,13 +834,15 @@ int cmd_cluster(int argc, char **argv)
 		{ "from-cluster", no_argument, NULL, O_FROM },
 		{ "kubeconfig", required_argument, NULL, O_KC },
 		{ "context", required_argument, NULL, O_CTX },
+		{ "admin-recipient", required_argument, NULL, O_ADMIN },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, O_HELP },
 		{ 0 },
 	};
 	struct opts o = { 0 };
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "y", lo, NULL)) != -1) {
 		switch (opt) {
 		case O_REPO: o.repo = optarg; break;
 		case O_KEY: o.key_file = optarg; break;
@@ -803,6 +863,14 @@ int cmd_cluster(int argc, char **argv)
 		case O_FROM: o.from_cluster = true; break;
 		case O_KC: o.kubeconfig = optarg; break;
 		case O_CTX: o.context = optarg; break;
+		case 'y': o.yes = true; break;
+		case O_ADMIN:
+			if (o.nadmin_args >= sizeof(o.admin_args) / sizeof(o.admin_args[0])) {
+				cli_error("too many --admin-recipient options");
+				return EXIT_GENERIC;
+			}
+			o.admin_args[o.nadmin_args++] = optarg;
+			break;
 		case O_HELP: usage(stdout); return 0;
 		default: usage(stderr); return EXIT_GENERIC;
 		}
@@ -891,6 +959,32 @@ int cmd_cluster(int argc, char **argv)
 		return rc;
 	}
 
+	/* the rule's and new files' recipients: the cluster key, then the admins */
+	struct ags_diag ad = { 0 };
+	int ar = ags_gitops_read_admins(root, &o.admins, &ad);
+	for (size_t i = 0; ar == 0 && i < o.nadmin_args; i++)
+		ar = ags_recipient_list_parse(&o.admins, o.admin_args[i], strlen(o.admin_args[i]), "--admin-recipient",
+					      &ad);
+	if (ar < 0) {
+		ags_recipient_list_clear(&o.admins);
+		free(recipient);
+		free(keypath);
+		return cli_fail(ar, &ad, NULL);
+	}
+	struct ags_buf allb;
+	ags_buf_init(&allb, 1 << 20);
+	ar = ags_buf_puts(&allb, recipient);
+	for (size_t i = 0; ar == 0 && i < o.admins.n; i++)
+		if (strcmp(o.admins.v[i], recipient))
+			ar = ags_buf_printf(&allb, ",%s", o.admins.v[i]);
+	if (ar < 0 || ags_buf_putc(&allb, 0) < 0) {
+		ags_buf_release(&allb);
+		ags_recipient_list_clear(&o.admins);
+		free(recipient);
+		free(keypath);
+		return cli_fail(AGS_E_NOMEM, NULL, NULL);
+	}
+	const char *all = (const char *)allb.data;
 	char p[PATH_MAX], rel[PATH_MAX];
 	bool written;
 	struct values vals;
@@ -920,19 +1014,19 @@ int cmd_cluster(int argc, char **argv)
 		}
 	}
 	if (rc == 0)
-		rc = update_sops_yaml(&o, root, sdir_rel, recipient);
+		rc = update_sops_yaml(&o, root, sdir_rel, recipient, all);
 	const char *items[3];
 	size_t nitems = 0;
 	if (rc == 0 && !o.no_git) {
 		snprintf(p, sizeof(p), "%s/%s/git-secret.yaml", root, sdir_rel);
 		snprintf(rel, sizeof(rel), "%s/git-secret.yaml", sdir_rel);
-		rc = git_secret(&o, &vals, recipient, p, rel, &deploy_key);
+		rc = git_secret(&o, &vals, all, p, rel, &deploy_key);
 		items[nitems++] = "git-secret.yaml";
 	}
 	if (rc == 0 && !o.no_proxmox) {
 		snprintf(p, sizeof(p), "%s/%s/proxmox-secret.yaml", root, sdir_rel);
 		snprintf(rel, sizeof(rel), "%s/proxmox-secret.yaml", sdir_rel);
-		rc = proxmox_secret(&o, &vals, recipient, p, rel);
+		rc = proxmox_secret(&o, &vals, all, p, rel);
 		items[nitems++] = "proxmox-secret.yaml";
 	}
 	if (rc == 0 && nitems) {
@@ -1008,6 +1102,8 @@ int cmd_cluster(int argc, char **argv)
 	free(deploy_key);
 	free(recipient);
 	free(keypath);
+	ags_buf_release(&allb);
 	ags_buf_release(&vals.stdin_buf);
+	ags_recipient_list_clear(&o.admins);
 	return rc;
 }

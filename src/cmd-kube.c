@@ -10,6 +10,8 @@
 #include "cli.h"
 #include <agesops/agesops.h>
 #include <agesops/k8s.h>
+#include <agesops/gitops-lifecycle.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +20,13 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "k8s/kube-cli.h"
 
-#define KUBE_EXIT_FAIL 1
-#define KUBE_EXIT_USAGE 2
-#define KUBE_EXIT_TRANSIENT 75
 
 enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_IN_CLUSTER, OPT_NAME, OPT_CONFIGMAP, OPT_REPLACE, OPT_FORCE,
-       OPT_TIMEOUT };
+       OPT_TIMEOUT, OPT_ROTATE, OPT_PUBKEY, OPT_REPO, OPT_SECRETS_DIR };
+
+#define MAX_PUBKEYS 64
 
 static const struct option kube_opts[] = {
 	{ "namespace", required_argument, NULL, 'n' },
@@ -36,13 +38,22 @@ static const struct option kube_opts[] = {
 	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "request-timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "rotate", no_argument, NULL, OPT_ROTATE },
+	{ "pubkey", required_argument, NULL, OPT_PUBKEY },
+	{ "repo", required_argument, NULL, OPT_REPO },
+	{ "secrets-dir", required_argument, NULL, OPT_SECRETS_DIR },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct kube_args {
 	const char *ns, *kubeconfig, *context, *name, *configmap;
-	bool in_cluster, replace, force;
+	const char *repo, *secrets_dir;
+	const char *pubkeys[MAX_PUBKEYS];
+	size_t npubkeys;
+	bool in_cluster, replace, force, rotate;
+	unsigned jobs;
 	long timeout_ms;
 	int nargs;
 	char **args;
@@ -53,7 +64,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: agesops kube install-key [--name sops-age] [-n flux-system] [--replace [--force]] [KEYFILE|-]\n"
 		"       agesops kube pubkey [-n flux-system] [--configmap sops-age-public]\n"
-		"       agesops kube bootstrap [-n flux-system] [--name sops-age] [--configmap sops-age-public]\n"
+		"       agesops kube bootstrap [-n flux-system] [--name sops-age] [--configmap sops-age-public] [--rotate]\n"
+		"       agesops kube verify NAME [--pubkey R]... [--repo DIR] [--secrets-dir DIR] [-j N]\n"
 		"\n"
 		"common options:\n"
 		"  --kubeconfig FILE      kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)\n"
@@ -65,12 +77,6 @@ static void usage(FILE *f)
 		"exit codes: 0 ok, 75 transient failure (retry), 1 other failure, 2 usage\n");
 }
 
-static int kube_exit(int err, const struct ags_diag *d, const char *what)
-{
-	cli_fail(err, d, what);
-	return ags_k8s_error_transient(err) ? KUBE_EXIT_TRANSIENT : KUBE_EXIT_FAIL;
-}
-
 static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 {
 	memset(a, 0, sizeof(*a));
@@ -79,7 +85,7 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 	a->configmap = AGS_K8S_DEFAULT_CONFIGMAP;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+n:h", kube_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+n:j:h", kube_opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': a->ns = optarg; break;
 		case OPT_KUBECONFIG: a->kubeconfig = optarg; break;
@@ -89,16 +95,21 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 		case OPT_CONFIGMAP: a->configmap = optarg; break;
 		case OPT_REPLACE: a->replace = true; break;
 		case OPT_FORCE: a->force = true; break;
-		case OPT_TIMEOUT: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v <= 0 || v > 3600) {
-				cli_error("--request-timeout: expected seconds between 1 and 3600");
+		case OPT_ROTATE: a->rotate = true; break;
+		case OPT_REPO: a->repo = optarg; break;
+		case OPT_SECRETS_DIR: a->secrets_dir = optarg; break;
+		case 'j': a->jobs = (unsigned)strtoul(optarg, NULL, 10); break;
+		case OPT_PUBKEY:
+			if (a->npubkeys >= MAX_PUBKEYS) {
+				cli_error("too many --pubkey options");
 				return -1;
 			}
-			a->timeout_ms = v * 1000;
+			a->pubkeys[a->npubkeys++] = optarg;
 			break;
-		}
+		case OPT_TIMEOUT:
+			if ((a->timeout_ms = kube_parse_timeout(optarg)) < 0)
+				return -1;
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -1;
 		}
@@ -117,44 +128,9 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 
 static int connect_client(const struct kube_args *a, struct ags_k8s_client **c)
 {
-	struct ags_k8s_options o = {
-		.kubeconfig = a->kubeconfig,
-		.context = a->context,
-		.in_cluster = a->in_cluster,
-		.timeout_ms = a->timeout_ms,
-	};
-	/* kubectl's fallback: with no kubeconfig anywhere, a pod uses its service account */
-	if (!o.in_cluster && !o.kubeconfig && !o.context && !(getenv("KUBECONFIG") && getenv("KUBECONFIG")[0]) &&
-	    getenv("KUBERNETES_SERVICE_HOST") && getenv("KUBERNETES_SERVICE_PORT")) {
-		const char *home = getenv("HOME");
-		char p[4096];
-		struct stat st;
-		snprintf(p, sizeof(p), "%s/.kube/config", home ? home : "");
-		if (!home || stat(p, &st) != 0)
-			o.in_cluster = true;
-	}
-	struct ags_diag d = { 0 };
-	int r = ags_k8s_client_new(&o, c, &d);
-	if (r < 0)
-		return kube_exit(r, &d, NULL);
-	return 0;
-}
-
-/* "age1a\nage1b\n" -> "age1a,age1b" (the form sops --age takes). */
-static void print_joined(const char *recips)
-{
-	bool first = true;
-	for (const char *s = recips; *s;) {
-		size_t l = strcspn(s, "\n");
-		if (l) {
-			printf("%s%.*s", first ? "" : ",", (int)l, s);
-			first = false;
-		}
-		s += l;
-		if (*s)
-			s++;
-	}
-	putchar('\n');
+	struct kube_conn k = { .kubeconfig = a->kubeconfig, .context = a->context, .in_cluster = a->in_cluster,
+			       .timeout_ms = a->timeout_ms };
+	return kube_connect(&k, c);
 }
 
 static int install_key(int argc, char **argv)
@@ -201,7 +177,7 @@ static int install_key(int argc, char **argv)
 											: "unchanged (same key)";
 		fprintf(stderr, "%s: Secret %s/%s %s on %s\n", cli_progname, a.ns, a.name, what,
 			ags_k8s_client_host(c));
-		print_joined(recips);
+		kube_print_joined(recips);
 		rc = 0;
 	}
 	free(recips);
@@ -234,10 +210,122 @@ static int pubkey(int argc, char **argv)
 	} else if (r < 0) {
 		rc = kube_exit(r, &d, NULL);
 	} else {
-		print_joined(recips);
+		kube_print_joined(recips);
 	}
 	free(recips);
 	ags_k8s_client_free(c);
+	return rc;
+}
+
+/* bootstrap --rotate: a new key made here, inside the cluster, beside the current one. */
+static int bootstrap_rotate(struct ags_k8s_client *c, const struct kube_args *a)
+{
+	struct ags_diag d = { 0 };
+	enum ags_k8s_rotate_outcome oc;
+	char *recips = NULL;
+	int r = ags_k8s_rotate_add(c, a->ns, a->name, a->configmap, NULL, 0, &oc, &recips, &d);
+	if (r < 0)
+		return kube_exit(r, &d, "bootstrap --rotate");
+	const char *what = oc == AGS_K8S_ROTATE_ADDED	 ? "generated a new age key and added it to"
+			   : oc == AGS_K8S_ROTATE_ADOPTED ? "another run added a new key first; using the new key in"
+							  : "a rotation is already in progress; keeping its new key in";
+	printf("agesops: %s Secret %s/%s (entry %s, beside %s)\n", what, a->ns, a->name, AGS_K8S_NEXT_KEY,
+	       AGS_K8S_SECRET_KEY);
+	printf("agesops: public keys published in ConfigMap %s/%s (entry %s, new first)\n", a->ns, a->configmap,
+	       AGS_K8S_PUBLIC_KEY);
+	printf("new public key: %.*s\n", (int)strcspn(recips, "\n"), recips);
+	printf("public keys: ");
+	kube_print_joined(recips);
+	printf("next: agesops cluster rotate-key NAME --pubkey-from-cluster (re-encrypts the repository)\n");
+	free(recips);
+	return 0;
+}
+
+/* verify: every file of the cluster opens with a key the cluster holds. */
+static int verify(int argc, char **argv)
+{
+	struct kube_args a;
+	/* NAME may come first (kube verify NAME --pubkey R) or after the options */
+	const char *name = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+	if (name) {
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
+	int p = parse(argc, argv, &a, false);
+	if (p)
+		return p > 0 ? 0 : KUBE_EXIT_USAGE;
+	if (a.nargs + (name != NULL) != 1) {
+		cli_error("verify takes the cluster NAME");
+		return KUBE_EXIT_USAGE;
+	}
+	if (!name)
+		name = a.args[0];
+	char root[PATH_MAX];
+	int rc = kube_repo_root(a.repo, root, sizeof(root));
+	if (rc)
+		return rc;
+	struct ags_diag d = { 0 };
+	struct ags_recipient_list keys = { 0 };
+	const char *source = "--pubkey";
+	for (size_t i = 0; i < a.npubkeys && rc == 0; i++) {
+		int r = ags_recipient_list_parse(&keys, a.pubkeys[i], strlen(a.pubkeys[i]), "--pubkey", &d);
+		if (r < 0)
+			rc = (cli_fail(r, &d, NULL), KUBE_EXIT_USAGE);
+	}
+	if (rc == 0 && !a.npubkeys) {
+		struct ags_k8s_client *c = NULL;
+		char *recips = NULL;
+		bool from_secret = false;
+		rc = connect_client(&a, &c);
+		int r = rc ? 0 : ags_k8s_cluster_recipients(c, a.ns, a.name, a.configmap, &recips, &from_secret, &d);
+		if (r < 0)
+			rc = kube_exit(r, &d, NULL);
+		else if (rc == 0 && (r = ags_recipient_list_parse(&keys, recips, strlen(recips), "cluster keys", &d)) < 0)
+			rc = kube_exit(r, &d, NULL);
+		source = from_secret ? "Secret" : "ConfigMap";
+		free(recips);
+		ags_k8s_client_free(c);
+	}
+	struct ags_cluster_repo cr = { .root = root, .name = name, .secrets_dir = a.secrets_dir };
+	struct ags_repo_files files = { 0 };
+	struct ags_repo_result *res = NULL;
+	if (rc == 0) {
+		int r = ags_gitops_cluster_files(&cr, &files, NULL, &d);
+		if (r < 0)
+			rc = kube_exit(r, &d, NULL);
+	}
+	if (rc == 0 && !(res = calloc(files.n ? files.n : 1, sizeof(*res))))
+		rc = kube_exit(AGS_E_NOMEM, NULL, NULL);
+	if (rc == 0) {
+		bool pub_ok = false;
+		struct ags_diag pd = { 0 };
+		int bad = ags_gitops_verify(&cr, &files, &keys, a.jobs, res, &pub_ok, &pd);
+		if (bad < 0) {
+			rc = kube_exit(bad, NULL, NULL);
+			goto out;
+		}
+		size_t good = 0;
+		for (size_t i = 0; i < files.n; i++) {
+			const char *rel = files.paths[i] + strlen(root) + 1;
+			if (res[i].rc == 0)
+				good++;
+			else if (res[i].rc < 0)
+				printf("%s: %s\n", rel, kube_strip_path(res[i].diag.msg[0] ? res[i].diag.msg
+											  : ags_strerror(res[i].rc),
+									 files.paths[i]));
+		}
+		if (!pub_ok)
+			printf("%s\n", pd.msg);
+		fprintf(stderr, "%s: verify %s: %zu files decryptable by the cluster's %zu key(s) (from the %s), %d not%s\n",
+			cli_progname, cr.name, good, keys.n, source, bad, pub_ok ? "" : ", .sops.public.key does not match");
+		if (rc == 0)
+			rc = bad || !pub_ok ? KUBE_EXIT_FAIL : 0;
+	}
+out:
+	free(res);
+	ags_repo_files_clear(&files);
+	ags_recipient_list_clear(&keys);
 	return rc;
 }
 
@@ -255,6 +343,11 @@ static int bootstrap(int argc, char **argv)
 	int rc = connect_client(&a, &c);
 	if (rc)
 		return rc;
+	if (a.rotate) {
+		rc = bootstrap_rotate(c, &a);
+		ags_k8s_client_free(c);
+		return rc;
+	}
 	struct ags_diag d = { 0 };
 	enum ags_k8s_outcome oc;
 	char *recips = NULL;
@@ -269,7 +362,7 @@ static int bootstrap(int argc, char **argv)
 		printf("agesops: public key published in ConfigMap %s/%s (entry %s)\n", a.ns, a.configmap,
 		       AGS_K8S_PUBLIC_KEY);
 		printf("public key: ");
-		print_joined(recips);
+		kube_print_joined(recips);
 	}
 	free(recips);
 	ags_k8s_client_free(c);
@@ -289,6 +382,8 @@ int cmd_kube(int argc, char **argv)
 		return pubkey(argc - 1, argv + 1);
 	if (!strcmp(sub, "bootstrap"))
 		return bootstrap(argc - 1, argv + 1);
-	cli_error("kube: unknown subcommand '%s' (install-key, pubkey, bootstrap)", sub);
+	if (!strcmp(sub, "verify"))
+		return verify(argc - 1, argv + 1);
+	cli_error("kube: unknown subcommand '%s' (install-key, pubkey, bootstrap, verify)", sub);
 	return KUBE_EXIT_USAGE;
 }

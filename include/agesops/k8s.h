@@ -73,6 +73,35 @@ int ags_k8s_create(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char 
 int ags_k8s_update(struct ags_k8s_client *c, const struct ags_k8s_object *base, const struct ags_k8s_entry *data,
 		   size_t n, struct ags_k8s_object **ret, struct ags_diag *d);
 
+/* PATCH (JSON merge patch) of base's data: the entries of set added or
+ * replaced, the keys in unset removed, guarded by base's resourceVersion
+ * (AGS_E_K8S_CONFLICT when the object changed meanwhile).  ret may be NULL. */
+int ags_k8s_patch_data(struct ags_k8s_client *c, const struct ags_k8s_object *base, const struct ags_k8s_entry *set,
+		       size_t nset, const char *const *unset, size_t nunset, struct ags_k8s_object **ret,
+		       struct ags_diag *d);
+/* Renames a data entry on the server (a JSON patch "move"): the value never
+ * travels, and the rename is atomic.  AGS_E_K8S_INVALID when from is absent. */
+int ags_k8s_move_entry(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
+		       const char *from, const char *to, struct ags_diag *d);
+/* DELETE; with resource_version, only that version (AGS_E_K8S_CONFLICT otherwise). */
+int ags_k8s_delete(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
+		   const char *resource_version, struct ags_diag *d);
+
+/* The parts of a Flux Kustomization (kustomize.toolkit.fluxcd.io/v1) a key
+ * rotation waits on. */
+struct ags_k8s_kustomization {
+	char *name, *namespace_;
+	bool ready;                    /* Ready=True, for the current generation */
+	char *ready_reason, *ready_message;
+	char *last_applied_revision;   /* e.g. "main@sha1:<40 hex>", or NULL */
+	char *last_attempted_revision;
+	char *decryption_secret;       /* spec.decryption.secretRef.name, or NULL */
+	long long generation, observed_generation; /* -1 when absent */
+};
+int ags_k8s_get_kustomization(struct ags_k8s_client *c, const char *ns, const char *name,
+			      struct ags_k8s_kustomization **ret, struct ags_diag *d);
+void ags_k8s_kustomization_free(struct ags_k8s_kustomization *k);
+
 /* True for errors that may go away on retry (connection, timeout, 429, 5xx, conflicts). */
 bool ags_k8s_error_transient(int err);
 
@@ -80,6 +109,9 @@ bool ags_k8s_error_transient(int err);
 
 #define AGS_K8S_SECRET_KEY "age.agekey"
 #define AGS_K8S_PUBLIC_KEY "age.pub"
+/* During a key rotation the new key is a second entry beside age.agekey
+ * (Flux tries every *.agekey entry); --finish moves it into age.agekey. */
+#define AGS_K8S_NEXT_KEY "age-next.agekey"
 #define AGS_K8S_DEFAULT_SECRET "sops-age"
 #define AGS_K8S_DEFAULT_CONFIGMAP "sops-age-public"
 #define AGS_K8S_DEFAULT_NAMESPACE "flux-system"
@@ -121,6 +153,53 @@ int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *na
  */
 int ags_k8s_bootstrap(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,
 		      enum ags_k8s_outcome *outcome, char **recipients, struct ags_diag *d);
+
+struct ags_buf;
+/* A new X25519 key file as age-keygen writes it ("# created:", "# public
+ * key:", the identity), the form the sops-age Secret holds, appended to
+ * file (init it secret); *recips: "age1...\n". */
+int ags_k8s_keygen_file(struct ags_buf *file, char **recips, struct ags_diag *d);
+
+/* ---- key rotation ---- */
+
+enum ags_k8s_rotate_outcome {
+	AGS_K8S_ROTATE_ADDED,     /* the new key was added as the second entry */
+	AGS_K8S_ROTATE_PRESENT,   /* the Secret already held this new key beside the old one */
+	AGS_K8S_ROTATE_ADOPTED,   /* bootstrap --rotate: another run added a new key first; it is used */
+	AGS_K8S_ROTATE_DONE,      /* the new key is already the only key (finished) */
+};
+
+/*
+ * Step 2 of a rotation: adds a new key to Secret ns/secret as the entry
+ * AGS_K8S_NEXT_KEY beside age.agekey (PATCH guarded by resourceVersion;
+ * conflicts re-read and retried), then publishes both public keys, the new
+ * one first, in ConfigMap ns/configmap.  key/len: an identity file; NULL to
+ * generate the key here (kube bootstrap --rotate: the key never leaves the
+ * cluster; a new key another run added is adopted, never replaced).
+ * Re-running is harmless.  A different new key already present is refused
+ * (AGS_E_K8S_KEY_MISMATCH: another rotation is in progress).
+ * *recipients (optional): the Secret's public keys, new first.
+ */
+int ags_k8s_rotate_add(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,
+		       const void *key, size_t len, enum ags_k8s_rotate_outcome *outcome, char **recipients,
+		       struct ags_diag *d);
+/*
+ * The end of a rotation: the new key (AGS_K8S_NEXT_KEY) replaces age.agekey
+ * in one server-side move, so the private key never leaves the cluster and
+ * the caller needs no right to read the Secret; then the ConfigMap lists only
+ * new_recipient.  The ConfigMap must show the rotation to new_recipient
+ * (new_recipient first) or be finished already (AGS_K8S_ROTATE_DONE).
+ */
+int ags_k8s_rotate_finish(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,
+			  const char *new_recipient, enum ags_k8s_rotate_outcome *outcome, char **recipients,
+			  struct ags_diag *d);
+/*
+ * The public keys a cluster holds: from Secret ns/secret (every *.agekey
+ * entry, new first) when the caller may read it, else from ConfigMap
+ * ns/configmap.  *from_secret says which.  One per line.
+ */
+int ags_k8s_cluster_recipients(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,
+			       char **recipients, bool *from_secret, struct ags_diag *d);
 
 /* Reads age.pub from ConfigMap ns/configmap and validates every line as an
  * age recipient.  *recipients: one per line, newline-terminated. */

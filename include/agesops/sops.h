@@ -226,6 +226,15 @@ void ags_sops_doc_set_iv_stash(struct ags_sops_doc *doc, bool on);
  * and sets a new MAC and lastmodified (NULL = now). */
 int ags_sops_doc_encrypt(struct ags_sops_doc *doc, const uint8_t key[AGS_SOPS_DATA_KEY_LEN],
 			 const char *lastmodified, struct ags_diag *d);
+/*
+ * sops rotate: gives a decrypted document a new data key, re-encrypts every
+ * value under it and re-wraps the key for the file's recipients minus rm
+ * (from every group) plus add (to the first group, as sops), each item
+ * possibly comma-separated.  AGS_E_SOPS_NO_RECIPIENTS when a group would be
+ * left empty.  The document can then be emitted.
+ */
+int ags_sops_doc_rotate(struct ags_sops_doc *doc, const char *const *add, size_t nadd, const char *const *rm,
+			size_t nrm, struct ags_diag *d);
 /* Sets the rules of a plaintext document's metadata (checked as
  * ags_sops_rules_check; with none set, the "_unencrypted" default). */
 int ags_sops_doc_set_rules(struct ags_sops_doc *doc, const struct ags_sops_rules *r, struct ags_diag *d);

@@ -272,6 +272,13 @@ static int setup(struct ags_k8s_client *c, CURL *h, const char *method, const ch
 	ok &= curl_easy_setopt(h, CURLOPT_WRITEDATA, x) == CURLE_OK;
 	ok &= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK;
 	ok &= curl_easy_setopt(h, CURLOPT_HEADERDATA, x) == CURLE_OK;
+	/* "PATCH": a JSON merge patch (RFC 7386); "PATCH-JSON": a JSON patch (RFC 6902) */
+	bool json_patch = !strcmp(method, "PATCH-JSON");
+	if (json_patch)
+		method = "PATCH";
+	c->h_ctype.data = (char *)(json_patch		     ? "Content-Type: application/json-patch+json"
+				   : strcmp(method, "PATCH") ? "Content-Type: application/json"
+							     : "Content-Type: application/merge-patch+json");
 	ok &= curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->auth_line ? &c->h_auth : &c->h_accept) == CURLE_OK;
 	ok &= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method) == CURLE_OK;
 	/* No proxy from the environment: kubectl honours HTTPS_PROXY, but a Job

@@ -53,6 +53,11 @@ static bool valid_key(const char *s)
 	return true;
 }
 
+bool k8s_valid_name(const char *s, bool subdomain)
+{
+	return valid_name(s, subdomain ? 253 : 63, subdomain);
+}
+
 static int check_names(enum ags_k8s_kind kind, const char *ns, const char *name, struct ags_diag *d)
 {
 	if (!valid_name(ns, 63, false))
@@ -368,6 +373,113 @@ int ags_k8s_update(struct ags_k8s_client *c, const struct ags_k8s_object *base, 
 		r = k8s_request(c, "PUT", path, &body, what, &st, &resp, d);
 	if (!r)
 		r = finish(c, kind, what, &resp, ret, d);
+	ags_buf_release(&body);
+	ags_buf_release(&resp);
+	return r;
+}
+
+int ags_k8s_patch_data(struct ags_k8s_client *c, const struct ags_k8s_object *base, const struct ags_k8s_entry *set,
+		       size_t nset, const char *const *unset, size_t nunset, struct ags_k8s_object **ret,
+		       struct ags_diag *d)
+{
+	enum ags_k8s_kind kind = base->kind;
+	const char *ns = base->namespace_ ? base->namespace_ : "";
+	AGS_TRY(check_names(kind, ns, base->name, d));
+	AGS_TRY(check_entries(kind, set, nset, d));
+	if (nunset > MAX_ENTRIES)
+		return ags_diag_set(d, AGS_E_TOO_BIG, "too many data entries");
+	for (size_t i = 0; i < nunset; i++)
+		if (!valid_key(unset[i]))
+			return ags_diag_set(d, AGS_E_INVAL, "invalid data key '%.80s'", unset[i]);
+	if (!base->resource_version)
+		return ags_diag_set(d, AGS_E_INVAL, "patch of %s %s/%s without a resourceVersion", kind_name(kind), ns,
+				    base->name);
+	char path[512], what[400];
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), base->name);
+	snprintf(what, sizeof(what), "patch %s %s/%s", kind_name(kind), ns, base->name);
+	struct ags_buf body, resp;
+	ags_buf_init_secret(&body, k8s_response_max());
+	ags_buf_init_secret(&resp, k8s_response_max());
+	/* A JSON merge patch: null removes a key.  The resourceVersion in it is a
+	 * precondition, so a concurrent writer makes this a 409 Conflict rather
+	 * than a lost update. */
+	int r = ags_buf_puts(&body, "{\"metadata\":{\"resourceVersion\":");
+	if (!r)
+		r = k8s_json_put_str(&body, base->resource_version, strlen(base->resource_version));
+	if (!r)
+		r = ags_buf_puts(&body, "},\"data\":");
+	if (!r)
+		r = put_data(&body, kind, set, nset, NULL, 0);
+	if (!r && nunset) {
+		body.len--; /* reopen the data object */
+		for (size_t i = 0; i < nunset && !r; i++) {
+			if (nset || i)
+				r = ags_buf_putc(&body, ',');
+			if (!r)
+				r = k8s_json_put_str(&body, unset[i], strlen(unset[i]));
+			if (!r)
+				r = ags_buf_puts(&body, ":null");
+		}
+		if (!r)
+			r = ags_buf_putc(&body, '}');
+	}
+	if (!r)
+		r = ags_buf_putc(&body, '}');
+	long st;
+	if (!r)
+		r = k8s_request(c, "PATCH", path, &body, what, &st, &resp, d);
+	if (!r)
+		r = finish(c, kind, what, &resp, ret, d);
+	ags_buf_release(&body);
+	ags_buf_release(&resp);
+	return r;
+}
+
+int ags_k8s_delete(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
+		   const char *resource_version, struct ags_diag *d)
+{
+	AGS_TRY(check_names(kind, ns, name, d));
+	char path[512], what[400];
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), name);
+	snprintf(what, sizeof(what), "delete %s %s/%s", kind_name(kind), ns, name);
+	struct ags_buf body, resp;
+	ags_buf_init(&body, 4096);
+	ags_buf_init_secret(&resp, k8s_response_max());
+	int r = ags_buf_puts(&body, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\"");
+	if (!r && resource_version) {
+		r = ags_buf_puts(&body, ",\"preconditions\":{\"resourceVersion\":");
+		if (!r)
+			r = k8s_json_put_str(&body, resource_version, strlen(resource_version));
+		if (!r)
+			r = ags_buf_putc(&body, '}');
+	}
+	if (!r)
+		r = ags_buf_putc(&body, '}');
+	long st;
+	if (!r)
+		r = k8s_request(c, "DELETE", path, &body, what, &st, &resp, d);
+	ags_buf_release(&body);
+	ags_buf_release(&resp);
+	return r;
+}
+
+int ags_k8s_move_entry(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
+		       const char *from, const char *to, struct ags_diag *d)
+{
+	AGS_TRY(check_names(kind, ns, name, d));
+	if (!valid_key(from) || !valid_key(to))
+		return ags_diag_set(d, AGS_E_INVAL, "invalid data key");
+	char path[512], what[400];
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), name);
+	snprintf(what, sizeof(what), "move %s to %s in %s %s/%s", from, to, kind_name(kind), ns, name);
+	struct ags_buf body, resp;
+	ags_buf_init(&body, 4096);
+	ags_buf_init_secret(&resp, k8s_response_max());
+	/* data keys cannot hold '/' or '~', so they need no JSON-pointer escaping */
+	int r = ags_buf_printf(&body, "[{\"op\":\"move\",\"from\":\"/data/%s\",\"path\":\"/data/%s\"}]", from, to);
+	long st;
+	if (!r)
+		r = k8s_request(c, "PATCH-JSON", path, &body, what, &st, &resp, d);
 	ags_buf_release(&body);
 	ags_buf_release(&resp);
 	return r;

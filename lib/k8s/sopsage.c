@@ -5,20 +5,19 @@
 #include "internal.h"
 #include <agesops/age.h>
 #include <agesops/k8s.h>
+#include "k8s/sopsage.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define KEYFILE_MAX ((size_t)64 << 10)
-#define PUBLISH_ATTEMPTS 8
 
 /*
  * Checks an identity file the way Flux will read it (age.ParseIdentities:
  * native AGE-SECRET-KEY-... lines, '#' comments, blank lines) and returns its
  * recipients, one per line.
  */
-static int key_recipients(const void *key, size_t len, const char *name, char **ret, struct ags_diag *d)
+int k8s_key_recipients(const void *key, size_t len, const char *name, char **ret, struct ags_diag *d)
 {
 	if (len == 0)
 		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: empty key file", name);
@@ -73,18 +72,17 @@ static int key_recipients(const void *key, size_t len, const char *name, char **
 	return *ret ? 0 : AGS_E_NOMEM;
 }
 
-/* Recipients of the key held by a Secret, AGS_E_K8S_BAD_SECRET when it holds none. */
-static int secret_recipients(const struct ags_k8s_object *o, const char *ns, const char *name, char **ret,
-			     struct ags_diag *d)
+/* Recipients of one entry of a Secret, AGS_E_K8S_BAD_SECRET when it holds no valid key. */
+int k8s_entry_recipients(const struct ags_k8s_object *o, const char *entry, char **ret, struct ags_diag *d)
 {
-	const struct ags_k8s_entry *e = ags_k8s_object_find(o, AGS_K8S_SECRET_KEY);
+	const char *ns = o->namespace_ ? o->namespace_ : "", *name = o->name;
+	const struct ags_k8s_entry *e = ags_k8s_object_find(o, entry);
 	if (!e)
-		return ags_diag_set(d, AGS_E_K8S_BAD_SECRET, "Secret %s/%s has no %s entry", ns, name,
-				    AGS_K8S_SECRET_KEY);
+		return ags_diag_set(d, AGS_E_K8S_BAD_SECRET, "Secret %s/%s has no %s entry", ns, name, entry);
 	char where[300];
-	snprintf(where, sizeof(where), "Secret %s/%s %s", ns, name, AGS_K8S_SECRET_KEY);
+	snprintf(where, sizeof(where), "Secret %s/%s %s", ns, name, entry);
 	struct ags_diag sub = { 0 };
-	int r = key_recipients(e->value, e->len, where, ret, &sub);
+	int r = k8s_key_recipients(e->value, e->len, where, ret, &sub);
 	if (r == AGS_E_NOMEM)
 		return r;
 	if (r < 0)
@@ -92,12 +90,28 @@ static int secret_recipients(const struct ags_k8s_object *o, const char *ns, con
 	return 0;
 }
 
+int k8s_secret_recipients(const struct ags_k8s_object *o, char **ret, struct ags_diag *d)
+{
+	char *cur = NULL, *next = NULL;
+	AGS_TRY(k8s_entry_recipients(o, AGS_K8S_SECRET_KEY, &cur, d));
+	if (!ags_k8s_object_find(o, AGS_K8S_NEXT_KEY)) {
+		*ret = cur;
+		return 0;
+	}
+	int r = k8s_entry_recipients(o, AGS_K8S_NEXT_KEY, &next, d);
+	if (r == 0 && asprintf(ret, "%s%s", next, cur) < 0)
+		r = AGS_E_NOMEM;
+	free(cur);
+	free(next);
+	return r;
+}
+
 int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *name, const void *key,
 			size_t len, const char *keyname, unsigned flags, enum ags_k8s_outcome *outcome, char **recipients,
 			struct ags_diag *d)
 {
 	char *mine = NULL, *theirs = NULL;
-	AGS_TRY(key_recipients(key, len, keyname ? keyname : "key file", &mine, d));
+	AGS_TRY(k8s_key_recipients(key, len, keyname ? keyname : "key file", &mine, d));
 	struct ags_k8s_entry ent = { .key = (char *)AGS_K8S_SECRET_KEY, .value = (unsigned char *)key, .len = len };
 	enum ags_k8s_outcome oc = AGS_K8S_CREATED;
 	int r = ags_k8s_create(c, AGS_K8S_SECRET, ns, name, &ent, 1, NULL, d);
@@ -117,7 +131,7 @@ int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *na
 		theirs = NULL;
 		bool same = false, valid = false;
 		if (cur) {
-			valid = secret_recipients(o, ns, name, &theirs, NULL) == 0;
+			valid = k8s_entry_recipients(o, AGS_K8S_SECRET_KEY, &theirs, NULL) == 0;
 			same = valid && !strcmp(theirs, mine);
 		}
 		if (same) {
@@ -160,7 +174,7 @@ int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *na
 }
 
 /* A new key file as age-keygen writes it. */
-static int generate_key(struct ags_buf *file, char **recips, struct ags_diag *d)
+int ags_k8s_keygen_file(struct ags_buf *file, char **recips, struct ags_diag *d)
 {
 	struct ags_age_identity *id = NULL;
 	struct ags_age_recipient *rc = NULL;
@@ -191,7 +205,7 @@ static int generate_key(struct ags_buf *file, char **recips, struct ags_diag *d)
 	return 0;
 }
 
-static int publish(struct ags_k8s_client *c, const char *ns, const char *cm, const char *recips,
+int k8s_publish(struct ags_k8s_client *c, const char *ns, const char *cm, const char *recips,
 		   struct ags_diag *d)
 {
 	struct ags_k8s_entry ent = { .key = (char *)AGS_K8S_PUBLIC_KEY, .value = (unsigned char *)recips,
@@ -232,7 +246,7 @@ int ags_k8s_bootstrap(struct ags_k8s_client *c, const char *ns, const char *secr
 	if (r == AGS_E_K8S_NOT_FOUND) {
 		struct ags_buf file;
 		ags_buf_init_secret(&file, KEYFILE_MAX);
-		r = generate_key(&file, &recips, d);
+		r = ags_k8s_keygen_file(&file, &recips, d);
 		if (r == 0) {
 			struct ags_k8s_entry ent = { .key = (char *)AGS_K8S_SECRET_KEY, .value = file.data,
 						     .len = file.len };
@@ -249,10 +263,10 @@ int ags_k8s_bootstrap(struct ags_k8s_client *c, const char *ns, const char *secr
 		}
 	}
 	if (r == 0 && o)
-		r = secret_recipients(o, ns, secret, &recips, d);
+		r = k8s_secret_recipients(o, &recips, d);
 	ags_k8s_object_free(o);
 	if (r == 0)
-		r = publish(c, ns, configmap, recips, d);
+		r = k8s_publish(c, ns, configmap, recips, d);
 	if (r < 0) {
 		free(recips);
 		return r;

@@ -156,6 +156,32 @@ grep -q '^FROM docker.io/library/debian:12' "$CF" && grep -q '^USER 65532' "$CF"
 	&& pass "Containerfile: Debian 12, non-root, agesops entry point" || fail "Containerfile basics"
 runtime=$(awk '/^FROM .*slim/{r=1} r' "$CF")
 lib=$(dirname "$(readlink -f "$AGS")")/libagesops.so
+# deploy/rotate: the rotation Job runs `kube bootstrap --rotate` as the bootstrap service account, whose
+# extra Role may only get and patch the one Secret
+timeout 60 kubectl kustomize "$D/rotate" > "$T/rotate.yaml" 2>"$T/rk.err" || fail "kubectl kustomize deploy/rotate: $(cat "$T/rk.err")"
+timeout 60 kubectl label --local -f "$T/rotate.yaml" checked=yes -o json > "$T/rotate.json" 2>>"$T/rk.err" \
+	|| fail "kubectl could not decode deploy/rotate: $(cat "$T/rk.err")"
+python3 - "$T/rotate.json" <<'PY' || fail "deploy/rotate manifests"
+import json, sys
+text, dec, objs, i = open(sys.argv[1]).read(), json.JSONDecoder(), {}, 0
+while i < len(text):
+    if text[i].isspace():
+        i += 1
+        continue
+    o, i = dec.raw_decode(text, i)
+    for x in o.get("items", [o]):
+        objs[x["kind"]] = x
+job, role, rb = objs["Job"], objs["Role"], objs["RoleBinding"]
+c = job["spec"]["template"]["spec"]["containers"][0]
+assert c["args"][:2] == ["kube", "bootstrap"] and "--rotate" in c["args"], c["args"]
+assert job["spec"]["template"]["spec"]["serviceAccountName"] == "agesops-bootstrap"
+sec = [r for r in role["rules"] if "secrets" in r["resources"]]
+assert sec == [{"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["sops-age"], "verbs": ["get", "patch"]}], sec
+assert all("delete" not in r["verbs"] and "list" not in r["verbs"] for r in role["rules"])
+assert rb["subjects"][0]["name"] == "agesops-bootstrap" and rb["roleRef"]["name"] == role["metadata"]["name"]
+print("ok: deploy/rotate: the rotation Job (bootstrap --rotate) with patch on the sops-age Secret only")
+PY
+
 missing=""
 if command -v dpkg >/dev/null && [ -f "$lib" ]; then
 	direct=$(objdump -p "$AGS" "$lib" 2>/dev/null | awk '/NEEDED/{print $2}' | sort -u)
