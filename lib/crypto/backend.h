@@ -2,9 +2,9 @@
  * The two back ends behind the adapter (crypto/ossl.h).  Only lib/crypto/
  * includes this: callers never know which library serves a primitive.
  *
- * libsodium serves what a small file needs (X25519, SHA-2, HMAC/HKDF-SHA-256,
+ * libsodium serves what a small file needs (X25519, SHA-2, HMAC-SHA-256,
  * scrypt, ChaCha20-Poly1305 on small inputs, randomness): it needs no
- * initialisation worth measuring.  OpenSSL 3 serves the rest (bulk
+ * initialisation worth measuring.  OpenSSL 3 serves the rest (HKDF, bulk
  * ChaCha20-Poly1305, AES-256-GCM with sops' 32-byte IV, SHA-3/SHAKE, RSA,
  * Blowfish) and is only initialised when one of those is first used: its
  * provider and method-store set-up costs more than a whole small-file run.
@@ -52,8 +52,6 @@ int ags_sodium_random(void *buf, size_t n);
 int ags_sodium_x25519_public(const uint8_t sk[32], uint8_t pk[32]);
 int ags_sodium_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32]);
 int ags_sodium_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32]);
-int ags_sodium_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
-			   const void *info, size_t infolen, uint8_t *out, size_t outlen);
 int ags_sodium_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
 		      unsigned log_n, uint8_t *out, size_t outlen);
 /* Incremental SHA-256 / SHA-512 (AGS_HASH_SHA256 / AGS_HASH_SHA512 only). */

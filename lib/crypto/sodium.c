@@ -1,7 +1,6 @@
 /*
  * The libsodium back end (see backend.h).  libsodium 1.0.18 (Debian 12) has
- * no HKDF, so HKDF-SHA-256 is RFC 5869's extract-and-expand over libsodium's
- * HMAC-SHA-256, checked against the RFC's vectors and the OpenSSL back end.
+ * no HKDF, so HKDF-SHA-256 stays with OpenSSL (adapter.c).
  */
 #include "internal.h"
 #include "crypto/ossl.h"
@@ -40,35 +39,6 @@ int ags_sodium_hmac_sha256(const void *key, size_t klen, const void *data, size_
 	crypto_auth_hmacsha256_update(&st, data, dlen);
 	crypto_auth_hmacsha256_final(&st, out);
 	sodium_memzero(&st, sizeof(st));
-	return 0;
-}
-
-int ags_sodium_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
-			   const void *info, size_t infolen, uint8_t *out, size_t outlen)
-{
-	static const uint8_t zeros[32];
-	uint8_t prk[32], t[32];
-	crypto_auth_hmacsha256_state st;
-	if (outlen == 0 || outlen > 255 * 32)
-		return AGS_E_INVAL;
-	/* extract: PRK = HMAC(salt or 32 zero bytes, IKM) */
-	ags_sodium_hmac_sha256(saltlen ? salt : zeros, saltlen ? saltlen : sizeof(zeros), ikm, ikmlen, prk);
-	/* expand: T(i) = HMAC(PRK, T(i-1) || info || i) */
-	size_t done = 0;
-	for (uint8_t i = 1; done < outlen; i++) {
-		crypto_auth_hmacsha256_init(&st, prk, sizeof(prk));
-		if (i > 1)
-			crypto_auth_hmacsha256_update(&st, t, sizeof(t));
-		crypto_auth_hmacsha256_update(&st, info, infolen);
-		crypto_auth_hmacsha256_update(&st, &i, 1);
-		crypto_auth_hmacsha256_final(&st, t);
-		size_t n = AGS_MIN(outlen - done, sizeof(t));
-		memcpy(out + done, t, n);
-		done += n;
-	}
-	sodium_memzero(&st, sizeof(st));
-	sodium_memzero(prk, sizeof(prk));
-	sodium_memzero(t, sizeof(t));
 	return 0;
 }
 

@@ -113,8 +113,21 @@ static int write_new_key(const char *key_path, char **recipient, struct ags_diag
 	ags_buf_init_secret(&file, KEYFILE_MAX);
 	char *line = NULL;
 	int r = ags_k8s_keygen_file(&file, &line, d);
-	if (r == 0 && (r = ags_file_write_atomic(key_path, file.data, file.len, 0600, false)) < 0)
-		r = ags_diag_set(d, r, "%s: %s", key_path, ags_strerror(r));
+	/* key_path has a second name (the kept old key, a hard link), which an
+	 * in-place write refuses: write beside it and rename over the name, so
+	 * the old key's inode stays under its .old- name only. */
+	char tmp[PATH_MAX + 8];
+	if (r == 0 && snprintf(tmp, sizeof(tmp), "%s.new", key_path) >= (int)sizeof(tmp))
+		r = ags_diag_set(d, AGS_E_TOO_BIG, "%s: path too long", key_path);
+	if (r == 0) {
+		unlink(tmp); /* a stale one from an interrupted run */
+		if ((r = ags_file_write_atomic(tmp, file.data, file.len, 0600, true)) < 0)
+			r = ags_diag_set(d, r, "%s: %s", tmp, ags_strerror(r));
+		else if (rename(tmp, key_path) != 0) {
+			r = ags_diag_set(d, -errno, "%s: %s", key_path, strerror(errno));
+			unlink(tmp);
+		}
+	}
 	ags_buf_release(&file);
 	if (r == 0) {
 		line[strcspn(line, "\n")] = 0;
