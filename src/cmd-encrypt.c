@@ -1,5 +1,6 @@
 /* agesops encrypt: sops encrypt with age recipients. */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/opts.h"
 #include "sops/more.h"
 #include "util/buf.h"
@@ -9,23 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(void)
-{
-	fprintf(stderr,
-		"usage: %s encrypt [--age R[,R...]] [rule flag] [-i | --output F] [--input-type T] [--output-type T]\n"
-		"               [--indent N] [--filename-override NAME] [FILE | -]\n"
-		"rule flags (at most one): --encrypted-regex RE, --unencrypted-regex RE, --encrypted-suffix S,\n"
-		"  --unencrypted-suffix S (default _unencrypted), --encrypted-comment-regex RE,\n"
-		"  --unencrypted-comment-regex RE; and --mac-only-encrypted\n"
-		"recipients: --age, else $SOPS_AGE_RECIPIENTS, else .sops.yaml creation_rules\n"
-		"       %s encrypt -i [-j N] (FILE... | -r DIR)   many files in place, in parallel\n",
-		cli_progname, cli_progname);
-}
-
 int cmd_encrypt(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage();
+		cli_help(stdout, "encrypt");
 		return 0;
 	}
 	struct sops_opts o;
@@ -61,7 +49,7 @@ int cmd_encrypt(int argc, char **argv)
 		return EXIT_CONFLICTING_PARAMETERS;
 	}
 	if (o.unsupported_key) {
-		cli_error("%s: only age keys are supported by agesops", o.unsupported_key);
+		cli_error("--%s: only age keys are supported by agesops", o.unsupported_key);
 		sops_opts_free(&o);
 		return EXIT_GENERIC;
 	}

@@ -6,6 +6,7 @@
  * -r DIR, files are rotated in place in parallel, each atomically.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/more.h"
 #include "crypto/ossl.h"
 #include <getopt.h>
@@ -152,9 +153,7 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s rotate [-i | --output F] [--add-age R]... [--rm-age R]... [-j N] (FILE... | -r DIR)\n"
-		   "  Several files or -r DIR imply -i.\n",
-		cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "rotate");
 }
 
 int cmd_rotate(int argc, char **argv)
@@ -163,21 +162,11 @@ int cmd_rotate(int argc, char **argv)
 	sm_opts_init(&ro.o);
 	const char *dir = NULL;
 	unsigned jobs = 0;
-	enum { O_ADD = SM_OPT_FIRST_FREE, O_RM, O_OUTPUT, O_IGNORE };
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "in-place", no_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, O_OUTPUT },
-		{ "add-age", required_argument, NULL, O_ADD },
-		{ "rm-age", required_argument, NULL, O_RM },
-		{ "recursive", required_argument, NULL, 'r' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "rotate");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+ir:j:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&ro.o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
@@ -185,14 +174,14 @@ int cmd_rotate(int argc, char **argv)
 		}
 		switch (c) {
 		case 'i': ro.in_place = true; break;
-		case O_OUTPUT: ro.output = optarg; break;
-		case O_ADD:
-		case O_RM:
-			if ((c == O_ADD ? ro.nadd : ro.nrm) >= MAX_AGE_FLAGS) {
+		case OPT_OUTPUT: ro.output = optarg; break;
+		case OPT_ADD_AGE:
+		case OPT_RM_AGE:
+			if ((c == OPT_ADD_AGE ? ro.nadd : ro.nrm) >= MAX_AGE_FLAGS) {
 				cli_error("too many --add-age/--rm-age options");
 				return EXIT_GENERIC;
 			}
-			if (c == O_ADD)
+			if (c == OPT_ADD_AGE)
 				ro.add[ro.nadd++] = optarg;
 			else
 				ro.rm[ro.nrm++] = optarg;

@@ -8,6 +8,7 @@
 #ifndef AGS_SRC_SOPS_MORE_H
 #define AGS_SRC_SOPS_MORE_H
 
+#include "../cli-opts.h"
 #include <agesops/agesops.h>
 #include <agesops/sops.h>
 #include <agesops/sops-config.h>
@@ -35,33 +36,21 @@ void sm_opts_init(struct sm_opts *o);
 /* Job result (> 0) for a file skipped because it is not sops-encrypted. */
 #define SM_SKIPPED_PLAIN 2
 
-/* Long option ids shared by the commands (values above any short option). */
+/* Option ids of the flags every sops command takes: the command table's
+ * (src/cli-opts.h, where they are declared with their help). */
 enum {
-	SM_OPT_INPUT_TYPE = 1000,
-	SM_OPT_OUTPUT_TYPE,
-	SM_OPT_CONFIG,
-	SM_OPT_INDENT,
-	SM_OPT_IGNORE_MAC,
-	SM_OPT_DECRYPTION_ORDER,
-	SM_OPT_IGNORED,
-	SM_OPT_IGNORED_VALUE,
-	SM_OPT_FIRST_FREE,
+	SM_OPT_INPUT_TYPE = OPT_INPUT_TYPE,
+	SM_OPT_OUTPUT_TYPE = OPT_OUTPUT_TYPE,
+	SM_OPT_CONFIG = OPT_CONFIG,
+	SM_OPT_INDENT = OPT_INDENT,
+	SM_OPT_IGNORE_MAC = OPT_IGNORE_MAC,
+	SM_OPT_DECRYPTION_ORDER = OPT_DECRYPTION_ORDER,
+	SM_OPT_IGNORED = OPT_IGNORED,
+	SM_OPT_IGNORED_VALUE = OPT_IGNORED_VALUE,
 };
 /* Handles one of the shared options; true if it was one.  Prints and sets
  * *rc on a bad value. */
 bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
-#define SM_COMMON_LONGOPTS                                                                              \
-	{ "input-type", required_argument, NULL, SM_OPT_INPUT_TYPE },                                   \
-	{ "output-type", required_argument, NULL, SM_OPT_OUTPUT_TYPE },                                 \
-	{ "config", required_argument, NULL, SM_OPT_CONFIG },                                           \
-	{ "indent", required_argument, NULL, SM_OPT_INDENT },                                           \
-	{ "ignore-mac", no_argument, NULL, SM_OPT_IGNORE_MAC },                                         \
-	{ "decryption-order", required_argument, NULL, SM_OPT_DECRYPTION_ORDER },                       \
-	{ "verbose", no_argument, NULL, SM_OPT_IGNORED },                                               \
-	{ "disable-version-check", no_argument, NULL, SM_OPT_IGNORED },                                 \
-	{ "enable-local-keyservice", optional_argument, NULL, SM_OPT_IGNORED },                         \
-	{ "keyservice", required_argument, NULL, SM_OPT_IGNORED_VALUE }
-
 /* Reads a whole file ("-" = stdin) into out (init by the caller). */
 int sm_read(const char *path, struct ags_buf *out, struct ags_diag *d);
 

@@ -7,6 +7,7 @@
 #ifndef AGS_SRC_SOPS_OPTS_H
 #define AGS_SRC_SOPS_OPTS_H
 
+#include "../cli-opts.h"
 #include <agesops/agesops.h>
 #include <agesops/sops.h>
 #include <stdbool.h>
@@ -30,7 +31,7 @@ struct sops_opts {
 	size_t nage;
 	struct ags_sops_rules rules;   /* --encrypted-regex etc., --mac-only-encrypted */
 	unsigned shamir_threshold;     /* --shamir-secret-sharing-threshold */
-	const char *unsupported_key;   /* --pgp/--kms/... given: the flag name */
+	const char *unsupported_key;   /* --pgp/--kms/... given: the flag name without "--" */
 	char **files;                  /* positional arguments */
 	size_t nfiles;
 	/* filled by sops_config_apply: several key groups from .sops.yaml */
