@@ -17,7 +17,7 @@
  * that letter).  One id per flag name; commands that give a name another
  * meaning still share the id, only their switch differs. */
 enum cli_opt_id {
-	/* the sops flags every sops command accepts (src/sops/more.h aliases these) */
+	/* the sops flags every sops command accepts (src/sops/opts.h aliases these) */
 	OPT_INPUT_TYPE = 1000, OPT_OUTPUT_TYPE, OPT_CONFIG, OPT_INDENT, OPT_IGNORE_MAC, OPT_DECRYPTION_ORDER,
 	OPT_IGNORED, OPT_IGNORED_VALUE,
 	/* sops encrypt/decrypt (src/sops/opts.c) */

@@ -2,7 +2,7 @@
 #include "cli.h"
 #include "cli-opts.h"
 #include "sops/opts.h"
-#include "sops/more.h"
+#include "sops/many.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/secret.h"

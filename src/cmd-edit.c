@@ -17,7 +17,9 @@
  */
 #include "cli.h"
 #include "cli-opts.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/keygroups.h"
+#include "sops/opts.h"
 #include "crypto/ossl.h"
 #include "sops/tree.h"
 #include <dirent.h>

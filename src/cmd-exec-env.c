@@ -6,7 +6,9 @@
  */
 #include "cli.h"
 #include "cli-opts.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/shell.h"
+#include "sops/opts.h"
 #include "sops/tree.h"
 #include <errno.h>
 #include <getopt.h>

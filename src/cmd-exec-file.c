@@ -8,7 +8,9 @@
  */
 #include "cli.h"
 #include "cli-opts.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/shell.h"
+#include "sops/opts.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -5,7 +5,8 @@
  */
 #include "cli.h"
 #include "cli-opts.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/opts.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

@@ -7,7 +7,10 @@
  */
 #include "cli.h"
 #include "cli-opts.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/keygroups.h"
+#include "sops/many.h"
+#include "sops/opts.h"
 #include "crypto/ossl.h"
 #include <getopt.h>
 #include <stdio.h>

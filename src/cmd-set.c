@@ -9,7 +9,8 @@
  */
 #include "cli.h"
 #include "cli-opts.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/opts.h"
 #include "sops/path.h"
 #include "sops/tree.h"
 #include <getopt.h>

@@ -12,6 +12,7 @@
 #include <agesops/sops.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <getopt.h>
 
 struct sops_opts {
 	bool in_place;
@@ -82,4 +83,35 @@ int sops_write_output(const struct sops_opts *o, const void *data, size_t len, b
  */
 int sops_config_apply(struct sops_opts *o, const char *path);
 
+/*
+ * The getopt-based commands (edit, rotate, updatekeys, set, unset, groups,
+ * filestatus, exec-env, exec-file) share these options.
+ */
+/* Options most of these commands share. */
+struct sm_opts {
+	const char *input_type, *output_type;
+	const char *config;   /* --config, else $SOPS_CONFIG, else discovery */
+	int indent;           /* AGS_SOPS_INDENT_DEFAULT unless --indent */
+	bool ignore_mac;
+	/* -r DIR walks: a selected file without sops metadata is skipped
+	 * (counted in the summary) instead of failing */
+	bool skip_plain;
+};
+void sm_opts_init(struct sm_opts *o);
+
+/* Option ids of the flags every sops command takes: the command table's
+ * (src/cli-opts.h, where they are declared with their help). */
+enum {
+	SM_OPT_INPUT_TYPE = OPT_INPUT_TYPE,
+	SM_OPT_OUTPUT_TYPE = OPT_OUTPUT_TYPE,
+	SM_OPT_CONFIG = OPT_CONFIG,
+	SM_OPT_INDENT = OPT_INDENT,
+	SM_OPT_IGNORE_MAC = OPT_IGNORE_MAC,
+	SM_OPT_DECRYPTION_ORDER = OPT_DECRYPTION_ORDER,
+	SM_OPT_IGNORED = OPT_IGNORED,
+	SM_OPT_IGNORED_VALUE = OPT_IGNORED_VALUE,
+};
+/* Handles one of the shared options; true if it was one.  Prints and sets
+ * *rc on a bad value. */
+bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
 #endif
