@@ -145,9 +145,121 @@ void cli_help_commands(FILE *f)
 		   "Run 'agesops help COMMAND' for a command's flags, environment and an example.\n");
 }
 
+/* ---- scdoc source for the man pages (docs/man/, "agesops help --scdoc CMD...") ---- */
+
+/* Text for scdoc: its formatting characters escaped. */
+static void scd_text(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i]; i++) {
+		if (s[i] == '\\' || s[i] == '*' || s[i] == '_')
+			fputc('\\', f);
+		fputc(s[i], f);
+	}
+}
+
+static void scd_str(FILE *f, const char *s)
+{
+	scd_text(f, s, strlen(s));
+}
+
+static void scd_flag(const struct cli_flag *fl, void *ctx)
+{
+	FILE *f = ctx;
+	if (fl->flags & CLI_HIDDEN)
+		return;
+	if (fl->short_name)
+		fprintf(f, "*-%c*%s", fl->short_name, fl->name ? ", " : "");
+	if (fl->name) {
+		fputs("*--", f);
+		scd_str(f, fl->name);
+		fputc('*', f);
+	}
+	if (fl->arg) {
+		fputs((fl->flags & CLI_ARG_OPTIONAL) ? "[=_" : " _", f);
+		scd_str(f, fl->arg);
+		fputs((fl->flags & CLI_ARG_OPTIONAL) ? "_]" : "_", f);
+	}
+	fputs("\n\t", f);
+	scd_str(f, fl->help);
+	fputc('.', f);
+	if (fl->flags & CLI_REPEAT)
+		fputs(" Can be repeated.", f);
+	if (fl->mirrors) {
+		fputs(" As *", f);
+		scd_str(f, fl->mirrors);
+		fputs("*.", f);
+	}
+	fputs("\n\n", f);
+}
+
+static void cli_help_scdoc(FILE *f, const char *path)
+{
+	const struct cli_command *c = cli_command_find(path);
+	fputs("## ", f);
+	scd_str(f, path);
+	fputs("\n\n", f);
+	const char *s = c->synopsis ? c->synopsis : "";
+	do {
+		size_t n = strcspn(s, "\n");
+		fputs("*", f);
+		print_prog(f, path);
+		fputs("*", f);
+		if (n)
+			fputc(' ', f);
+		scd_text(f, s, n);
+		fputs("\n\n", f);
+		s += n + (s[n] == '\n');
+	} while (*s);
+	scd_str(f, c->summary);
+	if (c->mirrors) {
+		fputs(" (as *", f);
+		scd_str(f, c->mirrors);
+		fputs("*)", f);
+	}
+	fputs(".\n\n", f);
+	if (c->about) {
+		scd_str(f, c->about);
+		fputs("\n\n", f);
+	}
+	if (c->subs) {
+		fputs("Subcommands: ", f);
+		for (const struct cli_command *sub = c->subs; sub->name; sub++)
+			fprintf(f, "%s*%s*", sub != c->subs ? ", " : "", sub->name);
+		fputs(".\n\n", f);
+		return; /* each subcommand has its own section */
+	}
+	if (c->flags) {
+		fputs("Options:\n\n", f);
+		cli_flags_each(c, scd_flag, f);
+	}
+	for (const char *e = c->env; e && *e;) {
+		if (e == c->env)
+			fputs("Environment:\n\n", f);
+		size_t n = strcspn(e, "\t"), m = strcspn(e, "\n");
+		fputc('*', f);
+		scd_text(f, e, n < m ? n : m);
+		fputs("*\n\t", f);
+		if (n < m)
+			scd_text(f, e + n + 1, m - n - 1);
+		fputs(".\n\n", f);
+		e += m + (e[m] == '\n');
+	}
+	if (c->example) {
+		fputs("Example:\n\n```\n", f);
+		fputs(c->example, f);
+		fputs("\n```\n\n", f);
+	}
+}
+
 int cli_help_main(int argc, char **argv)
 {
 	char path[128] = "";
+	bool scdoc = argc > 1 && !strcmp(argv[1], "--scdoc");
+	if (scdoc) {
+		/* "help --scdoc CMD [SUB]": the command's section; its subcommands follow */
+		argc--;
+		argv++;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strlen(path) + strlen(argv[i]) + 2 > sizeof(path)) {
 			cli_error("help: no such command");
@@ -157,6 +269,12 @@ int cli_help_main(int argc, char **argv)
 			strcat(path, " ");
 		strcat(path, argv[i]);
 	}
+	if (!*path && scdoc) {
+		for (size_t i = 0; cli_commands[i]; i++)
+			if (!cli_commands[i]->hidden)
+				fprintf(stdout, "*%s*\n\t%s.\n\n", cli_commands[i]->name, cli_commands[i]->summary);
+		return 0;
+	}
 	if (!*path) {
 		cli_help_commands(stdout);
 		return 0;
@@ -165,6 +283,16 @@ int cli_help_main(int argc, char **argv)
 		cli_error("help: no command '%s' (see 'agesops --help')", path);
 		return EXIT_GENERIC;
 	}
-	cli_help(stdout, path);
+	if (!scdoc) {
+		cli_help(stdout, path);
+		return 0;
+	}
+	cli_help_scdoc(stdout, path);
+	const struct cli_command *c = cli_command_find(path);
+	for (const struct cli_command *sub = c->subs; sub && sub->name; sub++) {
+		char sp[256];
+		snprintf(sp, sizeof(sp), "%s %s", path, sub->name);
+		cli_help_scdoc(stdout, sp);
+	}
 	return 0;
 }
