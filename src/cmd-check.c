@@ -288,7 +288,7 @@ static int fix_recipients(struct checker *c, const char *path, const struct ags_
 	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
 	struct ags_buf out;
 	ags_buf_init(&out, CHECK_FILE_MAX * 2);
-	struct ags_sops_group_spec g = { (const char *const *)want, nwant };
+	struct ags_sops_group_spec g = { .age = (const char *const *)want, .nage = nwant };
 	int r = ags_sops_doc_load(b->data, b->len, &lo, &doc, &d);
 	if (r == 0)
 		r = ags_sops_doc_get_data_key(doc, ids, key, &d);

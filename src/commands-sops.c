@@ -54,6 +54,7 @@ static const struct cli_flag decrypt_only_flags[] = {
 static const struct cli_flag key_flags[] = {
 	{ "age", 'a', "RECIPIENTS", 'a', CLI_REPEAT,
 	  "age recipients, comma-separated (default: $SOPS_AGE_RECIPIENTS, else .sops.yaml)", "sops --age" },
+	{ "pgp", 'p', "FPR", OPT_PGP, CLI_REPEAT, "PGP fingerprints, comma-separated (through gpg)", "sops --pgp" },
 	{ "shamir-secret-sharing-threshold", 0, "N", OPT_SHAMIR, 0, "key groups needed to decrypt (0..255)",
 	  "sops --shamir-secret-sharing-threshold" },
 	{ 0 },
@@ -80,7 +81,6 @@ static const struct cli_flag rule_flags[] = {
 
 /* sops flags for key types agesops does not have, and ones without effect */
 static const struct cli_flag foreign_flags[] = {
-	{ "pgp", 'p', "FPR", OPT_UNSUPPORTED_KEY, CLI_HIDDEN, "PGP keys: not supported (age only)", "sops --pgp" },
 	{ "kms", 'k', "ARN", OPT_UNSUPPORTED_KEY, CLI_HIDDEN, "AWS KMS: not supported (age only)", "sops --kms" },
 	{ "gcp-kms", 0, "ID", OPT_UNSUPPORTED_KEY, CLI_HIDDEN, "GCP KMS: not supported", "sops --gcp-kms" },
 	{ "azure-kv", 0, "URL", OPT_UNSUPPORTED_KEY, CLI_HIDDEN, "Azure Key Vault: not supported", "sops --azure-kv" },
@@ -109,6 +109,9 @@ static const struct cli_flag rotate_flags[] = {
 	{ "add-age", 0, "RECIPIENTS", OPT_ADD_AGE, CLI_REPEAT, "add age recipients to the first key group",
 	  "sops rotate --add-age" },
 	{ "rm-age", 0, "RECIPIENTS", OPT_RM_AGE, CLI_REPEAT, "remove age recipients", "sops rotate --rm-age" },
+	{ "add-pgp", 0, "FPR", OPT_ADD_PGP, CLI_REPEAT, "add PGP fingerprints to the first key group",
+	  "sops rotate --add-pgp" },
+	{ "rm-pgp", 0, "FPR", OPT_RM_PGP, CLI_REPEAT, "remove PGP fingerprints", "sops rotate --rm-pgp" },
 	{ 0 },
 };
 
@@ -142,6 +145,8 @@ static const struct cli_flag groups_flags[] = {
 	{ "file", 0, "FILE", OPT_FILE, CLI_FILE, "the encrypted file to change", "sops groups --file" },
 	{ "age", 'a', "RECIPIENTS", 'a', CLI_REPEAT, "age recipients of the new group, comma-separated",
 	  "sops groups add --age" },
+	{ "pgp", 0, "FPR", OPT_PGP, CLI_REPEAT, "PGP fingerprints of the new group, comma-separated",
+	  "sops groups add --pgp" },
 	{ "in-place", 'i', NULL, 'i', 0, "write the result over the file", "sops groups --in-place" },
 	{ "shamir-secret-sharing-threshold", 0, "N", OPT_SHAMIR, 0, "key groups needed to decrypt (0..255)",
 	  "sops --shamir-secret-sharing-threshold" },
