@@ -4,6 +4,7 @@
  * anchors, aliases and merge keys as go-yaml does when sops unmarshals it.
  */
 #include "internal.h"
+#include "util/fy_msg.h"
 #include <agesops/sops-config.h>
 #include "sops/sops-int.h"
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -527,9 +528,10 @@ int ags_sops_config_parse(const char *data, size_t len, const char *path, struct
 			void *it = NULL;
 			struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
 			/* no document and no error: an empty file, which sops reads as no rules */
+			char m[256];
 			if (e)
 				r = ags_diag_set(d, AGS_E_SOPS_CONFIG, "%s:%d:%d: %s", ps.file, e->line,
-					 e->column, e->msg ? e->msg : "invalid YAML");
+					 e->column, ags_fy_msg(e->msg, m, sizeof(m)));
 		}
 	}
 	struct fy_node *root = fyd ? fy_document_root(fyd) : NULL;

@@ -17,6 +17,7 @@
 #include "sops/store_int.h"
 #include "sops/scalar.h"
 #include "util/fyaml.h"
+#include "util/fy_msg.h"
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -932,8 +933,9 @@ static int parse_error(struct loader *L, struct fy_diag *diag)
 	while ((er = fy_diag_errors_iterate(diag, &it)) != NULL) {
 		if (er->type < FYET_ERROR)
 			continue;
+		char m[256];
 		return ags_diag_set(L->d, AGS_E_SYNTAX, "line %d, column %d: %s", er->line, er->column,
-				    er->msg ? er->msg : "syntax error");
+				    ags_fy_msg(er->msg, m, sizeof(m)));
 	}
 	return ags_diag_set(L->d, AGS_E_SYNTAX, "YAML syntax error");
 }

@@ -31,7 +31,6 @@ struct sops_opts {
 	size_t nage;
 	struct ags_sops_rules rules;   /* --encrypted-regex etc., --mac-only-encrypted */
 	unsigned shamir_threshold;     /* --shamir-secret-sharing-threshold */
-	const char *unsupported_key;   /* --pgp/--kms/... given: the flag name */
 	char **files;                  /* positional arguments */
 	size_t nfiles;
 	/* filled by sops_config_apply: several key groups from .sops.yaml */
@@ -60,6 +59,10 @@ bool sops_flag_takes_value(const char *name);
 /* The input file name to use for the store choice and messages:
  * --filename-override, else the file, else NULL (stdin). */
 const char *sops_opts_name(const struct sops_opts *o);
+
+/* --decryption-order: prints and returns 112 when a key type is named
+ * twice (as Go), else 0. */
+int sops_decryption_order_check(const char *order);
 
 /* Exit code for a library error in a sops command (sops' codes). */
 int sops_exit_code(int err);
