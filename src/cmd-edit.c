@@ -19,6 +19,7 @@
 #include "sops/fileio.h"
 #include "sops/keygroups.h"
 #include "sops/opts.h"
+#include "sops/keysource.h"
 #include "crypto/ossl.h"
 #include "sops/tree.h"
 #include <dirent.h>
@@ -365,7 +366,7 @@ int cmd_edit(int argc, char **argv)
 	};
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:sh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+a:k:p:sh", longopts, NULL)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
@@ -387,6 +388,9 @@ int cmd_edit(int argc, char **argv)
 		case O_UCR: rules.unencrypted_comment_regex = optarg; break;
 		case O_ECR: rules.encrypted_comment_regex = optarg; break;
 		case O_MAC_ONLY: rules.mac_only_encrypted = true; break;
+		case 'k':
+		case 'p':
+			return sops_keysource_flag_refuse(c == 'k' ? "-k" : "-p");
 		case 's':
 			cli_error("--show-master-keys is not supported: the key entries are not editable here "
 				  "(use updatekeys, rotate or groups)");
@@ -410,6 +414,10 @@ int cmd_edit(int argc, char **argv)
 	struct sm_file f;
 	struct stat st;
 	bool exists = stat(path, &st) == 0;
+	/* a new file takes its keys as encrypt does: Go would use these */
+	const char *ks_env = exists ? NULL : sops_keysource_env_set();
+	if (ks_env)
+		return sops_keysource_env_refuse(ks_env);
 	int r = exists ? sm_open(path, &o, SM_DECRYPT, &f, &d) : new_doc(path, &o, age, nage, &rules, threshold, &f, &d);
 	if (r < 0) {
 		sm_identities_free();
