@@ -34,10 +34,11 @@
 
 struct dircache {
 	char *dir;
-	struct ags_sops_config *cfg; /* NULL: none */
+	struct ags_sops_config *cfg; /* NULL: none (or it does not load: reported once) */
 	char **pub;                  /* .sops.public.key recipients */
 	size_t npub;
 	char *pubpath;
+	char *bad_cfg;               /* the config that did not load */
 };
 
 struct checker {
@@ -49,13 +50,6 @@ struct checker {
 	size_t problems, files, notes;
 	bool mac_note_done;
 };
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 static char *abs_dir(const char *path)
 {
@@ -79,29 +73,53 @@ static int read_pubkeys(const char *p, char ***v, size_t *n)
 	struct ags_buf b;
 	ags_buf_init(&b, 1 << 20);
 	int r = ags_file_read(p, &b);
-	const char *s = (const char *)b.data, *end = s + b.len;
-	while (r == 0 && s && s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *le = nl ? nl : end, *a = s, *e = le;
-		while (a < e && (*a == ' ' || *a == '\t'))
-			a++;
-		while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
-		if (e > a && *a != '#') {
-			char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-			if (!nv || !(nv[*n] = strndup(a, (size_t)(e - a)))) {
-				if (nv)
-					*v = nv;
-				r = AGS_E_NOMEM;
-				break;
-			}
-			*v = nv;
-			(*n)++;
-		}
-		s = nl ? nl + 1 : end;
-	}
+	if (r == 0)
+		r = ags_gitops_parse_public_keys((const char *)b.data, b.len, v, n);
 	ags_buf_release(&b);
 	return r;
+}
+
+static void report(struct checker *c, const char *path, unsigned line, enum ags_check_kind kind, const char *msg)
+{
+	if (kind == AGS_CHECK_NOTE) {
+		c->notes++;
+		if (!c->quiet) {
+			if (line)
+				fprintf(stdout, "%s:%u: note: %s\n", path, line, msg);
+			else
+				fprintf(stdout, "%s: note: %s\n", path, msg);
+		}
+		return;
+	}
+	c->problems++;
+	if (line)
+		fprintf(stdout, "%s:%u: %s\n", path, line, msg);
+	else
+		fprintf(stdout, "%s: %s\n", path, msg);
+}
+
+/* "FILE:LINE:COL: cause" of a config that does not load, FILE relative to the working directory. */
+static void report_config(struct checker *c, const char *cfgpath, const struct ags_diag *d)
+{
+	char cwd[PATH_MAX], m[AGS_DIAG_MAX + PATH_MAX];
+	if (strstr(d->msg, cfgpath))
+		snprintf(m, sizeof(m), "%s", d->msg);
+	else
+		snprintf(m, sizeof(m), "%s: %s", cfgpath, d->msg[0] ? d->msg : "cannot be read");
+	size_t cl = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
+	const char *rel = cl && !strncmp(m, cwd, cl) && m[cl] == '/' ? m + cl + 1 : m;
+	c->problems++;
+	fprintf(stdout, "%s\n", rel);
+}
+
+/* True when a broken config was reported already (several directories share it). */
+static bool config_reported(struct checker *c, const char *cfgpath)
+{
+	for (size_t i = 0; i < c->ndc; i++)
+		if (c->dc[i].bad_cfg && !strcmp(c->dc[i].bad_cfg, cfgpath))
+			return true;
+	c->dc[c->ndc - 1].bad_cfg = strdup(cfgpath);
+	return false;
 }
 
 /* Config and public key for a directory, searched upwards once per directory. */
@@ -122,10 +140,9 @@ static struct dircache *dir_info(struct checker *c, const char *dir)
 	char *cfgpath = NULL, *warn = NULL;
 	if (ags_sops_config_find(dir, &cfgpath, &warn) == 0) {
 		struct ags_diag d = { 0 };
-		if (ags_sops_config_load(cfgpath, &e->cfg, &d) < 0) {
-			cli_warn("%s", d.msg[0] ? d.msg : cfgpath);
-			e->cfg = NULL;
-		}
+		/* fail closed: without the rules nothing below can be checked (once per config file) */
+		if (ags_sops_config_load(cfgpath, &e->cfg, &d) < 0 && !config_reported(c, cfgpath))
+			report_config(c, cfgpath, &d);
 	}
 	free(cfgpath);
 	free(warn);
@@ -154,11 +171,13 @@ static struct dircache *dir_info(struct checker *c, const char *dir)
 }
 
 /* The expected recipients for path; *v points into caches (do not free). */
-static int expected_recipients(struct checker *c, const char *path, char ***v, size_t *n, const char **src)
+static int expected_recipients(struct checker *c, const char *path, char ***v, size_t *n, const char **src,
+			       const char **regex)
 {
 	*v = NULL;
 	*n = 0;
 	*src = NULL;
+	*regex = NULL;
 	char *dir = abs_dir(path);
 	if (!dir)
 		return -errno;
@@ -172,6 +191,8 @@ static int expected_recipients(struct checker *c, const char *path, char ***v, s
 		char *abs = realpath(path, NULL);
 		int r = ags_sops_config_match(e->cfg, abs ? abs : path, &rule, &d);
 		free(abs);
+		if (r == 0 && rule)
+			*regex = rule->encrypted_regex;
 		if (r == 0 && rule && rule->ngroups) {
 			/* flatten: a static list of pointers into the config */
 			static char *flat[1024];
@@ -201,25 +222,6 @@ static bool in_set(char *const *v, size_t n, const char *s)
 	return false;
 }
 
-static void report(struct checker *c, const char *path, unsigned line, enum ags_check_kind kind, const char *msg)
-{
-	if (kind == AGS_CHECK_NOTE || kind == AGS_CHECK_SYNTAX) {
-		c->notes++;
-		if (!c->quiet) {
-			if (line)
-				fprintf(stdout, "%s:%u: note: %s\n", path, line, msg);
-			else
-				fprintf(stdout, "%s: note: %s\n", path, msg);
-		}
-		return;
-	}
-	c->problems++;
-	if (line)
-		fprintf(stdout, "%s:%u: %s\n", path, line, msg);
-	else
-		fprintf(stdout, "%s: %s\n", path, msg);
-}
-
 static const struct ags_age_identities *identities(struct checker *c)
 {
 	if (c->ids_state == 0) {
@@ -240,37 +242,25 @@ static int check_mac(struct checker *c, const char *path, const struct ags_buf *
 		c->mac_note_done = true;
 		return 2;
 	}
-	struct ags_sops_doc *doc = NULL;
 	struct ags_diag d = { 0 };
-	struct ags_sops_load_opts lo = { .filename = path };
-	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
-	int r = ags_sops_doc_load(b->data, b->len, &lo, &doc, &d);
-	int rc = 0;
-	if (r == 0)
-		r = ags_sops_doc_get_data_key(doc, ids, key, &d);
+	int r = ags_gitops_verify_mac(path, b->data, b->len, ids, &d);
 	if (r == AGS_E_SOPS_NO_KEY) {
 		report(c, path, mac_line, AGS_CHECK_NOTE, "MAC not checked: none of the available keys opens this file");
-		rc = 2;
-	} else if (r < 0) {
-		report(c, path, 0, AGS_CHECK_NOTE, d.msg[0] ? d.msg : ags_strerror(r));
-		rc = 2;
-	} else {
-		r = ags_sops_doc_decrypt(doc, key, false, &d);
-		if (r == AGS_E_SOPS_MAC_MISMATCH || r == AGS_E_SOPS_MAC_NOT_FOUND) {
-			report(c, path, mac_line, AGS_CHECK_MAC,
-			       "MAC mismatch: values changed after encryption (a hand edit, e.g. of metadata.namespace?); "
-			       "re-encrypt from the plaintext or edit with agesops edit");
-			rc = 1;
-		} else if (r < 0) {
-			char m[AGS_DIAG_MAX + 32];
-			snprintf(m, sizeof(m), "cannot decrypt: %s", d.msg[0] ? d.msg : ags_strerror(r));
-			report(c, path, mac_line, AGS_CHECK_MAC, m);
-			rc = 1;
-		}
+		return 2;
 	}
-	ags_wipe(key, sizeof(key));
-	ags_sops_doc_free(doc);
-	return rc;
+	if (r == AGS_E_SOPS_MAC_MISMATCH || r == AGS_E_SOPS_MAC_NOT_FOUND) {
+		report(c, path, mac_line, AGS_CHECK_MAC,
+		       "MAC mismatch: values changed after encryption (a hand edit, e.g. of metadata.namespace?); "
+		       "re-encrypt from the plaintext or edit with agesops edit");
+		return 1;
+	}
+	if (r < 0) {
+		char m[AGS_DIAG_MAX + 32];
+		snprintf(m, sizeof(m), "cannot decrypt: %s", d.msg[0] ? d.msg : ags_strerror(r));
+		report(c, path, mac_line, AGS_CHECK_MAC, m);
+		return 1;
+	}
+	return 0;
 }
 
 static int fix_recipients(struct checker *c, const char *path, const struct ags_buf *b, char *const *want,
@@ -281,30 +271,26 @@ static int fix_recipients(struct checker *c, const char *path, const struct ags_
 		cli_error("%s: --fix-recipients needs an age identity that opens the file", path);
 		return -1;
 	}
-	struct ags_sops_doc *doc = NULL;
 	struct ags_diag d = { 0 };
-	struct ags_sops_load_opts lo = { .filename = path };
-	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
-	struct ags_buf out;
-	ags_buf_init(&out, CHECK_FILE_MAX * 2);
-	struct ags_sops_group_spec g = { (const char *const *)want, nwant };
-	int r = ags_sops_doc_load(b->data, b->len, &lo, &doc, &d);
-	if (r == 0)
-		r = ags_sops_doc_get_data_key(doc, ids, key, &d);
-	if (r == 0)
-		r = ags_sops_doc_set_keys(doc, &g, 1, 0, key, &d);
-	if (r == 0)
-		r = ags_sops_doc_emit(doc, NULL, AGS_SOPS_INDENT_DEFAULT, &out, &d);
-	if (r == 0)
-		r = ags_file_write_atomic(path, out.data, out.len, -1, false);
-	ags_wipe(key, sizeof(key));
-	ags_sops_doc_free(doc);
-	ags_buf_release(&out);
+	int r = ags_gitops_rekey(path, b->data, b->len, ids, (const char *const *)want, nwant, &d);
 	if (r < 0) {
 		cli_error("%s: cannot re-key: %s", path, d.msg[0] ? d.msg : ags_strerror(r));
 		return -1;
 	}
 	return 0;
+}
+
+/* The mistake that breaks Flux: sops -e without the encrypted_regex rule. */
+static void report_encrypted_manifest(struct checker *c, const char *path, unsigned line, const char *regex)
+{
+	char m[1024];
+	snprintf(m, sizeof(m),
+		 "kind/metadata are encrypted, so kustomize and Flux cannot read this manifest (it was encrypted "
+		 "without %s%.200s); fix: agesops decrypt -i %s && agesops encrypt -i %s, run inside the repository%s",
+		 regex ? "the .sops.yaml rule's encrypted_regex: " : "an encrypted_regex",
+		 regex ? regex : "", path, path,
+		 regex ? "" : " after adding encrypted_regex: ^(data|stringData)$ to the .sops.yaml rule");
+	report(c, path, line, AGS_CHECK_ENCRYPTED_METADATA, m);
 }
 
 static void check_refs(struct checker *c, const char *path, const struct ags_check_scan *s)
@@ -318,8 +304,9 @@ static void check_refs(struct checker *c, const char *path, const struct ags_che
 		ags_buf_init(&b, GENERATOR_SOURCE_MAX);
 		int r = ags_file_read(p, &b);
 		if (r < 0) {
+			/* a missing source fails the kustomize build itself; one that cannot be read is not checked */
 			snprintf(m, sizeof(m), "secretGenerator source '%s': %s", ref->path, ags_strerror(r));
-			report(c, path, ref->line, r == AGS_E_TOO_BIG ? AGS_CHECK_GENERATOR : AGS_CHECK_NOTE, m);
+			report(c, path, ref->line, r == -ENOENT ? AGS_CHECK_NOTE : AGS_CHECK_GENERATOR, m);
 		} else {
 			/* Flux picks the format from the key name (files) or the path (envs, dotenv by default) */
 			const char *name = ref->key ? ref->key : ref->path;
@@ -346,7 +333,9 @@ static void check_file(struct checker *c, const char *path)
 	ags_buf_init(&b, CHECK_FILE_MAX);
 	int r = ags_file_read(path, &b);
 	if (r < 0) {
-		report(c, path, 0, AGS_CHECK_NOTE, r == AGS_E_TOO_BIG ? "larger than 64 MiB: not checked" : ags_strerror(r));
+		/* fail closed: what cannot be read cannot be vouched for */
+		report(c, path, 0, AGS_CHECK_SYNTAX,
+		       r == AGS_E_TOO_BIG ? "larger than 64 MiB: cannot be checked" : ags_strerror(r));
 		ags_buf_release(&b);
 		return;
 	}
@@ -363,13 +352,24 @@ static void check_file(struct checker *c, const char *path)
 	}
 	for (size_t i = 0; i < s.nf; i++)
 		report(c, path, s.f[i].line, s.f[i].kind, s.f[i].msg);
+	/* a config that does not load is an error even where no encrypted file needs it */
+	const char *base = strrchr(path, '/');
+	if (!strcmp(base ? base + 1 : path, ".sops.yaml")) {
+		char *dir = abs_dir(path);
+		if (dir)
+			dir_info(c, dir);
+		free(dir);
+	}
 	if (s.nrefs)
 		check_refs(c, path, &s);
 	if (s.sops) {
 		char **want;
 		size_t nwant;
-		const char *src;
-		if (expected_recipients(c, path, &want, &nwant, &src) == 0 && nwant) {
+		const char *src, *regex;
+		int er = expected_recipients(c, path, &want, &nwant, &src, &regex);
+		if (er == 0 && s.enc_manifest_line)
+			report_encrypted_manifest(c, path, s.enc_manifest_line, regex);
+		if (er == 0 && nwant) {
 			bool same = nwant == s.nrec;
 			for (size_t i = 0; same && i < s.nrec; i++)
 				same = in_set(want, nwant, s.recipients[i]);
@@ -406,7 +406,7 @@ static void walk(struct checker *c, const char *dir, int depth)
 		return;
 	DIR *d = opendir(dir);
 	if (!d) {
-		cli_warn("%s: %s", dir, strerror(errno));
+		report(c, dir, 0, AGS_CHECK_SYNTAX, strerror(errno));
 		return;
 	}
 	char **names = NULL;
@@ -518,13 +518,14 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	if (!c.quiet)
-		fprintf(stderr, "%s: checked %zu files: %zu problem%s\n", cli_progname, c.files, c.problems,
-			c.problems == 1 ? "" : "s");
+		fprintf(stderr, "%s: checked %zu file%s: %zu problem%s\n", cli_progname, c.files, c.files == 1 ? "" : "s",
+			c.problems, c.problems == 1 ? "" : "s");
 	for (size_t i = 0; i < c.ndc; i++) {
 		free(c.dc[i].dir);
 		ags_sops_config_free(c.dc[i].cfg);
-		strv_free(c.dc[i].pub, c.dc[i].npub);
+		ags_gitops_strv_free(c.dc[i].pub);
 		free(c.dc[i].pubpath);
+		free(c.dc[i].bad_cfg);
 	}
 	free(c.dc);
 	if (c.ids_state == 1)

@@ -343,8 +343,10 @@ enum ags_check_kind {
 	AGS_CHECK_GENERATOR,   /* kustomize secretGenerator literal or unencrypted source */
 	AGS_CHECK_RECIPIENTS,  /* encrypted for other recipients than .sops.yaml names */
 	AGS_CHECK_MAC,         /* MAC does not match the file's values */
-	AGS_CHECK_SYNTAX,      /* could not be parsed: not checked (reported, not fatal) */
-	AGS_CHECK_NOTE,        /* informational (e.g. MAC not checked: no key) */
+	AGS_CHECK_SYNTAX,      /* could not be read or parsed, so not checked: an error (check fails closed) */
+	AGS_CHECK_NOTE,        /* informational (e.g. MAC not checked: no key; a Go template) */
+	AGS_CHECK_LEFTOVER,    /* a temp file an interrupted agesops/sops write left (may hold plaintext) */
+	AGS_CHECK_ENCRYPTED_METADATA, /* kind/metadata encrypted: kustomize and Flux cannot read it */
 };
 
 struct ags_check_finding {
@@ -371,17 +373,38 @@ struct ags_check_scan {
 	unsigned mac_line;
 	struct ags_check_ref *refs;
 	size_t nrefs;
+	/* line of an encrypted kind/apiVersion/metadata.name in an encrypted
+	 * manifest (0: none): encrypted without an encrypted_regex rule */
+	unsigned enc_manifest_line;
 };
 
 /*
- * Scans one file's bytes (the format comes from path's extension: YAML,
- * JSON, dotenv, INI; anything is scanned for private keys).  Fills out
- * (clear it with ags_gitops_check_scan_clear).  Fails only on allocation
- * errors; unparseable input is an AGS_CHECK_SYNTAX finding.
+ * Scans one file's bytes.  The format comes from path's extension (YAML,
+ * JSON, dotenv, INI), looking through temp-file suffixes (NAME.yaml.tmpXXXX,
+ * NAME.agesops-XXXX); a file without one that looks like a manifest is read
+ * as YAML or JSON; anything is scanned for private keys.  Fills out (clear it
+ * with ags_gitops_check_scan_clear).  Fails only on allocation errors;
+ * unreadable input (invalid UTF-8, a parse error) is an AGS_CHECK_SYNTAX
+ * finding, a Go template that does not parse an AGS_CHECK_NOTE.
  */
 int ags_gitops_check_scan(const char *path, const void *data, size_t len, struct ags_check_scan *out,
 			  struct ags_diag *d);
 void ags_gitops_check_scan_clear(struct ags_check_scan *s);
+/*
+ * Opens an encrypted file with ids and verifies its MAC: 0 when it matches,
+ * AGS_E_SOPS_NO_KEY when no identity opens it, AGS_E_SOPS_MAC_MISMATCH /
+ * AGS_E_SOPS_MAC_NOT_FOUND when values changed after encryption.
+ */
+struct ags_age_identities;
+int ags_gitops_verify_mac(const char *path, const void *data, size_t len, const struct ags_age_identities *ids,
+			  struct ags_diag *d);
+/*
+ * Re-encrypts the data key of an encrypted file for exactly these age
+ * recipients (one key group), keeping the values and the MAC, and writes
+ * it back atomically.  ids must open the file.
+ */
+int ags_gitops_rekey(const char *path, const void *data, size_t len, const struct ags_age_identities *ids,
+		     const char *const *age, size_t nage, struct ags_diag *d);
 /* Flux's test for "this file is SOPS-encrypted" by format (kustomize-controller's markers). */
 bool ags_gitops_sops_marker(const void *data, size_t len, const char *name);
 /* kustomization.yaml / kustomization.yml / Kustomization */
