@@ -1,7 +1,7 @@
 /* agesops decrypt: sops decrypt (also --extract, --textconv for git). */
 #include "cli.h"
 #include "sops/opts.h"
-#include "sops/more.h"
+#include "sops/many.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/secret.h"

@@ -16,7 +16,9 @@
  *   .sops.yaml creation rule that matches FILE.
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/keygroups.h"
+#include "sops/opts.h"
 #include "crypto/ossl.h"
 #include "sops/tree.h"
 #include <dirent.h>

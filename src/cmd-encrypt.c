@@ -1,7 +1,7 @@
 /* agesops encrypt: sops encrypt with age recipients. */
 #include "cli.h"
 #include "sops/opts.h"
-#include "sops/more.h"
+#include "sops/many.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/secret.h"

@@ -5,7 +5,9 @@
  * Nested values, and keys containing '=', are refused as sops refuses them.
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/shell.h"
+#include "sops/opts.h"
 #include "sops/tree.h"
 #include <errno.h>
 #include <getopt.h>

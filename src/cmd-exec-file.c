@@ -7,7 +7,9 @@
  * ends, or when we are interrupted.
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/shell.h"
+#include "sops/opts.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

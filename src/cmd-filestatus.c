@@ -4,7 +4,8 @@
  * MAC (the check lives in the library: ags_sops_is_encrypted).
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/opts.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

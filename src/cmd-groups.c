@@ -8,7 +8,9 @@
  * and every recipient gets its new share.  Output to stdout unless -i.
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/keygroups.h"
+#include "sops/opts.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

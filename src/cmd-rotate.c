@@ -6,7 +6,10 @@
  * -r DIR, files are rotated in place in parallel, each atomically.
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/keygroups.h"
+#include "sops/many.h"
+#include "sops/opts.h"
 #include "crypto/ossl.h"
 #include <getopt.h>
 #include <stdio.h>

@@ -8,7 +8,8 @@
  * only the changed value, the MAC and lastmodified.
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/opts.h"
 #include "sops/path.h"
 #include "sops/tree.h"
 #include <getopt.h>

@@ -4,7 +4,8 @@
  * missing path is not an error.
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/opts.h"
 #include "sops/path.h"
 #include <getopt.h>
 #include <stdio.h>

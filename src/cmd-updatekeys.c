@@ -7,7 +7,10 @@
  * per core, each file written atomically.
  */
 #include "cli.h"
-#include "sops/more.h"
+#include "sops/fileio.h"
+#include "sops/keygroups.h"
+#include "sops/many.h"
+#include "sops/opts.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -134,7 +134,7 @@ int ags_sops_age_wrap(const char *recipient, const uint8_t *key, size_t len, cha
 int ags_sops_age_unwrap(const struct ags_age_identities *ids, const char *enc, struct ags_buf *out,
 			struct ags_diag *d);
 
-/* ---- sops.c ---- */
+/* ---- doc.c ---- */
 /* Wraps a tree built in memory (taken over: *t is emptied) into a document
  * with no store (emit then needs an explicit store name).  plain says whether
  * the values are plaintext; md (optional) is taken over too. */

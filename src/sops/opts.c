@@ -353,3 +353,47 @@ int sops_config_apply(struct sops_opts *o, const char *path)
 	}
 	return 0;
 }
+
+void sm_opts_init(struct sm_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->indent = AGS_SOPS_INDENT_DEFAULT;
+}
+
+bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
+{
+	switch (opt) {
+	case SM_OPT_INPUT_TYPE:
+		o->input_type = arg;
+		return true;
+	case SM_OPT_OUTPUT_TYPE:
+		o->output_type = arg;
+		return true;
+	case SM_OPT_CONFIG:
+		o->config = arg;
+		return true;
+	case SM_OPT_IGNORE_MAC:
+		o->ignore_mac = true;
+		return true;
+	case SM_OPT_DECRYPTION_ORDER:
+		/* only age keys exist here, so any order is the same order */
+		return true;
+	case SM_OPT_IGNORED:
+	case SM_OPT_IGNORED_VALUE:
+		/* sops global flags without an effect here */
+		return true;
+	case SM_OPT_INDENT: {
+		char *end;
+		errno = 0;
+		long v = strtol(arg, &end, 10);
+		if (errno || *end || v < -1 || v > 64) {
+			cli_error("invalid --indent '%s' (0..64, or -1 for a tab in JSON)", arg);
+			*rc = EXIT_GENERIC;
+		} else {
+			o->indent = (int)v;
+		}
+		return true;
+	}
+	}
+	return false;
+}

@@ -11,6 +11,7 @@
 #include <agesops/sops.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <getopt.h>
 
 struct sops_opts {
 	bool in_place;
@@ -80,5 +81,48 @@ int sops_write_output(const struct sops_opts *o, const void *data, size_t len, b
  * config applies), or an exit code after printing.
  */
 int sops_config_apply(struct sops_opts *o, const char *path);
+
+/*
+ * The getopt-based commands (edit, rotate, updatekeys, set, unset, groups,
+ * filestatus, exec-env, exec-file) share these options.
+ */
+/* Options most of these commands share. */
+struct sm_opts {
+	const char *input_type, *output_type;
+	const char *config;   /* --config, else $SOPS_CONFIG, else discovery */
+	int indent;           /* AGS_SOPS_INDENT_DEFAULT unless --indent */
+	bool ignore_mac;
+	/* -r DIR walks: a selected file without sops metadata is skipped
+	 * (counted in the summary) instead of failing */
+	bool skip_plain;
+};
+void sm_opts_init(struct sm_opts *o);
+
+/* Long option ids shared by the commands (values above any short option). */
+enum {
+	SM_OPT_INPUT_TYPE = 1000,
+	SM_OPT_OUTPUT_TYPE,
+	SM_OPT_CONFIG,
+	SM_OPT_INDENT,
+	SM_OPT_IGNORE_MAC,
+	SM_OPT_DECRYPTION_ORDER,
+	SM_OPT_IGNORED,
+	SM_OPT_IGNORED_VALUE,
+	SM_OPT_FIRST_FREE,
+};
+/* Handles one of the shared options; true if it was one.  Prints and sets
+ * *rc on a bad value. */
+bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
+#define SM_COMMON_LONGOPTS                                                                              \
+	{ "input-type", required_argument, NULL, SM_OPT_INPUT_TYPE },                                   \
+	{ "output-type", required_argument, NULL, SM_OPT_OUTPUT_TYPE },                                 \
+	{ "config", required_argument, NULL, SM_OPT_CONFIG },                                           \
+	{ "indent", required_argument, NULL, SM_OPT_INDENT },                                           \
+	{ "ignore-mac", no_argument, NULL, SM_OPT_IGNORE_MAC },                                         \
+	{ "decryption-order", required_argument, NULL, SM_OPT_DECRYPTION_ORDER },                       \
+	{ "verbose", no_argument, NULL, SM_OPT_IGNORED },                                               \
+	{ "disable-version-check", no_argument, NULL, SM_OPT_IGNORED },                                 \
+	{ "enable-local-keyservice", optional_argument, NULL, SM_OPT_IGNORED },                         \
+	{ "keyservice", required_argument, NULL, SM_OPT_IGNORED_VALUE }
 
 #endif

@@ -1,0 +1,75 @@
+/*
+ * One sops file as the commands beyond encrypt/decrypt use it: read,
+ * loaded, data key opened, decrypted; written back atomically; the
+ * .sops.yaml of the run; store and indentation choice.  Nothing here prints
+ * but the warning for an ignored .sops.yml; errors fill a diag.
+ */
+#ifndef AGS_SRC_SOPS_FILEIO_H
+#define AGS_SRC_SOPS_FILEIO_H
+
+#include <agesops/agesops.h>
+#include <agesops/sops.h>
+#include <agesops/sops-config.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "opts.h"
+
+struct ags_buf;
+struct ags_age_identities;
+
+/* Job result (> 0) for a file skipped because it is not sops-encrypted. */
+#define SM_SKIPPED_PLAIN 2
+
+/* Reads a whole file ("-" = stdin) into out (init by the caller). */
+int sm_read(const char *path, struct ags_buf *out, struct ags_diag *d);
+
+/* Identities from sops' sources, loaded once per process (thread-safe to
+ * use afterwards).  NULL and d filled when none could be loaded. */
+const struct ags_age_identities *sm_identities(struct ags_diag *d);
+void sm_identities_free(void);
+
+/* An opened (decrypted) document. */
+struct sm_file {
+	struct ags_sops_doc *doc;
+	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
+	bool have_key;
+};
+/* How far sm_open goes. */
+enum sm_level { SM_LOAD, SM_KEY, SM_DECRYPT };
+/* Reads and loads path, then (SM_KEY) opens the data key, then (SM_DECRYPT)
+ * decrypts every value and checks the MAC. */
+int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, struct sm_file *f, struct ags_diag *d);
+/* Opens the data key of a loaded file (after sm_open(SM_LOAD)). */
+int sm_get_key(struct sm_file *f, struct ags_diag *d);
+void sm_close(struct sm_file *f);
+
+/* Store name used for path (type override first). */
+const char *sm_store_name(const char *type, const char *path);
+/* Indent for store: the flag, else .sops.yaml stores setting, else default. */
+int sm_indent(const struct sm_opts *o, const struct ags_sops_config *cfg, const char *store);
+
+/* Writes bytes over an existing path atomically (mode kept); in a batch
+ * (sm_run_many) the directory sync is deferred to the end. */
+int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_diag *d);
+/* Emits the (encrypted) document and writes it to path atomically, keeping
+ * its mode.  type NULL = the document's own store. */
+int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int indent, struct ags_diag *d);
+/* Re-encrypts an opened file with its own data key and writes it back over
+ * path, indented as the flags or .sops.yaml say (set, unset). */
+int sm_reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const char *path, struct ags_diag *d);
+/* In a batch (sm_run_many) sm_write_bytes leaves the directory sync to the
+ * end (ags_repo_sync_dirs). */
+void sm_write_batch(bool on);
+
+/*
+ * The config for this run: --config / $SOPS_CONFIG, else .sops.yaml found
+ * from the working directory.  *cfg NULL when there is none and !required.
+ * Prints a warning for an ignored .sops.yml.  Fills d on error.
+ */
+int sm_config(const struct sm_opts *o, bool required, struct ags_sops_config **cfg, struct ags_diag *d);
+
+/* The sops version comparison edit uses: is a newer than b (semver)? */
+bool sm_version_newer(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Key groups as the commands handle them: built from a creation rule, from
+ * --age values or from a file's metadata; compared, shown as a diff, and
+ * the confirmation prompt before a change.
+ */
+#ifndef AGS_SRC_SOPS_KEYGROUPS_H
+#define AGS_SRC_SOPS_KEYGROUPS_H
+
+#include <agesops/agesops.h>
+#include <agesops/sops.h>
+#include <agesops/sops-config.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Key groups as the encrypt API takes them, built from a creation rule (or
+ * from a flat list of --age values when nage > 0, which wins as in sops). */
+struct sm_groups {
+	struct ags_sops_group_spec *g;
+	size_t n;
+	unsigned threshold;
+	char **own;       /* strings owned here */
+	size_t nown;
+};
+int sm_groups_from_rule(const struct ags_sops_creation_rule *r, struct sm_groups *out, struct ags_diag *d);
+int sm_groups_from_age(const char *const *age, size_t nage, struct sm_groups *out, struct ags_diag *d);
+/* The recipients currently in a document's metadata. */
+int sm_groups_from_metadata(const struct ags_sops_metadata *m, struct sm_groups *out);
+void sm_groups_clear(struct sm_groups *g);
+/* Same recipients (order-insensitive inside each group) and threshold? */
+bool sm_groups_equal(const struct sm_groups *a, const struct sm_groups *b);
+/* Prints "+++ group N: recipient" / "--- ..." lines describing a -> b. */
+void sm_groups_diff(const struct sm_groups *a, const struct sm_groups *b, FILE *fp);
+
+/* "y"/"Y" on the terminal; false when stdin is not a terminal. */
+bool sm_confirm(const char *question);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * The many-file runner: a job over many files (FILE... or -r DIR picked by
+ * the creation rules) in parallel, one line per failure and a summary;
+ * the decrypt --check and encrypt -i jobs built on it.
+ */
+#ifndef AGS_SRC_SOPS_MANY_H
+#define AGS_SRC_SOPS_MANY_H
+
+#include <agesops/agesops.h>
+#include <agesops/sops.h>
+#include <agesops/sops-config.h>
+#include <agesops/sops-repo.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "opts.h"
+
+/* Whole-repository mode: runs job on files (with a progress line on a
+ * terminal), prints one line per failure and a summary line
+ * ("what: N files, M changed, K unchanged, F failed").  Returns the exit
+ * code: 0 when nothing failed, else the first failure's code. */
+int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned jobs, ags_repo_job_fn job,
+		void *ctx);
+/* Collects files for -r DIR (printing errors); 0 or an exit code. */
+int sm_collect(const char *dir, const struct sm_opts *o, enum ags_repo_select sel, struct ags_repo_files *out);
+
+/* Repository jobs for decrypt --check and encrypt -i over many files (the
+ * callers are cmd-decrypt.c / cmd-encrypt.c).  ctx: const struct sm_opts *
+ * for the check, struct sm_encrypt_ctx * for encrypt. */
+int sm_check_job(const char *path, void *ctx, struct ags_diag *d);
+struct sm_encrypt_ctx {
+	struct sm_opts o;
+	const struct ags_sops_config *cfg;  /* creation rules and stores settings */
+	const char *const *age;             /* --age values: win over the config */
+	size_t nage;
+	struct ags_sops_rules rules;        /* rule flags: win over the config */
+};
+int sm_encrypt_job(const char *path, void *ctx, struct ags_diag *d);
+
+/* Flags decrypt and encrypt take for many files: --check, -r/--recursive
+ * DIR, -j/--jobs N.  sm_many_flag is a sops_extra_flag_fn (sops/opts.h). */
+struct sm_many_flags {
+	bool check;
+	const char *dir;
+	unsigned jobs;
+};
+int sm_many_flag(void *ctx, const char *name, const char *value, const char *next);
+/* decrypt --check FILE... / -r DIR: MAC of every file, nothing printed but
+ * errors and the summary.  Returns the exit code. */
+int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m, const char *input_type,
+		     const char *config, bool ignore_mac);
+/* encrypt -i FILE... / -r DIR: each plaintext file in place, with --age or
+ * its creation rule; files already encrypted are skipped. */
+int sm_encrypt_many(char **files, size_t nfiles, const struct sm_many_flags *m, const char *const *age,
+		    size_t nage, const struct ags_sops_rules *rules, const char *input_type, const char *config,
+		    int indent);
+
+#endif
