@@ -26,58 +26,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Until the SOPS core is merged these may be missing: the MAC check and
- * --fix-recipients then report that they could not run. */
-
 #define CHECK_FILE_MAX ((size_t)64 << 20)
 #define GENERATOR_SOURCE_MAX ((size_t)5 << 20) /* kustomize-controller's cap */
 
-struct dircache {
-	char *dir;
-	struct ags_sops_config *cfg; /* NULL: none (or it does not load: reported once) */
-	char **pub;                  /* .sops.public.key recipients */
-	size_t npub;
-	char *pubpath;
-	char *bad_cfg;               /* the config that did not load */
-};
-
 struct checker {
 	bool mac, fix, quiet;
-	struct dircache *dc;
-	size_t ndc;
+	struct ags_gitops_rules *rules;
 	struct ags_age_identities ids;
 	int ids_state; /* 0 not loaded, 1 loaded, -1 none */
 	size_t problems, files, notes;
 	bool mac_note_done;
 };
-
-static char *abs_dir(const char *path)
-{
-	char buf[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	if (!slash) {
-		if (!getcwd(buf, sizeof(buf)))
-			return NULL;
-		return strdup(buf);
-	}
-	char *d = strndup(path, (size_t)(slash - path) + (slash == path));
-	if (!d)
-		return NULL;
-	char *r = realpath(d, NULL);
-	free(d);
-	return r;
-}
-
-static int read_pubkeys(const char *p, char ***v, size_t *n)
-{
-	struct ags_buf b;
-	ags_buf_init(&b, 1 << 20);
-	int r = ags_file_read(p, &b);
-	if (r == 0)
-		r = ags_gitops_parse_public_keys((const char *)b.data, b.len, v, n);
-	ags_buf_release(&b);
-	return r;
-}
 
 static void report(struct checker *c, const char *path, unsigned line, enum ags_check_kind kind, const char *msg)
 {
@@ -99,119 +58,29 @@ static void report(struct checker *c, const char *path, unsigned line, enum ags_
 }
 
 /* "FILE:LINE:COL: cause" of a config that does not load, FILE relative to the working directory. */
-static void report_config(struct checker *c, const char *cfgpath, const struct ags_diag *d)
+static void report_config(struct checker *c, const char *cfgpath, const char *msg)
 {
 	char cwd[PATH_MAX], m[AGS_DIAG_MAX + PATH_MAX];
-	if (strstr(d->msg, cfgpath))
-		snprintf(m, sizeof(m), "%s", d->msg);
+	if (strstr(msg, cfgpath))
+		snprintf(m, sizeof(m), "%s", msg);
 	else
-		snprintf(m, sizeof(m), "%s: %s", cfgpath, d->msg[0] ? d->msg : "cannot be read");
+		snprintf(m, sizeof(m), "%s: %s", cfgpath, msg);
 	size_t cl = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
 	const char *rel = cl && !strncmp(m, cwd, cl) && m[cl] == '/' ? m + cl + 1 : m;
 	c->problems++;
 	fprintf(stdout, "%s\n", rel);
 }
 
-/* True when a broken config was reported already (several directories share it). */
-static bool config_reported(struct checker *c, const char *cfgpath)
+/* What path should be encrypted for; a .sops.yaml that does not load is reported (once). */
+static int expected(struct checker *c, const char *path, struct ags_gitops_expected *x)
 {
-	for (size_t i = 0; i < c->ndc; i++)
-		if (c->dc[i].bad_cfg && !strcmp(c->dc[i].bad_cfg, cfgpath))
-			return true;
-	c->dc[c->ndc - 1].bad_cfg = strdup(cfgpath);
-	return false;
-}
-
-/* Config and public key for a directory, searched upwards once per directory. */
-static struct dircache *dir_info(struct checker *c, const char *dir)
-{
-	for (size_t i = 0; i < c->ndc; i++)
-		if (!strcmp(c->dc[i].dir, dir))
-			return &c->dc[i];
-	struct dircache *nd = realloc(c->dc, (c->ndc + 1) * sizeof(*nd));
-	if (!nd)
-		return NULL;
-	c->dc = nd;
-	struct dircache *e = &nd[c->ndc];
-	memset(e, 0, sizeof(*e));
-	if (!(e->dir = strdup(dir)))
-		return NULL;
-	c->ndc++;
-	char *cfgpath = NULL, *warn = NULL;
-	if (ags_sops_config_find(dir, &cfgpath, &warn) == 0) {
-		struct ags_diag d = { 0 };
-		/* fail closed: without the rules nothing below can be checked (once per config file) */
-		if (ags_sops_config_load(cfgpath, &e->cfg, &d) < 0 && !config_reported(c, cfgpath))
-			report_config(c, cfgpath, &d);
-	}
-	free(cfgpath);
-	free(warn);
-	char p[PATH_MAX];
-	snprintf(p, sizeof(p), "%s", dir);
-	for (int depth = 0; depth < 100; depth++) {
-		char kp[PATH_MAX + 32];
-		snprintf(kp, sizeof(kp), "%s/.sops.public.key", strcmp(p, "/") ? p : "");
-		if (access(kp, R_OK) == 0) {
-			if (read_pubkeys(kp, &e->pub, &e->npub) == 0)
-				e->pubpath = strdup(kp);
-			break;
-		}
-		if (access(strcmp(p, "/") ? p : "/", F_OK) == 0) {
-			char gp[PATH_MAX + 8];
-			snprintf(gp, sizeof(gp), "%s/.git", p);
-			if (access(gp, F_OK) == 0)
-				break; /* stop at the repository root */
-		}
-		char *slash = strrchr(p, '/');
-		if (!slash || slash == p)
-			break;
-		*slash = 0;
-	}
-	return e;
-}
-
-/* The expected recipients for path; *v points into caches (do not free). */
-static int expected_recipients(struct checker *c, const char *path, char ***v, size_t *n, const char **src,
-			       const char **regex)
-{
-	*v = NULL;
-	*n = 0;
-	*src = NULL;
-	*regex = NULL;
-	char *dir = abs_dir(path);
-	if (!dir)
-		return -errno;
-	struct dircache *e = dir_info(c, dir);
-	free(dir);
-	if (!e)
-		return AGS_E_NOMEM;
-	if (e->cfg) {
-		const struct ags_sops_creation_rule *rule = NULL;
-		struct ags_diag d = { 0 };
-		char *abs = realpath(path, NULL);
-		int r = ags_sops_config_match(e->cfg, abs ? abs : path, &rule, &d);
-		free(abs);
-		if (r == 0 && rule)
-			*regex = rule->encrypted_regex;
-		if (r == 0 && rule && rule->ngroups) {
-			/* flatten: a static list of pointers into the config */
-			static char *flat[1024];
-			size_t k = 0;
-			for (size_t g = 0; g < rule->ngroups; g++)
-				for (size_t i = 0; i < rule->groups[g].nage && k < 1024; i++)
-					flat[k++] = rule->groups[g].age[i];
-			*v = flat;
-			*n = k;
-			*src = e->cfg->path;
-			return 0;
-		}
-	}
-	if (e->npub) {
-		*v = e->pub;
-		*n = e->npub;
-		*src = e->pubpath;
-	}
-	return 0;
+	struct ags_diag d = { 0 };
+	int r = ags_gitops_rules_expected(c->rules, path, x, &d);
+	if (r < 0)
+		report(c, path, 0, AGS_CHECK_SYNTAX, d.msg[0] ? d.msg : ags_strerror(r));
+	else if (x->config_error)
+		report_config(c, x->config_path, x->config_error);
+	return r;
 }
 
 static bool in_set(char *const *v, size_t n, const char *s)
@@ -295,11 +164,13 @@ static void report_encrypted_manifest(struct checker *c, const char *path, unsig
 
 static void check_refs(struct checker *c, const char *path, const struct ags_check_scan *s)
 {
-	char *dir = abs_dir(path);
-	for (size_t i = 0; dir && i < s->nrefs; i++) {
+	/* sources are relative to the kustomization's directory */
+	const char *slash = strrchr(path, '/');
+	int dl = slash ? (int)(slash - path) + 1 : 0;
+	for (size_t i = 0; i < s->nrefs; i++) {
 		const struct ags_check_ref *ref = &s->refs[i];
 		char p[PATH_MAX * 2], m[600];
-		snprintf(p, sizeof(p), "%s/%s", dir, ref->path);
+		snprintf(p, sizeof(p), "%.*s%s", dl, path, ref->path);
 		struct ags_buf b;
 		ags_buf_init(&b, GENERATOR_SOURCE_MAX);
 		int r = ags_file_read(p, &b);
@@ -321,7 +192,6 @@ static void check_refs(struct checker *c, const char *path, const struct ags_che
 		}
 		ags_buf_release(&b);
 	}
-	free(dir);
 }
 
 static void check_file(struct checker *c, const char *path)
@@ -354,21 +224,18 @@ static void check_file(struct checker *c, const char *path)
 		report(c, path, s.f[i].line, s.f[i].kind, s.f[i].msg);
 	/* a config that does not load is an error even where no encrypted file needs it */
 	const char *base = strrchr(path, '/');
-	if (!strcmp(base ? base + 1 : path, ".sops.yaml")) {
-		char *dir = abs_dir(path);
-		if (dir)
-			dir_info(c, dir);
-		free(dir);
-	}
+	struct ags_gitops_expected x;
+	if (!strcmp(base ? base + 1 : path, ".sops.yaml"))
+		expected(c, path, &x);
 	if (s.nrefs)
 		check_refs(c, path, &s);
 	if (s.sops) {
-		char **want;
-		size_t nwant;
-		const char *src, *regex;
-		int er = expected_recipients(c, path, &want, &nwant, &src, &regex);
+		int er = expected(c, path, &x);
+		char *const *want = (char *const *)x.age;
+		size_t nwant = x.nage;
+		const char *src = x.source;
 		if (er == 0 && s.enc_manifest_line)
-			report_encrypted_manifest(c, path, s.enc_manifest_line, regex);
+			report_encrypted_manifest(c, path, s.enc_manifest_line, x.encrypted_regex);
 		if (er == 0 && nwant) {
 			bool same = nwant == s.nrec;
 			for (size_t i = 0; same && i < s.nrec; i++)
@@ -487,6 +354,9 @@ int cmd_check(int argc, char **argv)
 		{ 0 },
 	};
 	struct checker c = { .mac = true };
+	int rc;
+	if (ags_gitops_rules_new(&c.rules) < 0)
+		return cli_fail(AGS_E_NOMEM, NULL, NULL);
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -494,11 +364,11 @@ int cmd_check(int argc, char **argv)
 		case 'M': c.mac = false; break;
 		case 'F': c.fix = true; break;
 		case 'q': c.quiet = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
+		case 'h': usage(stdout); rc = 0; goto out;
+		default: usage(stderr); rc = EXIT_GENERIC; goto out;
 		}
 	}
-	int rc = 0;
+	rc = 0;
 	if (optind >= argc) {
 		if (git_files(&c) < 0) {
 			cli_error("not in a git work tree: give the paths to check");
@@ -520,17 +390,11 @@ int cmd_check(int argc, char **argv)
 	if (!c.quiet)
 		fprintf(stderr, "%s: checked %zu file%s: %zu problem%s\n", cli_progname, c.files, c.files == 1 ? "" : "s",
 			c.problems, c.problems == 1 ? "" : "s");
-	for (size_t i = 0; i < c.ndc; i++) {
-		free(c.dc[i].dir);
-		ags_sops_config_free(c.dc[i].cfg);
-		ags_gitops_strv_free(c.dc[i].pub);
-		free(c.dc[i].pubpath);
-		free(c.dc[i].bad_cfg);
-	}
-	free(c.dc);
+	if (!rc && c.problems)
+		rc = EXIT_GENERIC;
+out:
+	ags_gitops_rules_free(c.rules);
 	if (c.ids_state == 1)
 		ags_age_identities_clear(&c.ids);
-	if (rc)
-		return rc;
-	return c.problems ? EXIT_GENERIC : 0;
+	return rc;
 }

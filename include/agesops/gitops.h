@@ -405,6 +405,24 @@ int ags_gitops_verify_mac(const char *path, const void *data, size_t len, const 
  */
 int ags_gitops_rekey(const char *path, const void *data, size_t len, const struct ags_age_identities *ids,
 		     const char *const *age, size_t nage, struct ags_diag *d);
+/*
+ * What files should be encrypted for, cached per directory (one per run of
+ * `check`): the matching .sops.yaml rule's age keys, else the nearest
+ * .sops.public.key up to the repository root.
+ */
+struct ags_gitops_rules;
+struct ags_gitops_expected {
+	const char *const *age;       /* NULL-terminated; borrowed until the next call */
+	size_t nage;                  /* 0: nothing names recipients for the path */
+	const char *source;           /* the .sops.yaml or .sops.public.key they come from */
+	const char *encrypted_regex;  /* the matched rule's, or NULL */
+	const char *config_error;     /* set once per .sops.yaml that does not load: the cause... */
+	const char *config_path;      /* ...and that file (the rules then come from .sops.public.key) */
+};
+int ags_gitops_rules_new(struct ags_gitops_rules **ret);
+void ags_gitops_rules_free(struct ags_gitops_rules *r);
+int ags_gitops_rules_expected(struct ags_gitops_rules *r, const char *path, struct ags_gitops_expected *out,
+			      struct ags_diag *d);
 /* Flux's test for "this file is SOPS-encrypted" by format (kustomize-controller's markers). */
 bool ags_gitops_sops_marker(const void *data, size_t len, const char *name);
 /* kustomization.yaml / kustomization.yml / Kustomization */

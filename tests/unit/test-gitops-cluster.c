@@ -186,6 +186,31 @@ static void test_files_and_keys(void **state)
 	assert_int_equal(rec.n, 1);
 	assert_string_equal(rec.age[0], K1);
 	ags_gitops_recipients_clear(&rec);
+	/* check's cached view: the rule by path, the config's errors once */
+	struct ags_gitops_rules *rules = NULL;
+	struct ags_gitops_expected x;
+	assert_int_equal(ags_gitops_rules_new(&rules), 0);
+	assert_int_equal(ags_gitops_rules_expected(rules, want, &x, &d), 0);
+	assert_int_equal(x.nage, 1);
+	assert_string_equal(x.age[0], K1);
+	assert_null(x.encrypted_regex);
+	assert_null(x.config_error);
+	snprintf(want, sizeof(want), "%s/secrets/c8/c.yaml", tmpl);
+	assert_int_equal(ags_gitops_rules_expected(rules, want, &x, &d), 0);
+	assert_string_equal(x.age[0], K2);
+	ags_gitops_rules_free(rules);
+	put(".sops.yaml", "creation_rules: [\n");
+	assert_int_equal(ags_gitops_rules_new(&rules), 0);
+	assert_int_equal(ags_gitops_rules_expected(rules, want, &x, &d), 0);
+	assert_non_null(x.config_error);
+	assert_non_null(strstr(x.config_path, ".sops.yaml"));
+	assert_int_equal(x.nage, 0); /* c8 has no .sops.public.key */
+	snprintf(want, sizeof(want), "%s/secrets/c9/b.yaml", tmpl);
+	assert_int_equal(ags_gitops_rules_expected(rules, want, &x, &d), 0);
+	assert_null(x.config_error); /* said once */
+	assert_int_equal(x.nage, 2); /* from .sops.public.key */
+	ags_gitops_rules_free(rules);
+	ags_gitops_rules_free(NULL);
 	ags_gitops_cluster_clear(&c);
 	/* no .sops.public.key */
 	assert_int_equal(ags_gitops_cluster_layout(tmpl, "c7", NULL, NULL, &c, &d), 0);
