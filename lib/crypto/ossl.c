@@ -1,5 +1,6 @@
 #include "internal.h"
 #include "crypto/ossl.h"
+#include "crypto/backend.h"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,14 @@
 
 #define FITS_INT(n) ((n) <= (size_t)INT_MAX)
 
-int ags_random(void *buf, size_t n)
+int ags_ossl_random(void *buf, size_t n)
 {
 	if (!FITS_INT(n))
 		return AGS_E_INVAL;
 	return RAND_bytes(buf, (int)n) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_x25519_public(const uint8_t sk[32], uint8_t pk[32])
+int ags_ossl_x25519_public(const uint8_t sk[32], uint8_t pk[32])
 {
 	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, 32);
 	if (!k)
@@ -29,7 +30,7 @@ int ags_x25519_public(const uint8_t sk[32], uint8_t pk[32])
 	return ok ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32])
+int ags_ossl_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32])
 {
 	int r = AGS_E_CRYPTO;
 	EVP_PKEY *me = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, 32);
@@ -53,13 +54,13 @@ int ags_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[
 	return r;
 }
 
-struct ags_hash {
+struct ags_ossl_hash {
 	EVP_MD_CTX *ctx;
 	const EVP_MD *md;
 	bool xof;
 };
 
-static const EVP_MD *md_of(enum ags_hash_alg alg, bool *xof)
+static const EVP_MD *md_of(int alg, bool *xof)
 {
 	*xof = false;
 	switch (alg) {
@@ -73,27 +74,27 @@ static const EVP_MD *md_of(enum ags_hash_alg alg, bool *xof)
 	return NULL;
 }
 
-int ags_hash_new(enum ags_hash_alg alg, struct ags_hash **ret)
+int ags_ossl_hash_new(int alg, struct ags_ossl_hash **ret)
 {
-	struct ags_hash *h = calloc(1, sizeof(*h));
+	struct ags_ossl_hash *h = calloc(1, sizeof(*h));
 	if (!h)
 		return AGS_E_NOMEM;
 	h->md = md_of(alg, &h->xof);
 	h->ctx = EVP_MD_CTX_new();
 	if (!h->md || !h->ctx || EVP_DigestInit_ex(h->ctx, h->md, NULL) != 1) {
-		ags_hash_free(h);
+		ags_ossl_hash_free(h);
 		return AGS_E_CRYPTO;
 	}
 	*ret = h;
 	return 0;
 }
 
-int ags_hash_update(struct ags_hash *h, const void *p, size_t n)
+int ags_ossl_hash_update(struct ags_ossl_hash *h, const void *p, size_t n)
 {
 	return EVP_DigestUpdate(h->ctx, p, n) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_hash_final(struct ags_hash *h, uint8_t *out, size_t outlen)
+int ags_ossl_hash_final(struct ags_ossl_hash *h, uint8_t *out, size_t outlen)
 {
 	if (h->xof)
 		return EVP_DigestFinalXOF(h->ctx, out, outlen) == 1 ? 0 : AGS_E_CRYPTO;
@@ -103,12 +104,12 @@ int ags_hash_final(struct ags_hash *h, uint8_t *out, size_t outlen)
 	return EVP_DigestFinal_ex(h->ctx, out, &len) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_hash_reset(struct ags_hash *h)
+int ags_ossl_hash_reset(struct ags_ossl_hash *h)
 {
 	return EVP_DigestInit_ex(h->ctx, h->md, NULL) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-void ags_hash_free(struct ags_hash *h)
+void ags_ossl_hash_free(struct ags_ossl_hash *h)
 {
 	if (!h)
 		return;
@@ -116,23 +117,7 @@ void ags_hash_free(struct ags_hash *h)
 	free(h);
 }
 
-static int digest(const EVP_MD *md, const void *p, size_t n, uint8_t *out)
-{
-	unsigned int len = 0;
-	return EVP_Digest(p, n, out, &len, md, NULL) == 1 ? 0 : AGS_E_CRYPTO;
-}
-
-int ags_sha256(const void *p, size_t n, uint8_t out[32])
-{
-	return digest(EVP_sha256(), p, n, out);
-}
-
-int ags_sha512(const void *p, size_t n, uint8_t out[64])
-{
-	return digest(EVP_sha512(), p, n, out);
-}
-
-int ags_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32])
+int ags_ossl_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32])
 {
 	size_t outlen = 0;
 	if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, klen, data, dlen, out, 32, &outlen) || outlen != 32)
@@ -140,7 +125,7 @@ int ags_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen,
 	return 0;
 }
 
-int ags_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
+int ags_ossl_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
 		    const void *info, size_t infolen, uint8_t *out, size_t outlen)
 {
 	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
@@ -160,7 +145,7 @@ int ags_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ik
 	return ok ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
+int ags_ossl_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
 	       unsigned log_n, uint8_t *out, size_t outlen)
 {
 	if (log_n < 1 || log_n > 22)
@@ -172,17 +157,17 @@ int ags_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
 	return 0;
 }
 
-struct ags_aead {
+struct ags_ossl_aead {
 	EVP_CIPHER_CTX *ctx;
-	enum ags_aead_alg alg;
+	int alg; /* enum ags_aead_alg */
 	uint8_t key[32];
 	size_t noncelen; /* nonce length the context is configured for */
 	int enc;         /* direction the context is initialised for, -1 none */
 };
 
-int ags_aead_new(enum ags_aead_alg alg, const uint8_t key[32], struct ags_aead **ret)
+int ags_ossl_aead_new(int alg, const uint8_t key[32], struct ags_ossl_aead **ret)
 {
-	struct ags_aead *a = calloc(1, sizeof(*a));
+	struct ags_ossl_aead *a = calloc(1, sizeof(*a));
 	if (!a)
 		return AGS_E_NOMEM;
 	a->ctx = EVP_CIPHER_CTX_new();
@@ -197,7 +182,7 @@ int ags_aead_new(enum ags_aead_alg alg, const uint8_t key[32], struct ags_aead *
 	return 0;
 }
 
-static int aead_setup(struct ags_aead *a, int enc, const uint8_t *nonce, size_t noncelen)
+static int aead_setup(struct ags_ossl_aead *a, int enc, const uint8_t *nonce, size_t noncelen)
 {
 	if (noncelen == 0 || noncelen > 64)
 		return AGS_E_INVAL;
@@ -218,7 +203,7 @@ static int aead_setup(struct ags_aead *a, int enc, const uint8_t *nonce, size_t 
 	return EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, enc) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_aead_seal(struct ags_aead *a, const uint8_t *nonce, size_t noncelen,
+int ags_ossl_aead_seal(struct ags_ossl_aead *a, const uint8_t *nonce, size_t noncelen,
 		  const void *aad, size_t aadlen, const void *in, size_t ptlen, uint8_t *out)
 {
 	if (!FITS_INT(ptlen) || !FITS_INT(aadlen))
@@ -240,7 +225,7 @@ fail:
 	return AGS_E_CRYPTO;
 }
 
-int ags_aead_open(struct ags_aead *a, const uint8_t *nonce, size_t noncelen,
+int ags_ossl_aead_open(struct ags_ossl_aead *a, const uint8_t *nonce, size_t noncelen,
 		  const void *aad, size_t aadlen, const void *in, size_t ctlen, uint8_t *out)
 {
 	if (ctlen < 16)
@@ -272,31 +257,11 @@ fail:
 	return AGS_E_CRYPTO;
 }
 
-void ags_aead_free(struct ags_aead *a)
+void ags_ossl_aead_free(struct ags_ossl_aead *a)
 {
 	if (!a)
 		return;
 	EVP_CIPHER_CTX_free(a->ctx);
 	ags_wipe(a->key, sizeof(a->key));
 	free(a);
-}
-
-int ags_chacha_seal(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
-		    const void *pt, size_t ptlen, uint8_t *out)
-{
-	struct ags_aead *a;
-	AGS_TRY(ags_aead_new(AGS_AEAD_CHACHA20_POLY1305, key, &a));
-	int r = ags_aead_seal(a, nonce, 12, aad, aadlen, pt, ptlen, out);
-	ags_aead_free(a);
-	return r;
-}
-
-int ags_chacha_open(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
-		    const void *ct, size_t ctlen, uint8_t *out)
-{
-	struct ags_aead *a;
-	AGS_TRY(ags_aead_new(AGS_AEAD_CHACHA20_POLY1305, key, &a));
-	int r = ags_aead_open(a, nonce, 12, aad, aadlen, ct, ctlen, out);
-	ags_aead_free(a);
-	return r;
 }

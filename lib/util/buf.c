@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/crypto.h>
+
 
 void ags_buf_init(struct ags_buf *b, size_t max)
 {
@@ -34,7 +34,7 @@ int ags_buf_reserve(struct ags_buf *b, size_t extra)
 			return AGS_E_NOMEM;
 		if (b->data) {
 			memcpy(n, b->data, b->len + 1);
-			OPENSSL_cleanse(b->data, b->cap);
+			ags_wipe(b->data, b->cap);
 			free(b->data);
 		}
 	} else {
@@ -102,7 +102,7 @@ void ags_buf_truncate(struct ags_buf *b, size_t n)
 	if (n >= b->len)
 		return;
 	if (b->secret)
-		OPENSSL_cleanse(b->data + n, b->len - n);
+		ags_wipe(b->data + n, b->len - n);
 	b->len = n;
 	b->data[n] = 0;
 }
@@ -117,7 +117,7 @@ void ags_buf_release(struct ags_buf *b)
 {
 	if (b->data) {
 		if (b->secret)
-			OPENSSL_cleanse(b->data, b->cap);
+			ags_wipe(b->data, b->cap);
 		free(b->data);
 	}
 	b->data = NULL;

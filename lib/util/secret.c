@@ -3,19 +3,19 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <openssl/crypto.h>
+#include <sodium.h>
 
 void ags_wipe(void *p, size_t n)
 {
 	if (p && n)
-		OPENSSL_cleanse(p, n);
+		sodium_memzero(p, n);
 }
 
 void ags_free_secret(void *p, size_t n)
 {
 	if (!p)
 		return;
-	OPENSSL_cleanse(p, n);
+	sodium_memzero(p, n);
 	free(p);
 }
 
@@ -27,7 +27,7 @@ void ags_free_secret_str(char *s)
 
 bool ags_ct_eq(const void *a, const void *b, size_t n)
 {
-	return CRYPTO_memcmp(a, b, n) == 0;
+	return sodium_memcmp(a, b, n) == 0; /* constant time */
 }
 
 void ags_secret_harden_process(void)

@@ -8,6 +8,9 @@
 #include <string.h>
 #include "internal.h"
 #include "crypto/ossl.h"
+#include "crypto/backend.h"
+#include <stdio.h>
+#include <stdlib.h>
 
 static void unhex(const char *h, uint8_t *out, size_t n)
 {
@@ -167,6 +170,62 @@ static void gcm_sops_kat(void **state)
 	ags_aead_free(a);
 }
 
+/* The run under AGS_CRYPTO=openssl really uses OpenSSL, the other libsodium. */
+static void backend_selected(void **state)
+{
+	(void)state;
+	const char *e = getenv("AGS_CRYPTO");
+	assert_int_equal(ags_crypto_use_sodium(), !(e && strcmp(e, "openssl") == 0));
+}
+
+/*
+ * A ChaCha20-Poly1305 context hands over from libsodium to OpenSSL after its
+ * first megabyte: 40 chunks of 64 KiB sealed on one context give the same
+ * bytes as each chunk sealed on its own (libsodium only), and a digest fixed
+ * here for both back ends (computed with Python's cryptography); each chunk opens on a fresh context.
+ */
+static void aead_bulk_handover(void **state)
+{
+	(void)state;
+	enum { CHUNK = 64 << 10, N = 40 };
+	uint8_t key[32], nonce[12] = { 0 }, digest[32], want[32];
+	uint8_t *pt = malloc(CHUNK), *c1 = malloc(CHUNK + 16), *c2 = malloc(CHUNK + 16), *back = malloc(CHUNK);
+	assert_non_null(pt);
+	assert_non_null(c1);
+	assert_non_null(c2);
+	assert_non_null(back);
+	for (int i = 0; i < 32; i++)
+		key[i] = (uint8_t)(3 * i + 1);
+	for (size_t i = 0; i < CHUNK; i++)
+		pt[i] = (uint8_t)(i * 7);
+	struct ags_aead *a;
+	struct ags_hash *h;
+	assert_int_equal(ags_aead_new(AGS_AEAD_CHACHA20_POLY1305, key, &a), 0);
+	assert_int_equal(ags_hash_new(AGS_HASH_SHA256, &h), 0);
+	for (int k = 0; k < N; k++) {
+		nonce[10] = (uint8_t)k;
+		nonce[11] = k == N - 1;
+		assert_int_equal(ags_aead_seal(a, nonce, 12, NULL, 0, pt, CHUNK, c1), 0);
+		assert_int_equal(ags_chacha_seal(key, nonce, NULL, 0, pt, CHUNK, c2), 0);
+		assert_memory_equal(c1, c2, CHUNK + 16);
+		assert_int_equal(ags_chacha_open(key, nonce, NULL, 0, c1, CHUNK + 16, back), 0);
+		assert_memory_equal(back, pt, CHUNK);
+		assert_int_equal(ags_hash_update(h, c1, CHUNK + 16), 0);
+	}
+	/* a tampered chunk on the OpenSSL side of the hand-over fails */
+	c1[100] ^= 1;
+	assert_int_equal(ags_aead_open(a, nonce, 12, NULL, 0, c1, CHUNK + 16, back), AGS_E_AUTH);
+	assert_int_equal(ags_hash_final(h, digest, 32), 0);
+	unhex("c974e69160a6d0f4c6a74c1a5c90d60b14715ee3d7b9ec739073b16121ea2307", want, 32);
+	assert_memory_equal(digest, want, 32);
+	ags_hash_free(h);
+	ags_aead_free(a);
+	free(pt);
+	free(c1);
+	free(c2);
+	free(back);
+}
+
 static void scrypt_rfc7914(void **state)
 {
 	(void)state;
@@ -184,7 +243,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(x25519_rfc7748), cmocka_unit_test(hkdf_rfc5869), cmocka_unit_test(hmac_rfc4231),
 		cmocka_unit_test(sha_fips180), cmocka_unit_test(chacha_rfc8439), cmocka_unit_test(aead_reuse),
-		cmocka_unit_test(gcm_sops_kat), cmocka_unit_test(scrypt_rfc7914),
+		cmocka_unit_test(gcm_sops_kat), cmocka_unit_test(scrypt_rfc7914), cmocka_unit_test(backend_selected),
+		cmocka_unit_test(aead_bulk_handover),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
