@@ -301,7 +301,7 @@ static int new_doc(const char *path, const struct sm_opts *o, const char *const 
 	}
 	if (r == 0) {
 		if (nage)
-			r = sm_groups_from_age(age, nage, &g, d);
+			r = sm_groups_from_flags(age, nage, NULL, 0, &g, d);
 		else if (rule && rule->ngroups)
 			r = sm_groups_from_rule(rule, &g, d);
 		else

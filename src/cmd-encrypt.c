@@ -41,10 +41,11 @@ int cmd_encrypt(int argc, char **argv)
 			cli_error("encrypting several files (or -r DIR) needs -i and no --output");
 			ec = EXIT_CONFLICTING_PARAMETERS;
 		} else {
-			const char *env = getenv("SOPS_AGE_RECIPIENTS");
-			const char *one[1] = { env };
+			const char *env = getenv("SOPS_AGE_RECIPIENTS"), *penv = getenv("SOPS_PGP_FP");
+			const char *one[1] = { env }, *pone[1] = { penv };
 			ec = sm_encrypt_many(o.files, o.nfiles, &many, o.nage ? o.age : one,
-					     o.nage ? o.nage : (env && *env ? 1 : 0), &o.rules, o.input_type, o.config,
+					     o.nage ? o.nage : (env && *env ? 1 : 0), o.npgp ? o.pgp : pone,
+					     o.npgp ? o.npgp : (penv && *penv ? 1 : 0), &o.rules, o.input_type, o.config,
 					     o.indent);
 		}
 		sops_opts_free(&o);
@@ -61,7 +62,7 @@ int cmd_encrypt(int argc, char **argv)
 		return EXIT_CONFLICTING_PARAMETERS;
 	}
 	if (o.unsupported_key) {
-		cli_error("%s: only age keys are supported by agesops", o.unsupported_key);
+		cli_error("%s: only age and pgp keys are supported by agesops", o.unsupported_key);
 		sops_opts_free(&o);
 		return EXIT_GENERIC;
 	}
@@ -72,12 +73,20 @@ int cmd_encrypt(int argc, char **argv)
 		return EXIT_CONFLICTING_PARAMETERS;
 	}
 	const char *name = sops_opts_name(&o);
-	const char *env = getenv("SOPS_AGE_RECIPIENTS");
+	/* each key flag falls back to its own variable, as sops' flags do */
+	const char *env = getenv("SOPS_AGE_RECIPIENTS"), *penv = getenv("SOPS_PGP_FP");
 	if (!o.nage && env && *env) {
 		o.age = malloc(sizeof(*o.age));
 		if (o.age) {
 			o.age[0] = env;
 			o.nage = 1;
+		}
+	}
+	if (!o.npgp && penv && *penv) {
+		o.pgp = malloc(sizeof(*o.pgp));
+		if (o.pgp) {
+			o.pgp[0] = penv;
+			o.npgp = 1;
 		}
 	}
 	ec = sops_config_apply(&o, name);
@@ -92,8 +101,8 @@ int cmd_encrypt(int argc, char **argv)
 		sops_opts_free(&o);
 		return ec;
 	}
-	if (!o.nage && !o.ngroups) {
-		cli_error("no encryption key given: use --age, SOPS_AGE_RECIPIENTS or a .sops.yaml creation rule");
+	if (!o.nage && !o.npgp && !o.ngroups) {
+		cli_error("no encryption key given: use --age, --pgp, SOPS_AGE_RECIPIENTS, SOPS_PGP_FP or a .sops.yaml creation rule");
 		sops_opts_free(&o);
 		return EXIT_NO_ENCRYPTION_KEY;
 	}
@@ -117,7 +126,7 @@ int cmd_encrypt(int argc, char **argv)
 		if (r == 0)
 			r = ags_random(key, sizeof(key));
 		if (r == 0) {
-			struct ags_sops_group_spec one = { .age = o.age, .nage = o.nage };
+			struct ags_sops_group_spec one = { .age = o.age, .nage = o.nage, .pgp = o.pgp, .npgp = o.npgp };
 			if (o.ngroups)
 				r = ags_sops_doc_set_keys(doc, o.groups, o.ngroups, o.shamir_threshold, key, &d);
 			else

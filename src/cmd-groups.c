@@ -2,7 +2,7 @@
  * agesops groups add --file F [--age R]... [--shamir-secret-sharing-threshold N] [-i]
  * agesops groups delete --file F [--shamir-secret-sharing-threshold N] [-i] INDEX
  *
- * Adds a key group (the --age recipients) or deletes group INDEX (0-based,
+ * Adds a key group (the --age recipients and --pgp fingerprints) or deletes group INDEX (0-based,
  * as sops).  The data key stays; with several groups it is split again with
  * Shamir (threshold: the flag, else the file's, capped to the group count),
  * and every recipient gets its new share.  Output to stdout unless -i.
@@ -21,7 +21,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s groups add --file F --age R[,R...] [--shamir-secret-sharing-threshold N] [-i]\n"
+	fprintf(f, "usage: %s groups add --file F [--age R[,R...]] [--pgp FP[,FP...]] [--shamir-secret-sharing-threshold N] [-i]\n"
 		   "       %s groups delete --file F [--shamir-secret-sharing-threshold N] [-i] INDEX\n",
 		cli_progname, cli_progname);
 }
@@ -37,15 +37,16 @@ int cmd_groups(int argc, char **argv)
 	argv++;
 	struct sm_opts o;
 	sm_opts_init(&o);
-	const char *file = NULL, *age[64];
-	size_t nage = 0;
+	const char *file = NULL, *age[64], *pgp[64];
+	size_t nage = 0, npgp = 0;
 	long threshold = -1;
 	bool in_place = false;
-	enum { O_FILE = SM_OPT_FIRST_FREE, O_SHAMIR };
+	enum { O_FILE = SM_OPT_FIRST_FREE, O_SHAMIR, O_PGP };
 	static const struct option longopts[] = {
 		SM_COMMON_LONGOPTS,
 		{ "file", required_argument, NULL, O_FILE },
 		{ "age", required_argument, NULL, 'a' },
+		{ "pgp", required_argument, NULL, O_PGP },
 		{ "in-place", no_argument, NULL, 'i' },
 		{ "shamir-secret-sharing-threshold", required_argument, NULL, O_SHAMIR },
 		{ "help", no_argument, NULL, 'h' },
@@ -68,6 +69,13 @@ int cmd_groups(int argc, char **argv)
 			}
 			age[nage++] = optarg;
 			break;
+		case O_PGP:
+			if (npgp >= 64) {
+				cli_error("too many --pgp options");
+				return EXIT_GENERIC;
+			}
+			pgp[npgp++] = optarg;
+			break;
 		case 'i': in_place = true; break;
 		case O_SHAMIR: {
 			char *end;
@@ -88,8 +96,8 @@ int cmd_groups(int argc, char **argv)
 	}
 	long del = -1;
 	if (add) {
-		if (optind != argc || nage == 0) {
-			cli_error("groups add takes --age recipients and no positional arguments");
+		if (optind != argc || nage + npgp == 0) {
+			cli_error("groups add takes --age or --pgp keys and no positional arguments");
 			return EXIT_GENERIC;
 		}
 	} else {
@@ -101,28 +109,24 @@ int cmd_groups(int argc, char **argv)
 	}
 	struct ags_diag d = { 0 };
 	struct sm_file f;
-	struct sm_groups have = { 0 }, extra = { 0 };
+	struct sm_groups have = { 0 };
 	int r = sm_open(file, &o, SM_KEY, &f, &d);
 	if (r == 0)
 		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
 	if (r == 0 && add) {
-		r = sm_groups_from_age(age, nage, &extra, &d);
-		if (r == 0) {
-			struct ags_sops_group_spec *ng = realloc(have.g, (have.n + 1) * sizeof(*ng));
-			char **no = realloc(have.own, (have.nown + extra.nown) * sizeof(*no));
-			if (ng)
-				have.g = ng;
-			if (no)
-				have.own = no;
-			if (!ng || !no) {
-				r = AGS_E_NOMEM;
-			} else {
-				have.g[have.n++] = extra.g[0];
-				memcpy(have.own + have.nown, extra.own, extra.nown * sizeof(*no));
-				have.nown += extra.nown;
-				free(extra.g);
-				free(extra.own);
-				memset(&extra, 0, sizeof(extra));
+		r = sm_groups_new_group(&have);
+		for (int t = 0; t < 2; t++) {
+			const char *const *v = t ? pgp : age;
+			for (size_t i = 0; r == 0 && i < (t ? npgp : nage); i++) {
+				char **parts = NULL;
+				size_t np = 0;
+				r = ags_sops_split_recipients(v[i], &parts, &np);
+				for (size_t j = 0; j < np; j++) {
+					if (r == 0)
+						r = sm_groups_add(&have, have.n - 1, t ? SM_KEY_PGP : SM_KEY_AGE, parts[j]);
+					free(parts[j]);
+				}
+				free(parts);
 			}
 		}
 	} else if (r == 0) {
@@ -132,6 +136,7 @@ int cmd_groups(int argc, char **argv)
 			r = ags_diag_set(&d, AGS_E_INVAL, "%s: cannot delete the only key group", file);
 		} else {
 			free((void *)have.g[del].age);
+			free((void *)have.g[del].pgp);
 			memmove(&have.g[del], &have.g[del + 1], (have.n - (size_t)del - 1) * sizeof(*have.g));
 			have.n--;
 		}
@@ -165,7 +170,6 @@ int cmd_groups(int argc, char **argv)
 		}
 	}
 	sm_groups_clear(&have);
-	sm_groups_clear(&extra);
 	sm_close(&f);
 	sm_identities_free();
 	return r < 0 ? cli_fail(r, &d, NULL) : 0;

@@ -1,7 +1,7 @@
 /*
  * agesops rotate [-i] [--add-age R] [--rm-age R] FILE...: a new data key,
  * every value re-encrypted under it, the key entries re-wrapped for the
- * file's recipients (plus --add-age, minus --rm-age).  Without -i the
+ * file's recipients (plus --add-age/--add-pgp, minus --rm-age/--rm-pgp).  Without -i the
  * result goes to stdout (or --output), as sops; with several files or
  * -r DIR, files are rotated in place in parallel, each atomically.
  */
@@ -25,101 +25,66 @@
 struct rot {
 	struct sm_opts o;
 	const struct ags_sops_config *cfg;
-	const char *add[MAX_AGE_FLAGS], *rm[MAX_AGE_FLAGS];
-	size_t nadd, nrm;
+	const char *add[MAX_AGE_FLAGS], *rm[MAX_AGE_FLAGS], *add_pgp[MAX_AGE_FLAGS], *rm_pgp[MAX_AGE_FLAGS];
+	size_t nadd, nrm, nadd_pgp, nrm_pgp;
 	bool in_place;
 	const char *output;
 };
 
-/* Applies --add-age (to the first group, as sops) and --rm-age (from every group). */
-static int edit_groups(const struct rot *ro, const struct sm_groups *have, struct sm_groups *out, struct ags_diag *d)
+/* Adds every comma-separated item of each flag value to group 0 (add) or
+ * removes it from every group. */
+static int apply_flags(struct sm_groups *g, enum sm_key_type t, const char *const *vals, size_t n, bool add)
 {
-	memset(out, 0, sizeof(*out));
-	struct sm_groups add = { 0 };
-	int r = 0;
-	if (ro->nadd)
-		r = sm_groups_from_age(ro->add, ro->nadd, &add, d);
-	char **rm = NULL;
-	size_t nrm = 0;
-	for (size_t i = 0; r == 0 && i < ro->nrm; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char **v = NULL;
-		size_t n = 0;
-		r = ags_sops_split_recipients(ro->rm[i], &v, &n);
-		char **nv = r == 0 ? realloc(rm, (nrm + n) * sizeof(*rm)) : NULL;
-		if (r == 0 && !nv && n)
-			r = AGS_E_NOMEM;
-		if (nv)
-			rm = nv;
-		for (size_t j = 0; j < n; j++) {
-			if (r == 0)
-				rm[nrm++] = v[j];
-			else
-				free(v[j]);
+		size_t nv = 0;
+		int r = ags_sops_split_recipients(vals[i], &v, &nv);
+		for (size_t j = 0; j < nv; j++) {
+			if (r == 0 && add)
+				r = sm_groups_add(g, 0, t, v[j]);
+			else if (r == 0)
+				sm_groups_remove(g, t, v[j]);
+			free(v[j]);
 		}
 		free(v);
+		if (r < 0)
+			return r;
 	}
-	/* rebuild through the age-list builder group by group */
-	out->threshold = have->threshold;
-	for (size_t gi = 0; r == 0 && gi < have->n; gi++) {
-		const char *list[4096];
-		size_t n = 0;
-		for (size_t j = 0; j < have->g[gi].nage && n < 4096; j++) {
-			bool drop = false;
-			for (size_t k = 0; k < nrm; k++)
-				drop |= !strcmp(rm[k], have->g[gi].age[j]);
-			if (!drop)
-				list[n++] = have->g[gi].age[j];
-		}
-		for (size_t j = 0; gi == 0 && j < (add.n ? add.g[0].nage : 0) && n < 4096; j++)
-			list[n++] = add.g[0].age[j];
-		if (n == 0) {
-			r = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "key group %zu would have no recipients left", gi + 1);
-			break;
-		}
-		struct sm_groups one = { 0 };
-		r = sm_groups_from_age(list, n, &one, d);
-		if (r == 0) {
-			struct ags_sops_group_spec *ng = realloc(out->g, (out->n + 1) * sizeof(*ng));
-			char **no = realloc(out->own, (out->nown + one.nown) * sizeof(*no));
-			if (ng)
-				out->g = ng;
-			if (no)
-				out->own = no;
-			if (!ng || !no) {
-				r = AGS_E_NOMEM;
-			} else {
-				out->g[out->n++] = one.g[0];
-				memcpy(out->own + out->nown, one.own, one.nown * sizeof(*no));
-				out->nown += one.nown;
-				free(one.g);
-				free(one.own);
-				memset(&one, 0, sizeof(one));
-			}
-		}
-		sm_groups_clear(&one);
-	}
-	for (size_t k = 0; k < nrm; k++)
-		free(rm[k]);
-	free(rm);
-	sm_groups_clear(&add);
+	return 0;
+}
+
+/* The file's key groups with --add-age/--add-pgp (to the first group, as
+ * sops) and --rm-age/--rm-pgp (from every group) applied. */
+static int edit_groups(const struct rot *ro, struct sm_groups *g, struct ags_diag *d)
+{
+	int r = apply_flags(g, SM_KEY_AGE, ro->rm, ro->nrm, false);
+	if (r == 0)
+		r = apply_flags(g, SM_KEY_PGP, ro->rm_pgp, ro->nrm_pgp, false);
+	if (r == 0)
+		r = apply_flags(g, SM_KEY_AGE, ro->add, ro->nadd, true);
+	if (r == 0)
+		r = apply_flags(g, SM_KEY_PGP, ro->add_pgp, ro->nadd_pgp, true);
 	if (r < 0)
-		sm_groups_clear(out);
-	return r;
+		return r;
+	for (size_t gi = 0; gi < g->n; gi++)
+		if (g->g[gi].nage == 0 && g->g[gi].npgp == 0)
+			return ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "key group %zu would have no keys left", gi + 1);
+	return 0;
 }
 
 static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 {
 	struct rot *ro = ctx;
 	struct sm_file f;
-	struct sm_groups have = { 0 }, want = { 0 };
+	struct sm_groups want = { 0 };
 	int r = sm_open(path, &ro->o, SM_DECRYPT, &f, d);
 	if (r == 0)
-		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
-	if (r == 0 && have.n == 0)
+		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &want);
+	if (r == 0 && want.n == 0)
 		r = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS,
-				 "%s: the file has no age recipients to rotate for (use --add-age)", path);
+				 "%s: the file has no age or pgp keys to rotate for (use --add-age or --add-pgp)", path);
 	if (r == 0)
-		r = edit_groups(ro, &have, &want, d);
+		r = edit_groups(ro, &want, d);
 	if (r < 0 && d->msg[0] && !strstr(d->msg, path)) {
 		char m[AGS_DIAG_MAX];
 		snprintf(m, sizeof(m), "%s", d->msg);
@@ -147,7 +112,6 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 			ags_buf_release(&out);
 		}
 	}
-	sm_groups_clear(&have);
 	sm_groups_clear(&want);
 	sm_close(&f);
 	return r;
@@ -155,7 +119,7 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s rotate [-i | --output F] [--add-age R]... [--rm-age R]... [-j N] (FILE... | -r DIR)\n"
+	fprintf(f, "usage: %s rotate [-i | --output F] [--add-age R]... [--rm-age R]... [--add-pgp FP]... [--rm-pgp FP]... [-j N] (FILE... | -r DIR)\n"
 		   "  Several files or -r DIR imply -i.\n",
 		cli_progname);
 }
@@ -166,13 +130,15 @@ int cmd_rotate(int argc, char **argv)
 	sm_opts_init(&ro.o);
 	const char *dir = NULL;
 	unsigned jobs = 0;
-	enum { O_ADD = SM_OPT_FIRST_FREE, O_RM, O_OUTPUT, O_IGNORE };
+	enum { O_ADD = SM_OPT_FIRST_FREE, O_RM, O_ADD_PGP, O_RM_PGP, O_OUTPUT, O_IGNORE };
 	static const struct option longopts[] = {
 		SM_COMMON_LONGOPTS,
 		{ "in-place", no_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "add-age", required_argument, NULL, O_ADD },
 		{ "rm-age", required_argument, NULL, O_RM },
+		{ "add-pgp", required_argument, NULL, O_ADD_PGP },
+		{ "rm-pgp", required_argument, NULL, O_RM_PGP },
 		{ "recursive", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -191,15 +157,17 @@ int cmd_rotate(int argc, char **argv)
 		case O_OUTPUT: ro.output = optarg; break;
 		case O_ADD:
 		case O_RM:
-			if ((c == O_ADD ? ro.nadd : ro.nrm) >= MAX_AGE_FLAGS) {
-				cli_error("too many --add-age/--rm-age options");
+		case O_ADD_PGP:
+		case O_RM_PGP: {
+			const char **v = c == O_ADD ? ro.add : c == O_RM ? ro.rm : c == O_ADD_PGP ? ro.add_pgp : ro.rm_pgp;
+			size_t *n = c == O_ADD ? &ro.nadd : c == O_RM ? &ro.nrm : c == O_ADD_PGP ? &ro.nadd_pgp : &ro.nrm_pgp;
+			if (*n >= MAX_AGE_FLAGS) {
+				cli_error("too many --add-*/--rm-* options");
 				return EXIT_GENERIC;
 			}
-			if (c == O_ADD)
-				ro.add[ro.nadd++] = optarg;
-			else
-				ro.rm[ro.nrm++] = optarg;
+			v[(*n)++] = optarg;
 			break;
+		}
 		case 'r': dir = optarg; break;
 		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;

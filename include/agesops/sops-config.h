@@ -6,7 +6,7 @@
  * explicitly; creation_rules are tried in order, the first whose path_regex
  * (an unanchored RE2-style search on the file path relative to the config's
  * directory) matches wins; an absent/empty path_regex matches everything.
- * Keys agesops does not use (pgp, kms, gcp_kms, azure_keyvault,
+ * Keys agesops does not use (kms, gcp_kms, azure_keyvault,
  * hc_vault_transit_uri, hckms, destination_rules, ...) are accepted and
  * counted, so a rule that names only such keys gives a clear error instead
  * of silently encrypting for nobody.
@@ -31,6 +31,8 @@ extern "C" {
 struct ags_sops_config_group {
 	char **age;          /* age recipients, trimmed, split on ',', duplicates removed */
 	size_t nage;
+	char **pgp;          /* PGP fingerprints, the same way */
+	size_t npgp;
 	unsigned nother;     /* keys of a type agesops cannot encrypt for */
 	char other_types[96];/* their type names, comma-separated, for messages ("pgp,kms") */
 };

@@ -70,7 +70,17 @@ int ags_sops_rules_check(const struct ags_sops_rules *r, struct ags_diag *d);
 struct ags_sops_group_spec {
 	const char *const *age; /* age recipient strings ("age1...") */
 	size_t nage;
+	/* PGP fingerprints (each item may be comma-separated, as --pgp); the
+	 * data key is encrypted to them by running gpg (lib/sops/keysource_pgp.h). */
+	const char *const *pgp;
+	size_t npgp;
 };
+
+/* The order in which decryption tries key types: a comma-separated list as
+ * sops' --decryption-order / SOPS_DECRYPTION_ORDER ("age,pgp" by default;
+ * names of other key types are accepted and change nothing).  Process-wide.
+ * AGS_E_SOPS_CONFLICT when a name is given twice. */
+int ags_sops_set_decryption_order(const char *csv, struct ags_diag *d);
 
 struct ags_sops_encrypt_opts {
 	/* Recipients of a single key group: age recipient strings.  Each item may

@@ -41,7 +41,7 @@ int ags_gitops_rekey(const char *path, const void *data, size_t len, const struc
 	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
 	struct ags_buf out;
 	ags_buf_init(&out, REKEY_OUT_MAX);
-	struct ags_sops_group_spec g = { age, nage };
+	struct ags_sops_group_spec g = { .age = age, .nage = nage };
 	int r = open_doc(path, data, len, ids, &doc, key, d);
 	if (r == 0)
 		r = ags_sops_doc_set_keys(doc, &g, 1, 0, key, d);

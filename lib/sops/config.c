@@ -208,7 +208,7 @@ static int get_bool(struct parse *ps, struct fy_node *n, const char *where, bool
 	return cfg_err(ps, AGS_E_SOPS_CONFIG, where, "expected true or false");
 }
 
-static int add_age(struct ags_sops_config_group *g, const char *s, size_t len)
+static int add_keys(char ***list, size_t *nlist, const char *s, size_t len)
 {
 	/* split on ',', trim, skip empties, drop duplicates (sops deduplicates per group) */
 	size_t i = 0;
@@ -223,18 +223,18 @@ static int add_age(struct ags_sops_config_group *g, const char *s, size_t len)
 			b--;
 		if (b > a) {
 			bool dup = false;
-			for (size_t k = 0; k < g->nage && !dup; k++)
-				dup = strlen(g->age[k]) == b - a && !memcmp(g->age[k], s + a, b - a);
+			for (size_t k = 0; k < *nlist && !dup; k++)
+				dup = strlen((*list)[k]) == b - a && !memcmp((*list)[k], s + a, b - a);
 			if (!dup) {
-				if (g->nage >= AGS_SOPS_CONFIG_MAX_KEYS)
+				if (*nlist >= AGS_SOPS_CONFIG_MAX_KEYS)
 					return AGS_E_TOO_BIG;
-				char **na = realloc(g->age, (g->nage + 1) * sizeof(*na));
+				char **na = realloc((*list), (*nlist + 1) * sizeof(*na));
 				if (!na)
 					return AGS_E_NOMEM;
-				g->age = na;
-				if (!(g->age[g->nage] = strndup(s + a, b - a)))
+				*list = na;
+				if (!((*list)[*nlist] = strndup(s + a, b - a)))
 					return AGS_E_NOMEM;
-				g->nage++;
+				(*nlist)++;
 			}
 		}
 		i = j + 1;
@@ -277,8 +277,10 @@ static unsigned count_keys(struct fy_node *n)
 	return c;
 }
 
-/* `age:` as a comma-separated string or a list of (comma-separated) strings. */
-static int parse_age_field(struct parse *ps, struct fy_node *n, const char *where, struct ags_sops_config_group *g)
+/* A key list (`age:`, `pgp:`) as a comma-separated string or a list of
+ * (comma-separated) strings. */
+static int parse_key_field(struct parse *ps, struct fy_node *n, const char *where, const char *type, char ***list,
+			   size_t *nlist)
 {
 	if (is_null(n))
 		return 0;
@@ -289,21 +291,31 @@ static int parse_age_field(struct parse *ps, struct fy_node *n, const char *wher
 		struct fy_node *e;
 		while ((e = fy_node_sequence_iterate(n, &it))) {
 			if (!(s = scalar(e, &len)))
-				return cfg_err(ps, AGS_E_SOPS_CONFIG, where, "expected a string in the age list");
-			int r = add_age(g, s, len);
+				return cfg_err(ps, AGS_E_SOPS_CONFIG, where, type[0] == 'a' ? "expected a string in the age list"
+										 : "expected a string in the pgp list");
+			int r = add_keys(list, nlist, s, len);
 			if (r < 0)
-				return r == AGS_E_TOO_BIG ? cfg_err(ps, r, where, "too many age recipients") : r;
+				return r == AGS_E_TOO_BIG ? cfg_err(ps, r, where, "too many keys") : r;
 		}
 		return 0;
 	}
 	if (!(s = scalar(n, &len)))
 		return cfg_err(ps, AGS_E_SOPS_CONFIG, where, "expected a string or a list of strings");
-	int r = add_age(g, s, len);
-	return r == AGS_E_TOO_BIG ? cfg_err(ps, r, where, "too many age recipients") : r;
+	int r = add_keys(list, nlist, s, len);
+	return r == AGS_E_TOO_BIG ? cfg_err(ps, r, where, "too many keys") : r;
+}
+
+/* The key types agesops encrypts for, read into the group's lists. */
+static int parse_keys(struct parse *ps, struct fy_node *n, const char *where, struct ags_sops_config_group *g)
+{
+	AGS_TRY(parse_key_field(ps, fy_node_mapping_lookup_by_string(n, "age", FY_NT), where, "age", &g->age,
+				&g->nage));
+	return parse_key_field(ps, fy_node_mapping_lookup_by_string(n, "pgp", FY_NT), where, "pgp", &g->pgp,
+			       &g->npgp);
 }
 
 static const char *const other_key_fields[] = {
-	"pgp", "kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
+	"kms", "gcp_kms", "azure_keyvault", "hc_vault_transit_uri", "hckms", "hc_vault",
 };
 
 static int parse_group(struct parse *ps, struct fy_node *n, const char *where, struct ags_sops_config_group *g,
@@ -324,7 +336,7 @@ static int parse_group(struct parse *ps, struct fy_node *n, const char *where, s
 		while ((e = fy_node_sequence_iterate(m, &it)))
 			AGS_TRY(parse_group(ps, e, where, g, depth + 1));
 	}
-	AGS_TRY(parse_age_field(ps, fy_node_mapping_lookup_by_string(n, "age", FY_NT), where, g));
+	AGS_TRY(parse_keys(ps, n, where, g));
 	for (size_t i = 0; i < AGS_ARRAY_SIZE(other_key_fields); i++)
 		add_other(g, other_key_fields[i],
 			  count_keys(fy_node_mapping_lookup_by_string(n, other_key_fields[i], FY_NT)));
@@ -336,6 +348,9 @@ static void free_group(struct ags_sops_config_group *g)
 	for (size_t i = 0; i < g->nage; i++)
 		free(g->age[i]);
 	free(g->age);
+	for (size_t i = 0; i < g->npgp; i++)
+		free(g->pgp[i]);
+	free(g->pgp);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -422,12 +437,12 @@ static int parse_rule(struct parse *ps, struct fy_node *n, size_t idx, struct ag
 	/* flat keys: one group, only when some key is named */
 	struct ags_sops_config_group g = { 0 };
 	snprintf(w, sizeof(w), "%s.age", where);
-	int rc = parse_age_field(ps, fy_node_mapping_lookup_by_string(n, "age", FY_NT), w, &g);
+	int rc = parse_keys(ps, n, w, &g);
 	for (size_t i = 0; rc == 0 && i < AGS_ARRAY_SIZE(other_key_fields); i++)
 		if (strcmp(other_key_fields[i], "hc_vault") != 0)
 			add_other(&g, other_key_fields[i],
 				  count_keys(fy_node_mapping_lookup_by_string(n, other_key_fields[i], FY_NT)));
-	if (rc == 0 && (g.nage || g.nother)) {
+	if (rc == 0 && (g.nage || g.npgp || g.nother)) {
 		r->groups = calloc(1, sizeof(*r->groups));
 		if (!r->groups)
 			rc = AGS_E_NOMEM;
@@ -667,14 +682,14 @@ int ags_sops_rule_check(const struct ags_sops_creation_rule *r, struct ags_diag 
 				    r->index);
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct ags_sops_config_group *g = &r->groups[i];
-		if (g->nage == 0) {
+		if (g->nage == 0 && g->npgp == 0) {
 			char where[64] = "";
 			if (r->from_key_groups)
 				snprintf(where, sizeof(where), ".key_groups[%zu]", i);
 			if (g->nother)
 				return ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS,
 						    "creation_rules[%zu]%s names only keys of type %s; agesops encrypts for "
-						    "age recipients only",
+						    "age and pgp keys only",
 						    r->index, where, g->other_types);
 			return ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "creation_rules[%zu]%s has no keys", r->index,
 					    where);

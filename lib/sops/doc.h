@@ -36,5 +36,7 @@ const char *ags_sops_doc_fname(const struct ags_sops_doc *doc);
 /* Prefixes d's message with the file name (unless it already starts with
  * it); returns rc. */
 int ags_sops_doc_fail(const struct ags_sops_doc *doc, const char *filename, struct ags_diag *d, int rc);
+/* The current time as Go's time.RFC3339 in UTC (lastmodified, created_at). */
+int ags_sops_now_rfc3339(char out[32]);
 
 #endif

@@ -410,7 +410,7 @@ static int walk_tree(struct ags_sops_doc *doc, const uint8_t key[32], bool encry
 	return rc;
 }
 
-static int now_rfc3339(char out[32])
+int ags_sops_now_rfc3339(char out[32])
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -431,7 +431,7 @@ int ags_sops_doc_encrypt(struct ags_sops_doc *doc, const uint8_t key[AGS_SOPS_DA
 		if (n < 0)
 			return ags_diag_set(d, AGS_E_INVAL, "lastmodified \"%.64s\" is not RFC 3339", lastmodified);
 	} else {
-		AGS_TRY(now_rfc3339(lm));
+		AGS_TRY(ags_sops_now_rfc3339(lm));
 	}
 	char hex[129];
 	int rc = walk_tree(doc, key, true, doc->nstash > 0, hex, d);

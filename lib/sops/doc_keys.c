@@ -1,12 +1,15 @@
 /*
  * The data key of a document: opened from its key groups with age
- * identities (Shamir shares when there are several groups), and wrapped for
- * new key groups (sops.md section 3).
+ * identities or through gpg for pgp entries, in --decryption-order (Shamir
+ * shares when there are several groups), and wrapped for new key groups
+ * (sops.md section 3).
  */
 #include "internal.h"
 #include "sops/doc.h"
 #include "sops/sops-int.h"
 #include "sops/store.h"
+#include "sops/keysource_pgp.h"
+#include <errno.h>
 #include <agesops/age.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,127 @@
 static bool need_reload_per_key(void)
 {
 	return getenv("SOPS_AGE_KEY_CMD") || getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD");
+}
+
+/* Key types in the order decryption tries them (--decryption-order; Go's
+ * default: age, then pgp).  Process-wide, set once by the CLI. */
+enum { KT_AGE, KT_PGP, KT_N };
+static int decryption_order[KT_N] = { KT_AGE, KT_PGP };
+
+int ags_sops_set_decryption_order(const char *csv, struct ags_diag *d)
+{
+	int order[KT_N], n = 0;
+	bool seen[KT_N] = { false };
+	const char *p = csv ? csv : "";
+	/* Go splits on ',' and refuses any name given twice; names of key types
+	 * agesops never uses (kms, ...) are accepted and change nothing. */
+	for (const char *q = p; *q || q == p;) {
+		size_t len = strcspn(q, ",");
+		for (const char *r = q + len; *r == ',';) {
+			r++;
+			size_t l2 = strcspn(r, ",");
+			if (l2 == len && !memcmp(q, r, len))
+				return ags_diag_set(d, AGS_E_SOPS_CONFLICT, "Duplicate decryption key type: %.*s",
+						    (int)len, q);
+			r += l2;
+		}
+		int t = len == 3 && !memcmp(q, "age", 3) ? KT_AGE : len == 3 && !memcmp(q, "pgp", 3) ? KT_PGP : -1;
+		if (t >= 0 && !seen[t]) {
+			seen[t] = true;
+			order[n++] = t;
+		}
+		q += len;
+		if (*q != ',')
+			break;
+		q++;
+	}
+	/* Types not named come after the named ones, in the default order. */
+	for (int t = 0; t < KT_N; t++)
+		if (!seen[t])
+			order[n++] = t;
+	memcpy(decryption_order, order, sizeof(order));
+	return 0;
+}
+
+struct keytry {
+	struct ags_age_identities own;
+	bool own_loaded;
+	struct ags_diag last;
+	bool any;
+};
+
+/* Opens the age entry i of kg into out.  < 0 with the reason in t->last. */
+static int try_age(struct keytry *t, const struct ags_age_identities *ids, const struct ags_sops_key_group *kg,
+		   size_t i, struct ags_buf *out)
+{
+	const struct ags_age_identities *use = ids;
+	if (!use) {
+		if (!t->own_loaded || need_reload_per_key()) {
+			if (t->own_loaded)
+				ags_age_identities_clear(&t->own);
+			struct ags_diag ld = { 0 };
+			int lr = ags_sops_age_load_identities(kg->age[i].recipient, &t->own, &ld);
+			t->own_loaded = true;
+			if (lr < 0) {
+				t->last = ld;
+				return lr;
+			}
+		}
+		use = &t->own;
+	}
+	struct ags_diag ud = { 0 };
+	int ur = ags_sops_age_unwrap(use, kg->age[i].enc, out, &ud);
+	if (ur < 0 && ur != AGS_E_NOMEM) {
+		snprintf(t->last.msg, sizeof(t->last.msg), "%.100s: %.380s", kg->age[i].recipient,
+			 ud.msg[0] ? ud.msg : ags_strerror(ur));
+		t->last.code = ur;
+	}
+	return ur;
+}
+
+static int try_pgp(struct keytry *t, const struct ags_sops_key_group *kg, size_t i, struct ags_buf *out)
+{
+	const char *fp, *enc;
+	ags_sops_pgp_entry(kg, i, &fp, &enc);
+	struct ags_diag ud = { 0 };
+	int r = ags_sops_pgp_decrypt(fp, enc, out, &ud);
+	if (r < 0 && r != AGS_E_NOMEM) {
+		snprintf(t->last.msg, sizeof(t->last.msg), "%.380s", ud.msg[0] ? ud.msg : ags_strerror(r));
+		t->last.code = r == AGS_E_TIMEOUT || r == -ENOENT ? r : AGS_E_SOPS_NO_KEY;
+	}
+	return r;
+}
+
+/* The group's share (or the data key): tries its entries in decryption
+ * order until one opens.  1 when found, 0 when none did, < 0 on a hard error. */
+static int open_group(struct keytry *t, const struct ags_age_identities *ids, const struct ags_sops_key_group *kg,
+		      size_t want, uint8_t *share)
+{
+	for (int o = 0; o < KT_N; o++) {
+		int kt = decryption_order[o];
+		size_t n = kt == KT_AGE ? kg->nage : ags_sops_pgp_count(kg);
+		for (size_t i = 0; i < n; i++) {
+			t->any = true;
+			struct ags_buf out;
+			ags_buf_init_secret(&out, 4096);
+			int r = kt == KT_AGE ? try_age(t, ids, kg, i, &out) : try_pgp(t, kg, i, &out);
+			if (r == AGS_E_NOMEM) {
+				ags_buf_release(&out);
+				return r;
+			}
+			if (r == 0 && out.len != want) {
+				snprintf(t->last.msg, sizeof(t->last.msg), "%s: the data key has %zu bytes, expected %zu",
+					 kt == KT_AGE ? kg->age[i].recipient : "pgp", out.len, want);
+				r = AGS_E_SOPS_NO_KEY;
+			}
+			if (r == 0)
+				memcpy(share, out.data, want);
+			ags_buf_release(&out);
+			if (r == 0)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 int ags_sops_doc_get_data_key(struct ags_sops_doc *doc, const struct ags_age_identities *ids,
@@ -30,59 +154,17 @@ int ags_sops_doc_get_data_key(struct ags_sops_doc *doc, const struct ags_age_ide
 	if (!shares)
 		return AGS_E_NOMEM;
 	size_t nshares = 0;
-	struct ags_age_identities own = { 0 };
-	bool own_loaded = false;
-	struct ags_diag last = { 0 };
+	struct keytry t = { 0 };
 	int rc = 0;
-	bool any_age = false;
+	size_t want = ng == 1 ? AGS_SOPS_DATA_KEY_LEN : AGS_SOPS_SHARE_LEN;
 	for (size_t g = 0; rc == 0 && g < ng; g++) {
-		struct ags_sops_key_group *kg = &m->groups[g];
-		for (size_t i = 0; i < kg->nage; i++) {
-			any_age = true;
-			const struct ags_age_identities *use = ids;
-			if (!use) {
-				if (!own_loaded || need_reload_per_key()) {
-					if (own_loaded)
-						ags_age_identities_clear(&own);
-					struct ags_diag ld = { 0 };
-					int lr = ags_sops_age_load_identities(kg->age[i].recipient, &own, &ld);
-					own_loaded = true;
-					if (lr < 0) {
-						last = ld;
-						continue;
-					}
-				}
-				use = &own;
-			}
-			struct ags_buf out;
-			ags_buf_init_secret(&out, 4096);
-			struct ags_diag ud = { 0 };
-			int ur = ags_sops_age_unwrap(use, kg->age[i].enc, &out, &ud);
-			if (ur == AGS_E_NOMEM) {
-				ags_buf_release(&out);
-				rc = ur;
-				break;
-			}
-			if (ur < 0) {
-				snprintf(last.msg, sizeof(last.msg), "%.100s: %.380s", kg->age[i].recipient,
-					 ud.msg[0] ? ud.msg : ags_strerror(ur));
-				last.code = ur;
-				ags_buf_release(&out);
-				continue;
-			}
-			size_t want = ng == 1 ? AGS_SOPS_DATA_KEY_LEN : AGS_SOPS_SHARE_LEN;
-			if (out.len != want) {
-				snprintf(last.msg, sizeof(last.msg), "%s: the data key has %zu bytes, expected %zu",
-					 kg->age[i].recipient, out.len, want);
-				ags_buf_release(&out);
-				continue;
-			}
-			memcpy(shares[nshares++], out.data, want);
-			ags_buf_release(&out);
-			break;
-		}
+		int r = open_group(&t, ids, &m->groups[g], want, shares[nshares]);
+		if (r < 0)
+			rc = r;
+		else if (r == 1)
+			nshares++;
 	}
-	ags_age_identities_clear(&own);
+	ags_age_identities_clear(&t.own);
 	unsigned threshold = m->shamir_threshold ? m->shamir_threshold : (unsigned)ng;
 	if (rc == 0) {
 		if (ng == 1 && nshares == 1) {
@@ -92,27 +174,74 @@ int ags_sops_doc_get_data_key(struct ags_sops_doc *doc, const struct ags_age_ide
 		} else if (ng > 1 && nshares > 0) {
 			rc = ags_diag_set(d, AGS_E_SOPS_NO_KEY,
 					  "%s: failed to get the data key: only %zu of the %u key groups needed could be opened%s%s",
-					  ags_sops_doc_fname(doc), nshares, threshold, last.msg[0] ? "; last error: " : "", last.msg);
+					  ags_sops_doc_fname(doc), nshares, threshold, t.last.msg[0] ? "; last error: " : "", t.last.msg);
 		} else {
-			if (last.code == AGS_E_AGE_UNSUPPORTED_RECIPIENT)
+			if (t.last.code == AGS_E_AGE_UNSUPPORTED_RECIPIENT)
 				rc = ags_diag_set(d, AGS_E_AGE_UNSUPPORTED_RECIPIENT, "%s: failed to get the data key: %s",
-						  ags_sops_doc_fname(doc), last.msg);
+						  ags_sops_doc_fname(doc), t.last.msg);
 			else
 				rc = ags_diag_set(d, AGS_E_SOPS_NO_KEY, "%s: failed to get the data key: %s", ags_sops_doc_fname(doc),
-						  last.msg[0] ? last.msg
-							      : (any_age ? "no identity matched"
-									 : "the file has no age key entries (only pgp/kms/...)"));
+						  t.last.msg[0] ? t.last.msg
+								: (t.any ? "no identity matched"
+									 : "the file has no age or pgp key entries (only kms/...)"));
 		}
 	}
 	ags_free_secret(shares, ng * sizeof(*shares));
 	return rc;
 }
 
+/* Wraps pt for every PGP fingerprint of spec (each item may be a
+ * comma-separated list, as --pgp) into group g of nm; *n counts them. */
+static int wrap_pgp(struct ags_sops_metadata *nm, size_t g, const struct ags_sops_group_spec *spec,
+		    const uint8_t *pt, size_t ptlen, size_t *n, struct ags_diag *d)
+{
+	char now[32];
+	AGS_TRY(ags_sops_now_rfc3339(now));
+	AGS_TRY(ags_sops_metadata_ensure_groups(nm, g + 1));
+	for (size_t i = 0; i < spec->npgp; i++) {
+		const char *p = spec->pgp[i];
+		while (p && *p) {
+			size_t len = strcspn(p, ",");
+			char one[AGS_PGP_FP_MAX], fp[AGS_PGP_FP_MAX];
+			if (len >= sizeof(one))
+				return ags_diag_set(d, AGS_E_INVAL, "PGP fingerprint \"%.64s...\" is too long", p);
+			memcpy(one, p, len);
+			one[len] = 0;
+			p += len + (p[len] == ',');
+			if (ags_sops_pgp_fp_normalise(one, fp) < 0)
+				continue;
+			bool dup = false;
+			for (size_t k = 0; k < ags_sops_pgp_count(&nm->groups[g]) && !dup; k++) {
+				const char *efp, *eenc;
+				ags_sops_pgp_entry(&nm->groups[g], k, &efp, &eenc);
+				dup = efp && strcmp(efp, fp) == 0;
+			}
+			if (dup)
+				continue;
+			char *enc = NULL;
+			int er = ags_sops_pgp_encrypt(fp, pt, ptlen, &enc, d);
+			if (er == AGS_E_NOMEM)
+				return er;
+			if (er < 0) {
+				/* as Go sops: "Could not generate data key" is a generic failure (exit 1) */
+				char m[AGS_DIAG_MAX];
+				snprintf(m, sizeof(m), "%s", d && d->msg[0] ? d->msg : ags_strerror(er));
+				return ags_diag_set(d, AGS_E_CHILD, "could not generate data key: %s", m);
+			}
+			int r = ags_sops_pgp_add(&nm->groups[g], fp, enc, now);
+			free(enc);
+			AGS_TRY(r);
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
 int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_spec *specs, size_t nspecs,
 			  unsigned shamir_threshold, const uint8_t key[AGS_SOPS_DATA_KEY_LEN], struct ags_diag *d)
 {
 	if (nspecs == 0)
-		return ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "no recipients given (--age or SOPS_AGE_RECIPIENTS)");
+		return ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "no recipients given (--age, --pgp, SOPS_AGE_RECIPIENTS or SOPS_PGP_FP)");
 	if (nspecs > AGS_SOPS_MAX_KEYS)
 		return AGS_E_TOO_BIG;
 	unsigned threshold = shamir_threshold ? shamir_threshold : (unsigned)nspecs;
@@ -156,13 +285,18 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 		for (size_t i = 0; i < nr; i++)
 			free(rs[i]);
 		free(rs);
-		if (rc == 0 && nr == 0 && nspecs > 1)
+		nr = 0;
+		if (rc == 0 && specs[g].npgp)
+			rc = wrap_pgp(&nm, g, &specs[g], shares ? shares[g] : key,
+				      shares ? AGS_SOPS_SHARE_LEN : AGS_SOPS_DATA_KEY_LEN, &nr, d);
+		total += nr;
+		if (rc == 0 && ags_sops_metadata_group_empty(&nm, g) && nspecs > 1)
 			rc = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "key group %zu has no recipients", g + 1);
 	}
 	if (shares)
 		ags_free_secret(shares, nspecs * sizeof(*shares));
 	if (rc == 0 && total == 0)
-		rc = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "no recipients given (--age or SOPS_AGE_RECIPIENTS)");
+		rc = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "no recipients given (--age, --pgp, SOPS_AGE_RECIPIENTS or SOPS_PGP_FP)");
 	if (rc < 0) {
 		ags_sops_metadata_clear(&nm);
 		return rc;

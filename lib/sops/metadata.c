@@ -44,7 +44,7 @@ void ags_sops_metadata_clear(struct ags_sops_metadata *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int ensure_groups(struct ags_sops_metadata *m, size_t n)
+int ags_sops_metadata_ensure_groups(struct ags_sops_metadata *m, size_t n)
 {
 	if (n <= m->ngroups)
 		return 0;
@@ -59,9 +59,23 @@ static int ensure_groups(struct ags_sops_metadata *m, size_t n)
 	return 0;
 }
 
+bool ags_sops_metadata_group_empty(const struct ags_sops_metadata *m, size_t g)
+{
+	if (g >= m->ngroups)
+		return true;
+	const struct ags_sops_key_group *kg = &m->groups[g];
+	if (kg->nage)
+		return false;
+	if (kg->other && kg->other->kind == AGS_VAL_MAP)
+		for (size_t i = 0; i < kg->other->map->n; i++)
+			if (kg->other->map->items[i].value.kind == AGS_VAL_SEQ && kg->other->map->items[i].value.seq->n)
+				return false;
+	return true;
+}
+
 int ags_sops_metadata_add_age(struct ags_sops_metadata *m, size_t g, const char *recipient, const char *enc)
 {
-	AGS_TRY(ensure_groups(m, g + 1));
+	AGS_TRY(ags_sops_metadata_ensure_groups(m, g + 1));
 	struct ags_sops_key_group *kg = &m->groups[g];
 	if (kg->nage >= AGS_SOPS_MAX_KEYS)
 		return AGS_E_TOO_BIG;
@@ -210,7 +224,7 @@ static int parse_group(const struct ags_branch *b, struct ags_sops_metadata *m, 
 		if (v->seq->n > AGS_SOPS_MAX_KEYS)
 			return ags_diag_set(d, AGS_E_TOO_BIG, "sops metadata: too many keys in %s%s", where,
 					    it->key.str.p);
-		AGS_TRY(ensure_groups(m, g + 1));
+		AGS_TRY(ags_sops_metadata_ensure_groups(m, g + 1));
 		struct ags_sops_key_group *kg = &m->groups[g];
 		if (strcmp(it->key.str.p, "age") == 0) {
 			for (size_t j = 0; j < v->seq->n; j++) {
@@ -315,7 +329,7 @@ int ags_sops_metadata_parse(const struct ags_value *v, struct ags_sops_metadata 
 					}
 					char where[48];
 					snprintf(where, sizeof(where), "key_groups[%zu].", i);
-					rc = ensure_groups(&m, g + 1);
+					rc = ags_sops_metadata_ensure_groups(&m, g + 1);
 					if (rc == 0) {
 						int k = parse_group(e->map, &m, g, where, d);
 						rc = k < 0 ? k : 0;

@@ -125,6 +125,10 @@ int ags_sops_regex_search(const char *re, const char *s, size_t n, struct ags_di
 int ags_sops_metadata_parse(const struct ags_value *v, struct ags_sops_metadata *m, struct ags_diag *d);
 /* struct -> generic mapping in sops 3.13.2's layout (alphabetical keys). */
 int ags_sops_metadata_build(const struct ags_sops_metadata *m, struct ags_value *out);
+/* Grows m to n key groups (new ones empty). */
+int ags_sops_metadata_ensure_groups(struct ags_sops_metadata *m, size_t n);
+/* True when group g has no key entries of any type. */
+bool ags_sops_metadata_group_empty(const struct ags_sops_metadata *m, size_t g);
 
 /* ---- keysource_age.c ---- */
 /* Wraps key (len bytes) for one recipient string: armored age file text. */

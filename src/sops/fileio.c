@@ -2,6 +2,7 @@
  * One sops file: read, open, write back; the run's .sops.yaml (fileio.h).
  */
 #include "fileio.h"
+#include "sops/keysource_pgp.h"
 #include "../cli.h"
 #include <agesops/age.h>
 #include <pthread.h>
@@ -106,8 +107,17 @@ int sm_get_key(struct sm_file *f, struct ags_diag *d)
 	 * it per key; otherwise load the identities once for all files */
 	bool per_key = getenv("SOPS_AGE_KEY_CMD") || getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD");
 	const struct ags_age_identities *ids = per_key ? NULL : sm_identities(d);
-	if (!per_key && !ids)
-		return d && d->code ? d->code : AGS_E_SOPS_NO_KEY;
+	if (!per_key && !ids) {
+		/* no age identities at all: only pgp entries (through gpg) can help */
+		static const struct ags_age_identities none = { 0 };
+		const struct ags_sops_metadata *m = ags_sops_doc_metadata(f->doc);
+		bool pgp = false;
+		for (size_t g = 0; g < m->ngroups && !pgp; g++)
+			pgp = ags_sops_pgp_count(&m->groups[g]) > 0;
+		if (!pgp)
+			return d && d->code ? d->code : AGS_E_SOPS_NO_KEY;
+		ids = &none;
+	}
 	int r = ags_sops_doc_get_data_key(f->doc, ids, f->key, d);
 	if (r == 0)
 		f->have_key = true;

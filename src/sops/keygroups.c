@@ -6,11 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "sops/keysource_pgp.h"
 
 void sm_groups_clear(struct sm_groups *g)
 {
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n; i++) {
 		free((void *)g->g[i].age);
+		free((void *)g->g[i].pgp);
+	}
 	free(g->g);
 	for (size_t i = 0; i < g->nown; i++)
 		free(g->own[i]);
@@ -30,7 +33,7 @@ static int own(struct sm_groups *g, const char *s, const char **out)
 	return 0;
 }
 
-static int add_group(struct sm_groups *g)
+int sm_groups_new_group(struct sm_groups *g)
 {
 	struct ags_sops_group_spec *ng = realloc(g->g, (g->n + 1) * sizeof(*ng));
 	if (!ng)
@@ -40,20 +43,57 @@ static int add_group(struct sm_groups *g)
 	return 0;
 }
 
-static int add_recipient(struct sm_groups *g, size_t gi, const char *s)
+/* A group's list of one key type (age recipients, PGP fingerprints). */
+static const char ***list_of(struct ags_sops_group_spec *sp, enum sm_key_type t, size_t **n)
+{
+	*n = t == SM_KEY_PGP ? &sp->npgp : &sp->nage;
+	return (const char ***)(t == SM_KEY_PGP ? (void *)&sp->pgp : (void *)&sp->age);
+}
+
+static bool has(const struct ags_sops_group_spec *g, enum sm_key_type t, const char *s)
+{
+	const char *const *v = t == SM_KEY_PGP ? g->pgp : g->age;
+	size_t n = t == SM_KEY_PGP ? g->npgp : g->nage;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+int sm_groups_add(struct sm_groups *g, size_t gi, enum sm_key_type t, const char *s)
 {
 	struct ags_sops_group_spec *sp = &g->g[gi];
-	for (size_t i = 0; i < sp->nage; i++)
-		if (!strcmp(sp->age[i], s))
-			return 0;
-	const char **na = realloc((void *)sp->age, (sp->nage + 1) * sizeof(*na));
+	if (has(sp, t, s))
+		return 0;
+	size_t *n;
+	const char ***v = list_of(sp, t, &n);
+	const char **na = realloc((void *)*v, (*n + 1) * sizeof(*na));
 	if (!na)
 		return AGS_E_NOMEM;
-	sp->age = na;
-	int r = own(g, s, &na[sp->nage]);
+	*v = na;
+	int r = own(g, s, &na[*n]);
 	if (r == 0)
-		sp->nage++;
+		(*n)++;
 	return r;
+}
+
+int sm_groups_remove(struct sm_groups *g, enum sm_key_type t, const char *s)
+{
+	int found = 0;
+	for (size_t gi = 0; gi < g->n; gi++) {
+		size_t *n;
+		const char ***v = list_of(&g->g[gi], t, &n);
+		for (size_t i = 0; i < *n;) {
+			if (!strcmp((*v)[i], s)) {
+				memmove(&(*v)[i], &(*v)[i + 1], (*n - i - 1) * sizeof(**v));
+				(*n)--;
+				found = 1;
+			} else {
+				i++;
+			}
+		}
+	}
+	return found;
 }
 
 int sm_groups_from_rule(const struct ags_sops_creation_rule *r, struct sm_groups *out, struct ags_diag *d)
@@ -61,11 +101,13 @@ int sm_groups_from_rule(const struct ags_sops_creation_rule *r, struct sm_groups
 	memset(out, 0, sizeof(*out));
 	int rc = ags_sops_rule_check(r, d);
 	for (size_t i = 0; rc == 0 && i < r->ngroups; i++) {
-		rc = add_group(out);
+		rc = sm_groups_new_group(out);
 		for (size_t j = 0; rc == 0 && j < r->groups[i].nage; j++)
-			rc = add_recipient(out, i, r->groups[i].age[j]);
+			rc = sm_groups_add(out, i, SM_KEY_AGE, r->groups[i].age[j]);
+		for (size_t j = 0; rc == 0 && j < r->groups[i].npgp; j++)
+			rc = sm_groups_add(out, i, SM_KEY_PGP, r->groups[i].pgp[j]);
 		if (rc == 0 && r->groups[i].nother)
-			cli_warn("creation_rules[%zu]: ignoring keys of type %s (agesops encrypts for age only)",
+			cli_warn("creation_rules[%zu]: ignoring keys of type %s (agesops encrypts for age and pgp only)",
 				 r->index, r->groups[i].other_types);
 	}
 	if (rc == 0)
@@ -75,23 +117,27 @@ int sm_groups_from_rule(const struct ags_sops_creation_rule *r, struct sm_groups
 	return rc;
 }
 
-int sm_groups_from_age(const char *const *age, size_t nage, struct sm_groups *out, struct ags_diag *d)
+int sm_groups_from_flags(const char *const *age, size_t nage, const char *const *pgp, size_t npgp,
+			 struct sm_groups *out, struct ags_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	int rc = add_group(out);
-	for (size_t i = 0; rc == 0 && i < nage; i++) {
-		char **v = NULL;
-		size_t n = 0;
-		rc = ags_sops_split_recipients(age[i], &v, &n);
-		for (size_t j = 0; j < n; j++) {
-			if (rc == 0)
-				rc = add_recipient(out, 0, v[j]);
-			free(v[j]);
+	int rc = sm_groups_new_group(out);
+	for (int t = 0; t < 2; t++) {
+		const char *const *vals = t ? pgp : age;
+		for (size_t i = 0; rc == 0 && i < (t ? npgp : nage); i++) {
+			char **v = NULL;
+			size_t n = 0;
+			rc = ags_sops_split_recipients(vals[i], &v, &n);
+			for (size_t j = 0; j < n; j++) {
+				if (rc == 0)
+					rc = sm_groups_add(out, 0, t ? SM_KEY_PGP : SM_KEY_AGE, v[j]);
+				free(v[j]);
+			}
+			free(v);
 		}
-		free(v);
 	}
-	if (rc == 0 && out->g[0].nage == 0)
-		rc = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "no age recipients given");
+	if (rc == 0 && out->g[0].nage == 0 && out->g[0].npgp == 0)
+		rc = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "no age recipients or pgp fingerprints given");
 	if (rc < 0)
 		sm_groups_clear(out);
 	return rc;
@@ -102,9 +148,15 @@ int sm_groups_from_metadata(const struct ags_sops_metadata *m, struct sm_groups 
 	memset(out, 0, sizeof(*out));
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < m->ngroups; i++) {
-		rc = add_group(out);
+		rc = sm_groups_new_group(out);
 		for (size_t j = 0; rc == 0 && j < m->groups[i].nage; j++)
-			rc = add_recipient(out, i, m->groups[i].age[j].recipient);
+			rc = sm_groups_add(out, i, SM_KEY_AGE, m->groups[i].age[j].recipient);
+		for (size_t j = 0; rc == 0 && j < ags_sops_pgp_count(&m->groups[i]); j++) {
+			const char *fp, *enc;
+			ags_sops_pgp_entry(&m->groups[i], j, &fp, &enc);
+			if (fp)
+				rc = sm_groups_add(out, i, SM_KEY_PGP, fp);
+		}
 	}
 	if (rc == 0)
 		out->threshold = out->n > 1 ? (m->shamir_threshold ? m->shamir_threshold : (unsigned)out->n) : 0;
@@ -113,26 +165,33 @@ int sm_groups_from_metadata(const struct ags_sops_metadata *m, struct sm_groups 
 	return rc;
 }
 
-static bool has(const struct ags_sops_group_spec *g, const char *s)
-{
-	for (size_t i = 0; i < g->nage; i++)
-		if (!strcmp(g->age[i], s))
-			return true;
-	return false;
-}
-
 bool sm_groups_equal(const struct sm_groups *a, const struct sm_groups *b)
 {
 	if (a->n != b->n || a->threshold != b->threshold)
 		return false;
 	for (size_t i = 0; i < a->n; i++) {
-		if (a->g[i].nage != b->g[i].nage)
+		if (a->g[i].nage != b->g[i].nage || a->g[i].npgp != b->g[i].npgp)
 			return false;
 		for (size_t j = 0; j < a->g[i].nage; j++)
-			if (!has(&b->g[i], a->g[i].age[j]))
+			if (!has(&b->g[i], SM_KEY_AGE, a->g[i].age[j]))
+				return false;
+		for (size_t j = 0; j < a->g[i].npgp; j++)
+			if (!has(&b->g[i], SM_KEY_PGP, a->g[i].pgp[j]))
 				return false;
 	}
 	return true;
+}
+
+static void diff_type(const struct ags_sops_group_spec *ga, const struct ags_sops_group_spec *gb, enum sm_key_type t,
+		      FILE *fp)
+{
+	const char *const *va = t == SM_KEY_PGP ? ga->pgp : ga->age, *const *vb = t == SM_KEY_PGP ? gb->pgp : gb->age;
+	size_t na = t == SM_KEY_PGP ? ga->npgp : ga->nage, nb = t == SM_KEY_PGP ? gb->npgp : gb->nage;
+	for (size_t j = 0; j < nb; j++)
+		fprintf(fp, "    %s %s\n", has(ga, t, vb[j]) ? "   " : "+++", vb[j]);
+	for (size_t j = 0; j < na; j++)
+		if (!has(gb, t, va[j]))
+			fprintf(fp, "    --- %s\n", va[j]);
 }
 
 void sm_groups_diff(const struct sm_groups *a, const struct sm_groups *b, FILE *fp)
@@ -143,11 +202,8 @@ void sm_groups_diff(const struct sm_groups *a, const struct sm_groups *b, FILE *
 		const struct ags_sops_group_spec *ga = i < a->n ? &a->g[i] : &empty;
 		const struct ags_sops_group_spec *gb = i < b->n ? &b->g[i] : &empty;
 		fprintf(fp, "Group %zu\n", i + 1);
-		for (size_t j = 0; j < gb->nage; j++)
-			fprintf(fp, "    %s %s\n", has(ga, gb->age[j]) ? "   " : "+++", gb->age[j]);
-		for (size_t j = 0; j < ga->nage; j++)
-			if (!has(gb, ga->age[j]))
-				fprintf(fp, "    --- %s\n", ga->age[j]);
+		diff_type(ga, gb, SM_KEY_AGE, fp);
+		diff_type(ga, gb, SM_KEY_PGP, fp);
 	}
 	if (a->threshold != b->threshold)
 		fprintf(fp, "Shamir threshold: %u -> %u\n", a->threshold, b->threshold);

@@ -22,8 +22,17 @@ struct sm_groups {
 	char **own;       /* strings owned here */
 	size_t nown;
 };
+enum sm_key_type { SM_KEY_AGE, SM_KEY_PGP };
+/* Appends an empty group (its index is g->n - 1). */
+int sm_groups_new_group(struct sm_groups *g);
+/* Adds s to group gi's list of type t (no duplicates; s is copied). */
+int sm_groups_add(struct sm_groups *g, size_t gi, enum sm_key_type t, const char *s);
+/* Removes s from every group's list of type t; 1 when it was there. */
+int sm_groups_remove(struct sm_groups *g, enum sm_key_type t, const char *s);
 int sm_groups_from_rule(const struct ags_sops_creation_rule *r, struct sm_groups *out, struct ags_diag *d);
-int sm_groups_from_age(const char *const *age, size_t nage, struct sm_groups *out, struct ags_diag *d);
+/* One group from --age and --pgp values (each comma-separated). */
+int sm_groups_from_flags(const char *const *age, size_t nage, const char *const *pgp, size_t npgp,
+			 struct sm_groups *out, struct ags_diag *d);
 /* The recipients currently in a document's metadata. */
 int sm_groups_from_metadata(const struct ags_sops_metadata *m, struct sm_groups *out);
 void sm_groups_clear(struct sm_groups *g);

@@ -127,16 +127,16 @@ int sm_encrypt_job(const char *path, void *ctx, struct ags_diag *d)
 	const struct ags_sops_creation_rule *rule = NULL;
 	if (r == 0 && e->cfg)
 		r = ags_sops_config_match(e->cfg, path, &rule, d);
-	if (r == AGS_E_SOPS_CONFIG && e->nage)
+	if (r == AGS_E_SOPS_CONFIG && (e->nage || e->npgp))
 		r = 0; /* keys from flags need no rule */
 	struct sm_groups g = { 0 };
 	if (r == 0) {
-		if (e->nage)
-			r = sm_groups_from_age(e->age, e->nage, &g, d);
+		if (e->nage || e->npgp)
+			r = sm_groups_from_flags(e->age, e->nage, e->pgp, e->npgp, &g, d);
 		else if (rule && rule->ngroups)
 			r = sm_groups_from_rule(rule, &g, d);
 		else
-			r = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "%s: no age recipients (no --age, no creation rule keys)",
+			r = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "%s: no keys (no --age or --pgp, no creation rule keys)",
 					 path);
 		if (r < 0 && !strstr(d->msg, path)) {
 			char m[AGS_DIAG_MAX];
@@ -237,7 +237,7 @@ int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m,
 }
 
 int sm_encrypt_many(char **files, size_t nfiles, const struct sm_many_flags *m, const char *const *age,
-		    size_t nage, const struct ags_sops_rules *rules, const char *input_type, const char *config,
+		    size_t nage, const char *const *pgp, size_t npgp, const struct ags_sops_rules *rules, const char *input_type, const char *config,
 		    int indent)
 {
 	struct sm_encrypt_ctx e = { 0 };
@@ -247,6 +247,8 @@ int sm_encrypt_many(char **files, size_t nfiles, const struct sm_many_flags *m, 
 	e.o.indent = indent;
 	e.age = age;
 	e.nage = nage;
+	e.pgp = pgp;
+	e.npgp = npgp;
 	if (rules)
 		e.rules = *rules;
 	struct ags_diag d = { 0 };

@@ -32,6 +32,8 @@ struct sm_encrypt_ctx {
 	const struct ags_sops_config *cfg;  /* creation rules and stores settings */
 	const char *const *age;             /* --age values: win over the config */
 	size_t nage;
+	const char *const *pgp;             /* --pgp values: the same */
+	size_t npgp;
 	struct ags_sops_rules rules;        /* rule flags: win over the config */
 };
 int sm_encrypt_job(const char *path, void *ctx, struct ags_diag *d);
@@ -51,7 +53,7 @@ int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m,
 /* encrypt -i FILE... / -r DIR: each plaintext file in place, with --age or
  * its creation rule; files already encrypted are skipped. */
 int sm_encrypt_many(char **files, size_t nfiles, const struct sm_many_flags *m, const char *const *age,
-		    size_t nage, const struct ags_sops_rules *rules, const char *input_type, const char *config,
+		    size_t nage, const char *const *pgp, size_t npgp, const struct ags_sops_rules *rules, const char *input_type, const char *config,
 		    int indent);
 
 #endif

@@ -13,7 +13,7 @@ enum flag_id {
 	F_IN_PLACE, F_OUTPUT, F_INPUT_TYPE, F_OUTPUT_TYPE, F_FILENAME_OVERRIDE, F_EXTRACT, F_CONFIG,
 	F_DECRYPTION_ORDER, F_INDENT, F_IGNORE_MAC, F_TEXTCONV, F_VERBOSE, F_AGE, F_UNENC_SUFFIX,
 	F_ENC_SUFFIX, F_UNENC_REGEX, F_ENC_REGEX, F_UNENC_COMMENT_REGEX, F_ENC_COMMENT_REGEX,
-	F_MAC_ONLY, F_SHAMIR, F_IGNORED_BOOL, F_IGNORED_VALUE, F_UNSUPPORTED_KEY,
+	F_MAC_ONLY, F_SHAMIR, F_PGP, F_IGNORED_BOOL, F_IGNORED_VALUE, F_UNSUPPORTED_KEY,
 };
 
 struct flag {
@@ -52,7 +52,7 @@ static const struct flag FLAGS[] = {
 	{ "--aws-profile", NULL, F_IGNORED_VALUE, true },
 	{ "--encryption-context", NULL, F_IGNORED_VALUE, true },
 	/* key types agesops does not have */
-	{ "--pgp", "-p", F_UNSUPPORTED_KEY, true },
+	{ "--pgp", "-p", F_PGP, true },
 	{ "--kms", "-k", F_UNSUPPORTED_KEY, true },
 	{ "--gcp-kms", NULL, F_UNSUPPORTED_KEY, true },
 	{ "--azure-kv", NULL, F_UNSUPPORTED_KEY, true },
@@ -69,6 +69,17 @@ static const struct flag *find_flag(const char *name, size_t n)
 			return f;
 	}
 	return NULL;
+}
+
+int sops_decryption_order(const char *flag)
+{
+	const char *v = flag && *flag ? flag : getenv("SOPS_DECRYPTION_ORDER");
+	struct ags_diag d = { 0 };
+	if (ags_sops_set_decryption_order(v, &d) < 0) {
+		cli_error("%s", d.msg);
+		return EXIT_DUPLICATE_DECRYPTION_KEY_TYPE;
+	}
+	return 0;
 }
 
 bool sops_flag_takes_value(const char *name)
@@ -164,6 +175,10 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 			if (add_ptr(&o->age, &o->nage, val) < 0)
 				return EXIT_GENERIC;
 			break;
+		case F_PGP:
+			if (add_ptr(&o->pgp, &o->npgp, val) < 0)
+				return EXIT_GENERIC;
+			break;
 		case F_UNENC_SUFFIX: o->rules.unencrypted_suffix = val; break;
 		case F_ENC_SUFFIX: o->rules.encrypted_suffix = val; break;
 		case F_UNENC_REGEX: o->rules.unencrypted_regex = val; break;
@@ -189,12 +204,13 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 			break;
 		}
 	}
-	return 0;
+	return sops_decryption_order(o->decryption_order);
 }
 
 void sops_opts_free(struct sops_opts *o)
 {
 	free(o->age);
+	free(o->pgp);
 	free(o->files);
 	free(o->groups);
 	ags_sops_config_free(o->cfg);
@@ -323,20 +339,27 @@ int sops_config_apply(struct sops_opts *o, const char *path)
 	o->rules.mac_only_encrypted |= rule->mac_only_encrypted;
 	if (!o->shamir_threshold && rule->shamir_threshold > 0)
 		o->shamir_threshold = (unsigned)rule->shamir_threshold;
-	if (o->nage == 0 && rule->ngroups == 1) {
-		o->age = malloc(rule->groups[0].nage * sizeof(*o->age) + 1);
-		if (!o->age)
+	/* keys from the command line or environment win over the rule's, as sops */
+	if (o->nage == 0 && o->npgp == 0 && rule->ngroups == 1) {
+		o->age = calloc(rule->groups[0].nage + 1, sizeof(*o->age));
+		o->pgp = calloc(rule->groups[0].npgp + 1, sizeof(*o->pgp));
+		if (!o->age || !o->pgp)
 			return EXIT_GENERIC;
 		for (size_t i = 0; i < rule->groups[0].nage; i++)
 			o->age[i] = rule->groups[0].age[i];
 		o->nage = rule->groups[0].nage;
-	} else if (o->nage == 0 && rule->ngroups > 1) {
+		for (size_t i = 0; i < rule->groups[0].npgp; i++)
+			o->pgp[i] = rule->groups[0].pgp[i];
+		o->npgp = rule->groups[0].npgp;
+	} else if (o->nage == 0 && o->npgp == 0 && rule->ngroups > 1) {
 		o->groups = calloc(rule->ngroups, sizeof(*o->groups));
 		if (!o->groups)
 			return EXIT_GENERIC;
 		for (size_t g = 0; g < rule->ngroups; g++) {
 			o->groups[g].age = (const char *const *)rule->groups[g].age;
 			o->groups[g].nage = rule->groups[g].nage;
+			o->groups[g].pgp = (const char *const *)rule->groups[g].pgp;
+			o->groups[g].npgp = rule->groups[g].npgp;
 		}
 		o->ngroups = rule->ngroups;
 	}
@@ -376,7 +399,7 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 		o->ignore_mac = true;
 		return true;
 	case SM_OPT_DECRYPTION_ORDER:
-		/* only age keys exist here, so any order is the same order */
+		*rc = sops_decryption_order(arg);
 		return true;
 	case SM_OPT_IGNORED:
 	case SM_OPT_IGNORED_VALUE:

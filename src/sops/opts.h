@@ -21,7 +21,7 @@ struct sops_opts {
 	const char *filename_override; /* --filename-override */
 	const char *extract;           /* --extract */
 	const char *config;            /* --config */
-	const char *decryption_order;  /* --decryption-order (only age here) */
+	const char *decryption_order;  /* --decryption-order, else $SOPS_DECRYPTION_ORDER */
 	int indent;                    /* --indent, AGS_SOPS_INDENT_DEFAULT when absent */
 	bool ignore_mac;
 	bool textconv;                 /* decrypt --textconv */
@@ -29,6 +29,9 @@ struct sops_opts {
 	/* --age (repeatable, each comma-separated); SOPS_AGE_RECIPIENTS when none */
 	const char **age;
 	size_t nage;
+	/* --pgp/-p (repeatable, each comma-separated); SOPS_PGP_FP when none */
+	const char **pgp;
+	size_t npgp;
 	struct ags_sops_rules rules;   /* --encrypted-regex etc., --mac-only-encrypted */
 	unsigned shamir_threshold;     /* --shamir-secret-sharing-threshold */
 	const char *unsupported_key;   /* --pgp/--kms/... given: the flag name */
@@ -52,6 +55,10 @@ typedef int (*sops_extra_flag_fn)(void *ctx, const char *name, const char *value
  * returns the exit code (> 0) on a bad command line, 0 on success. */
 int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_fn extra, void *ctx);
 void sops_opts_free(struct sops_opts *o);
+
+/* Applies --decryption-order (flag, else $SOPS_DECRYPTION_ORDER, else age
+ * then pgp) for the process.  Prints and returns 112 for a type named twice. */
+int sops_decryption_order(const char *flag);
 
 /* Does this flag (as written, without "=value") take a value?  For the
  * "sops" front end, which has to find the command after global flags. */

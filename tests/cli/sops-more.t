@@ -311,13 +311,21 @@ run: "$AGS" updatekeys -y s.yaml
 exit: 5
 stderr~: \.sops\.yaml: creation_rules\[0\]\.shamir_threshold
 
-### updatekeys: a rule with only pgp keys is a clear error, file untouched
+### updatekeys: a rule with only kms keys is a clear error, file untouched
 run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
-run: printf 'creation_rules:\n  - pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n' > .sops.yaml
+run: printf 'creation_rules:\n  - kms: arn:aws:kms:us-east-1:0:key/x\n' > .sops.yaml
 run: "$AGS" updatekeys -y s.yaml; echo "rc=$?"; cmp s.yaml before.yaml && echo same
 stdout: rc=111
 stdout: same
-stderr~: only keys of type pgp
+stderr~: only keys of type kms
+
+### updatekeys: a pgp key gpg does not know fails (exit 1), file untouched
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml; mkdir -m 700 g
+run: printf 'creation_rules:\n  - pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4\n' > .sops.yaml
+run: GNUPGHOME=$PWD/g "$AGS" updatekeys -y s.yaml; echo "rc=$?"; cmp s.yaml before.yaml && echo same
+stdout: rc=1
+stdout: same
+stderr~: could not generate data key.*FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4
 
 ### updatekeys -r: a file that fails does not stop the others; plaintext files are skipped
 run: . "$SRC/tests/cli/sops-more-lib.sh"; mkdir r; secret r/a.enc.yaml; secret r/b.enc.yaml; echo 'x: 1' > r/c.enc.yaml

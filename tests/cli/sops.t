@@ -27,10 +27,16 @@ run: $AGS decrypt nope.yaml
 exit: 100
 stderr~: nope.yaml
 
-### pgp keys are refused clearly
-run: printf 'a: b\n' >s.yaml; $AGS encrypt --pgp ABCDEF s.yaml
+### a pgp key gpg does not know: could not generate data key (exit 1, as Go)
+run: printf 'a: b\n' >s.yaml; mkdir -m 700 g; GNUPGHOME=$PWD/g $AGS encrypt --pgp ABCDEF s.yaml
 exit: 1
-stderr~: --pgp: only age keys
+stderr~: could not generate data key.*ABCDEF
+stdout!: .
+
+### kms keys are refused clearly
+run: printf 'a: b\n' >s.yaml; $AGS encrypt --kms arn:aws:kms:x s.yaml
+exit: 1
+stderr~: --kms: only age and pgp keys
 
 ### sops --version looks like sops
 run: ln -s $AGS sops && ./sops --version

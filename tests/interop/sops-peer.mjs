@@ -4,6 +4,7 @@
 //       npm sops-decoder: verifies the MAC.  The data key is unwrapped with
 //       Debian's Go `age` binary from sops.age[0].enc and handed over through
 //       a stubbed AWS KMS client (sops-decoder only knows KMS).
+//       With KEYFILE "gpg" the data key comes from sops.pgp[].enc through gpg.
 //   node sops-peer.mjs sopsage FILE KEYFILE yaml|json
 //       npm sops-age: its own age (typage) and AES-GCM (@noble); no MAC check.
 //   node sops-peer.mjs plain FILE - yaml|json
@@ -41,9 +42,12 @@ if (mode === "decoder") {
 	for (const tree of all) {
 		if (!tree.sops || !tree.sops.mac) throw new Error("no sops metadata / mac");
 		let key = null;
-		for (const entry of tree.sops.age) {
+		// KEYFILE "gpg": the data key comes from a pgp entry through plain gpg
+		const entries = keyfile === "gpg" ? tree.sops.pgp || [] : tree.sops.age || [];
+		for (const entry of entries) {
 			try {
-				key = execFileSync("age", ["-d", "-i", keyfile], { input: entry.enc, stdio: ["pipe", "pipe", "ignore"] });
+				const cmd = keyfile === "gpg" ? ["gpg", ["--batch", "-d"]] : ["age", ["-d", "-i", keyfile]];
+				key = execFileSync(cmd[0], cmd[1], { input: entry.enc, stdio: ["pipe", "pipe", "ignore"] });
 				break;
 			} catch (e) {
 				/* not this recipient's entry */

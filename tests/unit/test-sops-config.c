@@ -73,10 +73,11 @@ static void flux_fixture(void **state)
 	assert_string_equal(r->encrypted_regex, "^(data|stringData)$");
 	assert_int_equal(r->ngroups, 1);
 	assert_int_equal(r->groups[0].nage, 0);
-	assert_int_equal(r->groups[0].nother, 1);
-	assert_string_equal(r->groups[0].other_types, "pgp");
-	assert_int_equal(ags_sops_rule_check(r, &d), AGS_E_SOPS_NO_RECIPIENTS);
-	assert_non_null(strstr(d.msg, "only keys of type pgp"));
+	/* pgp keys are keys agesops encrypts for (through gpg) */
+	assert_int_equal(r->groups[0].nother, 0);
+	assert_int_equal(r->groups[0].npgp, 1);
+	assert_string_equal(r->groups[0].pgp[0], "35C1A64CD7FC0AB6EB66756B2445463C3234ECE1");
+	assert_int_equal(ags_sops_rule_check(r, &d), 0);
 
 	snprintf(f, sizeof(f), "%s/sub/x.json.yaml", c->dir);
 	r = match(c, f);
@@ -105,9 +106,9 @@ static void flux_fixture(void **state)
 	assert_int_equal(r->ngroups, 2);
 	assert_string_equal(r->groups[0].age[0], AGE1);
 	assert_int_equal(r->groups[1].nage, 0);
+	assert_int_equal(r->groups[1].npgp, 1);
 	assert_int_equal(ags_sops_rule_threshold(r), 2);
-	assert_int_equal(ags_sops_rule_check(r, &d), AGS_E_SOPS_NO_RECIPIENTS);
-	assert_non_null(strstr(d.msg, "key_groups[1]"));
+	assert_int_equal(ags_sops_rule_check(r, &d), 0);
 	ags_sops_config_free(c);
 	free(p);
 }
@@ -140,7 +141,8 @@ static void sops_functional_fixture(void **state)
 	snprintf(f, sizeof(f), "%s/test_roundtrip_keygroups.yaml", c->dir);
 	const struct ags_sops_creation_rule *r = match(c, f);
 	assert_int_equal(r->ngroups, 2);
-	assert_int_equal(r->groups[1].nother, 1);
+	assert_int_equal(r->groups[1].nother, 0);
+	assert_int_equal(r->groups[1].npgp, 1);
 	snprintf(f, sizeof(f), "%s/test_no_keygroups.yaml", c->dir);
 	r = match(c, f);
 	assert_int_equal(r->index, 2);
@@ -200,7 +202,9 @@ static void rules_and_groups(void **state)
 	assert_int_equal(r->groups[1].nage, 2);
 	assert_string_equal(r->groups[1].age[0], "age1ddd");
 	assert_string_equal(r->groups[1].age[1], "age1ccc");
-	assert_string_equal(r->groups[1].other_types, "pgp");
+	assert_int_equal(r->groups[1].npgp, 1);
+	assert_string_equal(r->groups[1].pgp[0], "FPR");
+	assert_string_equal(r->groups[1].other_types, "");
 	assert_int_equal(r->groups[2].nage, 2);
 	assert_int_equal(ags_sops_rule_check(r, NULL), 0);
 
@@ -209,7 +213,9 @@ static void rules_and_groups(void **state)
 	assert_int_equal(r->index, 1);
 	assert_int_equal(r->groups[0].nage, 2);
 	assert_string_equal(r->groups[0].age[0], "age1x");
-	assert_int_equal(r->groups[0].nother, 2);
+	assert_int_equal(r->groups[0].npgp, 2);
+	assert_string_equal(r->groups[0].pgp[1], "B");
+	assert_int_equal(r->groups[0].nother, 0);
 	assert_string_equal(r->encrypted_suffix, "_enc");
 	ags_sops_config_free(c);
 
