@@ -123,7 +123,8 @@ int ags_repo_batch_commit(struct ags_repo_batch *b, struct ags_diag *d)
 {
 	if (!b)
 		return AGS_E_INVAL;
-	qsort(b->v, b->n, sizeof(*b->v), by_path);
+	if (b->n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(b->v, b->n, sizeof(*b->v), by_path);
 	int r = sync_all(b, d);
 	if (r < 0) {
 		for (size_t i = 0; i < b->n; i++)
