@@ -301,19 +301,7 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 		ags_sops_metadata_clear(&nm);
 		return rc;
 	}
-	for (size_t g = 0; g < doc->md.ngroups; g++) {
-		struct ags_sops_key_group *kg = &doc->md.groups[g];
-		for (size_t i = 0; i < kg->nage; i++) {
-			free(kg->age[i].recipient);
-			free(kg->age[i].enc);
-		}
-		free(kg->age);
-		if (kg->other) {
-			ags_value_clear(kg->other);
-			free(kg->other);
-		}
-	}
-	free(doc->md.groups);
+	ags_sops_metadata_groups_clear(&doc->md);
 	doc->md.groups = nm.groups;
 	doc->md.ngroups = nm.ngroups;
 	doc->md.shamir_threshold = nspecs > 1 ? shamir_threshold : 0;

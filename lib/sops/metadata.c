@@ -15,10 +15,8 @@
 
 static const char *const KEY_TYPES[] = { "age", "azure_kv", "gcp_kms", "hc_vault", "hckms", "kms", "pgp" };
 
-void ags_sops_metadata_clear(struct ags_sops_metadata *m)
+void ags_sops_metadata_groups_clear(struct ags_sops_metadata *m)
 {
-	if (!m)
-		return;
 	for (size_t g = 0; g < m->ngroups; g++) {
 		struct ags_sops_key_group *kg = &m->groups[g];
 		for (size_t i = 0; i < kg->nage; i++) {
@@ -32,6 +30,15 @@ void ags_sops_metadata_clear(struct ags_sops_metadata *m)
 		}
 	}
 	free(m->groups);
+	m->groups = NULL;
+	m->ngroups = 0;
+}
+
+void ags_sops_metadata_clear(struct ags_sops_metadata *m)
+{
+	if (!m)
+		return;
+	ags_sops_metadata_groups_clear(m);
 	free(m->lastmodified);
 	free(m->mac);
 	free(m->version);

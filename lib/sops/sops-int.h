@@ -125,6 +125,8 @@ int ags_sops_regex_search(const char *re, const char *s, size_t n, struct ags_di
 int ags_sops_metadata_parse(const struct ags_value *v, struct ags_sops_metadata *m, struct ags_diag *d);
 /* struct -> generic mapping in sops 3.13.2's layout (alphabetical keys). */
 int ags_sops_metadata_build(const struct ags_sops_metadata *m, struct ags_value *out);
+/* Frees m's key groups (every key type) and leaves it with none. */
+void ags_sops_metadata_groups_clear(struct ags_sops_metadata *m);
 /* Grows m to n key groups (new ones empty). */
 int ags_sops_metadata_ensure_groups(struct ags_sops_metadata *m, size_t n);
 /* True when group g has no key entries of any type. */
