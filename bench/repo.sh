@@ -32,11 +32,16 @@ export SOPS_AGE_KEY_FILE=$W/k1.txt
 J=(); [ "$JOBS" != 0 ] && J=(-j "$JOBS")
 
 now() { date +%s.%N; }
-sysshare() { # "u s" "u0 s0": system share of the CPU between two times snapshots
-	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); u = x[1] - y[1]; s = x[2] - y[2];
-		if (u + s > 0) printf "%.0f%%", 100 * s / (u + s); else print "-" }'
+# run_timed OUTVAR CMD...: "wall user sys" of CMD (GNU time; `times` in a
+# command substitution would only see the subshell)
+run_timed() {
+	local __v=$1
+	shift
+	/usr/bin/time -f '%e %U %S' -o "$W/time.out" "$@"
+	printf -v "$__v" '%s' "$(cat "$W/time.out")"
 }
-cpu_now() { times | tail -1 | awk '{ gsub(/[ms]/, " "); print ($1 * 60 + $2), ($3 * 60 + $4) }'; }
+sysshare() { awk -v t="$1" 'BEGIN { split(t, x, " "); if (x[2] + x[3] > 0) printf "%.0f%%", 100 * x[3] / (x[2] + x[3]); else print "-" }'; }
+wall() { echo "$1" | awk '{ print $1 }'; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }'; }
 rule() { # rule RECIPIENTS
@@ -92,13 +97,13 @@ chk_per=$(secs "$t0" "$t1")
 
 # updatekeys: add a second recipient to every file; rotate: new data keys
 rekey() { # BIN DIR LABEL: updatekeys then rotate, wall and system share
-	local bin=$1 dir=$2 c0 c1 t0 t1
+	local bin=$1 dir=$2 t
 	rule "$K1"; rm -rf "$dir"; cp -r enc0 "$dir"; rule "$K1,$K2"; sync
-	c0=$(cpu_now); t0=$(now); "$bin" updatekeys -y "${J[@]}" -r "$dir" 2>/dev/null; t1=$(now); c1=$(cpu_now)
-	printf -v "uk_$3" '%s' "$(secs "$t0" "$t1")"; printf -v "uk_sys_$3" '%s' "$(sysshare "$c1" "$c0")"
+	run_timed t "$bin" updatekeys -y "${J[@]}" -r "$dir" 2>/dev/null
+	printf -v "uk_$3" '%s' "$(wall "$t")"; printf -v "uk_sys_$3" '%s' "$(sysshare "$t")"
 	sync
-	c0=$(cpu_now); t0=$(now); "$bin" rotate "${J[@]}" -r "$dir" 2>/dev/null; t1=$(now); c1=$(cpu_now)
-	printf -v "rot_$3" '%s' "$(secs "$t0" "$t1")"; printf -v "rot_sys_$3" '%s' "$(sysshare "$c1" "$c0")"
+	run_timed t "$bin" rotate "${J[@]}" -r "$dir" 2>/dev/null
+	printf -v "rot_$3" '%s' "$(wall "$t")"; printf -v "rot_sys_$3" '%s' "$(sysshare "$t")"
 }
 cp -r enc1 enc0
 rekey "$AGS" enc1 now

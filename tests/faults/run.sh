@@ -253,6 +253,7 @@ for scn in $SCENARIOS; do
 			for a in $actions; do one_run "$scn" "$op" "$n" "$a"; done
 		done
 	done < "$W/counts"
+	echo "  $scn: $runs runs, $points points, $failures failures so far" >&2
 done
 pt=
 
