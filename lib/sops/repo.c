@@ -227,15 +227,7 @@ int ags_repo_run(const struct ags_repo_files *f, unsigned nthreads, ags_repo_job
 
 int ags_repo_write(const char *path, const void *data, size_t len)
 {
-	struct ags_out o;
-	int r = ags_out_open(&o, path, -1, AGS_OUT_EXISTING | AGS_OUT_NODIRSYNC);
-	if (r < 0)
-		return r;
-	if ((r = ags_out_write(&o, data, len)) < 0) {
-		ags_out_abort(&o);
-		return r;
-	}
-	return ags_out_commit(&o);
+	return ags_out_write_file(path, -1, AGS_OUT_EXISTING | AGS_OUT_NODIRSYNC, data, len);
 }
 
 static int fsync_dir(const char *dir)

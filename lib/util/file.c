@@ -84,13 +84,5 @@ int ags_write_all(int fd, const void *p, size_t n)
 
 int ags_file_write_atomic(const char *path, const void *data, size_t len, int mode, bool exclusive)
 {
-	struct ags_out o;
-	int r = ags_out_open(&o, path, mode, exclusive ? AGS_OUT_EXCL : 0);
-	if (r < 0)
-		return r;
-	if ((r = ags_out_write(&o, data, len)) < 0) {
-		ags_out_abort(&o);
-		return r;
-	}
-	return ags_out_commit(&o);
+	return ags_out_write_file(path, mode, exclusive ? AGS_OUT_EXCL : 0, data, len);
 }

@@ -202,6 +202,19 @@ int ags_out_write(struct ags_out *o, const void *p, size_t n)
 	return ags_write_all(o->fd, p, n);
 }
 
+int ags_out_write_file(const char *path, int mode, unsigned flags, const void *data, size_t len)
+{
+	struct ags_out o;
+	int r = ags_out_open(&o, path, mode, flags);
+	if (r < 0)
+		return r;
+	if ((r = ags_out_write(&o, data, len)) < 0) {
+		ags_out_abort(&o);
+		return r;
+	}
+	return ags_out_commit(&o);
+}
+
 /* xattrs (SELinux label, ACLs, user.*) of the file being replaced. */
 static int copy_xattrs(const char *src, int fd)
 {

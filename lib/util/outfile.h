@@ -55,6 +55,8 @@ struct ags_out {
  */
 int ags_out_open(struct ags_out *o, const char *path, int mode, unsigned flags);
 int ags_out_write(struct ags_out *o, const void *p, size_t n);
+/* open + write + commit of a whole content (not with AGS_OUT_DEFER). */
+int ags_out_write_file(const char *path, int mode, unsigned flags, const void *data, size_t len);
 /*
  * Makes the output final (see above).  With AGS_OUT_DEFER the new content
  * sits complete under o->tmp and o keeps what ags_out_finish needs; call
