@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential meson ninja-build pkgconf libssl-dev libsodium-dev libfyaml-dev libpcre2-dev
             libcurl4-openssl-dev libcmocka-dev zlib1g-dev)
-test_pkgs=(age openssh-client gnupg gpg-agent clang libclang-rt-14-dev openssl python3 git valgrind hyperfine nodejs npm curl time)
+test_pkgs=(age openssh-client gnupg gpg-agent clang libclang-rt-14-dev openssl python3 python3-yaml git valgrind hyperfine nodejs npm curl time)
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
