@@ -43,22 +43,21 @@ int cli_exit_code(int err)
 	switch (err) {
 	case AGS_OK: return EXIT_OK;
 	case AGS_E_SOPS_MAC_MISMATCH: return EXIT_MAC_MISMATCH;
-	case AGS_E_SOPS_MAC_NOT_FOUND: return EXIT_MAC_NOT_FOUND;
+	case AGS_E_SOPS_MAC_NOT_FOUND: return EXIT_MAC_MISMATCH; /* as Go: "File has no MAC" */
 	case AGS_E_SOPS_ALREADY_ENCRYPTED: return EXIT_ALREADY_ENCRYPTED;
 	case AGS_E_SOPS_NO_KEY: return EXIT_COULD_NOT_RETRIEVE_KEY;
 	case AGS_E_SOPS_DECRYPT: return EXIT_DECRYPTING_TREE;
 	case AGS_E_SOPS_FORMAT: return EXIT_READ_INPUT;
 	case AGS_E_UTF8: return EXIT_READ_INPUT;
-	case AGS_E_SOPS_CONFIG: return EXIT_READING_CONFIG;
-	case AGS_E_SOPS_CONFIG_NOT_FOUND: return EXIT_CONFIG_NOT_FOUND;
 	case AGS_E_SOPS_PATH: return EXIT_INVALID_TREE_PATH;
 	case AGS_E_SOPS_CONFLICT: return EXIT_CONFLICTING_PARAMETERS;
-	case AGS_E_SOPS_NO_RECIPIENTS: return EXIT_NO_ENCRYPTION_KEY;
 	case AGS_E_SOPS_NOT_MODIFIED: return EXIT_NOT_MODIFIED;
 	case AGS_E_SOPS_NO_EDITOR: return EXIT_NO_EDITOR;
 	case AGS_E_SOPS_NO_DOCUMENT: return EXIT_NEED_DOCUMENT;
 	case AGS_E_INTERRUPTED: return EXIT_INTERRUPT;
 	case -ENOENT: return EXIT_NO_FILE;
+	/* Go sops returns ErrorGeneric (1) for a bad or missing .sops.yaml and
+	 * for no recipients, never 5, 61 or 111 although codes.go lists them */
 	default: return EXIT_GENERIC;
 	}
 }

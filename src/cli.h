@@ -23,14 +23,14 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "PROG: error: [what: ]<diag msg or strerror(err)>" and returns the exit code for err. */
 int cli_fail(int err, const struct ags_diag *d, const char *what);
 
-/* sops exit codes (cmd/sops/codes). */
+/* sops exit codes (cmd/sops/codes), those Go sops 3.13.2 returns: it never
+ * returns 5, 52, 61 or 111 although codes.go lists them. */
 enum cli_exit {
 	EXIT_OK = 0,
 	EXIT_GENERIC = 1,
 	EXIT_READ_INPUT = 2,
 	EXIT_WRITE_OUTPUT = 3,
 	EXIT_DUMPING_TREE = 4,
-	EXIT_READING_CONFIG = 5,
 	EXIT_INVALID_SET_FORMAT = 7,
 	EXIT_CONFLICTING_PARAMETERS = 8,
 	EXIT_ENCRYPTING_MAC = 21,
@@ -39,13 +39,11 @@ enum cli_exit {
 	EXIT_DECRYPTING_TREE = 25,
 	EXIT_NON_EXISTENT_FILE = 49,
 	EXIT_MAC_MISMATCH = 51,
-	EXIT_MAC_NOT_FOUND = 52,
-	EXIT_CONFIG_NOT_FOUND = 61,
 	EXIT_INTERRUPT = 85,
 	EXIT_INVALID_TREE_PATH = 91,
 	EXIT_NEED_DOCUMENT = 92,
 	EXIT_NO_FILE = 100,
-	EXIT_NO_ENCRYPTION_KEY = 111,
+	EXIT_NO_ENCRYPTION_KEY = 111, /* agesops secret --encrypt only; never the sops commands */
 	EXIT_DUPLICATE_DECRYPTION_KEY_TYPE = 112,
 	EXIT_COULD_NOT_RETRIEVE_KEY = 128,
 	EXIT_NOT_MODIFIED = 200,

@@ -518,8 +518,8 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	if (!c.quiet)
-		fprintf(stderr, "%s: checked %zu files: %zu problem%s\n", cli_progname, c.files, c.problems,
-			c.problems == 1 ? "" : "s");
+		fprintf(stderr, "%s: checked %zu file%s: %zu problem%s\n", cli_progname, c.files,
+			c.files == 1 ? "" : "s", c.problems, c.problems == 1 ? "" : "s");
 	for (size_t i = 0; i < c.ndc; i++) {
 		free(c.dc[i].dir);
 		ags_sops_config_free(c.dc[i].cfg);

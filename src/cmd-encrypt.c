@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "sops/opts.h"
 #include "sops/many.h"
+#include "sops/keysource.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/secret.h"
@@ -31,10 +32,14 @@ int cmd_encrypt(int argc, char **argv)
 	struct sops_opts o;
 	struct sm_many_flags many = { 0 };
 	int ec = sops_opts_parse(argc, argv, &o, sm_many_flag, &many);
+	const char *ks_env = sops_keysource_env_set();
+	if (!ec && ks_env)
+		ec = sops_keysource_env_refuse(ks_env);
 	if (ec) {
 		sops_opts_free(&o);
 		return ec;
 	}
+	sops_keysource_env_warn();
 	if (many.dir || (o.nfiles > 1 && o.in_place)) {
 		/* many files in place (or -r DIR) in parallel: sops-more, src/sops/more.c */
 		if (!o.in_place || o.output || many.check) {
@@ -60,11 +65,6 @@ int cmd_encrypt(int argc, char **argv)
 		cli_error("--in-place and --output cannot be used together");
 		sops_opts_free(&o);
 		return EXIT_CONFLICTING_PARAMETERS;
-	}
-	if (o.unsupported_key) {
-		cli_error("%s: only age and pgp keys are supported by agesops", o.unsupported_key);
-		sops_opts_free(&o);
-		return EXIT_GENERIC;
 	}
 	if (o.nfiles == 0 && !(o.filename_override && *o.filename_override)) {
 		/* as sops: the name decides the format and the .sops.yaml rule */
@@ -102,9 +102,11 @@ int cmd_encrypt(int argc, char **argv)
 		return ec;
 	}
 	if (!o.nage && !o.npgp && !o.ngroups) {
-		cli_error("no encryption key given: use --age, --pgp, SOPS_AGE_RECIPIENTS, SOPS_PGP_FP or a .sops.yaml creation rule");
+		/* Go's words (keyGroups), then how to give one here */
+		cli_error("config file not found, or has no creation rules, and no keys provided through command line "
+			  "options (use --age, --pgp, SOPS_AGE_RECIPIENTS, SOPS_PGP_FP or a .sops.yaml creation rule)");
 		sops_opts_free(&o);
-		return EXIT_NO_ENCRYPTION_KEY;
+		return EXIT_GENERIC;
 	}
 	struct ags_buf in, out;
 	ags_buf_init_secret(&in, AGS_FILE_MAX);

@@ -54,7 +54,8 @@ int cmd_filestatus(int argc, char **argv)
 	int r = sm_read(path, &b, &d);
 	if (r < 0) {
 		ags_buf_release(&b);
-		return cli_fail(r, &d, NULL);
+		cli_fail(r, &d, NULL);
+		return EXIT_GENERIC; /* as Go: FileStatus' read error is a plain error */
 	}
 	bool enc = ags_sops_is_encrypted(b.data ? (const char *)b.data : "", b.len, o.input_type, path);
 	ags_buf_release(&b);

@@ -41,10 +41,10 @@ int cmd_groups(int argc, char **argv)
 	size_t nage = 0, npgp = 0;
 	long threshold = -1;
 	bool in_place = false;
-	enum { O_FILE = SM_OPT_FIRST_FREE, O_SHAMIR, O_PGP };
+	enum { O_SHAMIR = SM_OPT_FIRST_FREE, O_PGP };
 	static const struct option longopts[] = {
 		SM_COMMON_LONGOPTS,
-		{ "file", required_argument, NULL, O_FILE },
+		{ "file", required_argument, NULL, 'f' },
 		{ "age", required_argument, NULL, 'a' },
 		{ "pgp", required_argument, NULL, O_PGP },
 		{ "in-place", no_argument, NULL, 'i' },
@@ -54,14 +54,14 @@ int cmd_groups(int argc, char **argv)
 	};
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:ih", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:a:ih", longopts, NULL)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
 			continue;
 		}
 		switch (c) {
-		case O_FILE: file = optarg; break;
+		case 'f': file = optarg; break;
 		case 'a':
 			if (nage >= 64) {
 				cli_error("too many --age options");

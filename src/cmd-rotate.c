@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/file.h"
@@ -198,7 +199,11 @@ int cmd_rotate(int argc, char **argv)
 		if (ags_repo_files_add(&files, argv[i]) < 0)
 			rc = EXIT_GENERIC;
 	if (rc == 0) {
-		if (files.n == 1 && !dir) {
+		if (files.n == 1 && !dir && (ro.nadd || ro.nrm) && access(files.paths[0], F_OK) != 0) {
+			cli_error("cannot add or remove keys on non-existent file \"%s\", use the `edit` subcommand "
+				  "instead.", files.paths[0]);
+			rc = EXIT_NON_EXISTENT_FILE; /* as Go's rotate */
+		} else if (files.n == 1 && !dir) {
 			int r = rotate_one(files.paths[0], &ro, &d);
 			rc = r < 0 ? cli_fail(r, &d, NULL) : 0;
 		} else if (ro.output) {

@@ -70,21 +70,19 @@ static int run(cli_cmd_fn fn, const char *name, char **args, int n)
 	return r;
 }
 
-/* --set 'INDEX VALUE' (legacy) -> set FILE INDEX VALUE */
+/* --set 'INDEX VALUE' (legacy) -> set FILE INDEX VALUE.  As Go, the index
+ * ends at the first "] " and the file is always written in place, so -i is
+ * accepted and dropped. */
 static int legacy_set(const char *spec, char **rest, int nrest)
 {
-	const char *sp = NULL;
-	for (const char *p = spec; *p; p++)
-		if (*p == ']' && (p[1] == ' ' || p[1] == '\t'))
-			sp = p + 1;
+	const char *sp = strstr(spec, "] ");
 	if (!sp) {
-		cli_error("--set: expected '[\"key\"]... VALUE'");
+		cli_error("Invalid --set format: expected '[\"key\"]... VALUE'");
 		return EXIT_INVALID_SET_FORMAT;
 	}
+	sp++;
 	char *index = strndup(spec, (size_t)(sp - spec));
-	const char *value = sp;
-	while (*value == ' ' || *value == '\t')
-		value++;
+	const char *value = sp + 1;
 	char **args = calloc((size_t)nrest + 3, sizeof(*args));
 	if (!index || !args) {
 		free(index);
@@ -93,7 +91,9 @@ static int legacy_set(const char *spec, char **rest, int nrest)
 	}
 	int n = 0;
 	for (int i = 0; i < nrest; i++)
-		args[n++] = rest[i];
+		if (strcmp(rest[i], "-i") != 0 && strcmp(rest[i], "--in-place") != 0 &&
+		    strcmp(rest[i], "--in-place=true") != 0)
+			args[n++] = rest[i];
 	args[n++] = index;
 	args[n++] = (char *)value;
 	int r = run(cmd_set, "set", args, n);
@@ -106,7 +106,8 @@ int cmd_sops(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
-		return EXIT_GENERIC;
+		cli_error("no file specified");
+		return EXIT_NO_FILE; /* as Go's app.Action */
 	}
 	/* Find the command word, skipping flags and their values. */
 	int cmd_at = -1;
@@ -154,9 +155,13 @@ int cmd_sops(int argc, char **argv)
 			char **args = calloc((size_t)argc, sizeof(*args));
 			if (!args)
 				return EXIT_GENERIC;
+			/* groups' own subcommand (add, delete) stays first */
+			int from = cmd_at + 1;
+			if (!strcmp(w, "groups") && from < argc && argv[from][0] != '-')
+				args[n++] = argv[from++];
 			for (int i = 1; i < cmd_at; i++)
 				args[n++] = argv[i];
-			for (int i = cmd_at + 1; i < argc; i++)
+			for (int i = from; i < argc; i++)
 				args[n++] = argv[i];
 			int r = run(CMDS[c].fn, CMDS[c].name, args, n);
 			free(args);

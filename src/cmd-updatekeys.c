@@ -50,9 +50,9 @@ static int update_one(const char *path, void *ctx, struct ags_diag *d)
 	if (r == 0 && u->interactive) {
 		fprintf(stderr, "The following changes will be made to the file's groups:\n");
 		sm_groups_diff(&have, &want, stderr);
-		if (!u->yes && !sm_confirm("Is this okay?")) {
-			fprintf(stderr, "%s: changes not applied%s\n", path,
-				isatty(0) ? "" : " (no terminal to confirm on: use -y)");
+		bool eof = false;
+		if (!u->yes && !sm_confirm("Is this okay?", &eof)) {
+			fprintf(stderr, "%s: changes not applied%s\n", path, eof ? " (no answer: use -y)" : "");
 			r = 1;
 		}
 	}
@@ -122,7 +122,7 @@ int cmd_updatekeys(int argc, char **argv)
 	if (!cfg->has_creation_rules) {
 		cli_error("%s has no creation_rules", cfg->path);
 		ags_sops_config_free(cfg);
-		return EXIT_READING_CONFIG;
+		return EXIT_GENERIC;
 	}
 	u.cfg = cfg;
 	struct ags_repo_files files = { 0 };
@@ -141,13 +141,27 @@ int cmd_updatekeys(int argc, char **argv)
 			u.interactive = true;
 			r = update_one(files.paths[0], &u, &d);
 			rc = r < 0 ? cli_fail(r, &d, NULL) : 0;
-		} else {
-			if (!u.yes) {
-				cli_error("updating several files needs -y (the changes are listed per file otherwise)");
-				rc = EXIT_GENERIC;
-			} else {
-				rc = sm_run_many("updatekeys", &files, jobs, update_one, &u);
+		} else if (!u.yes && !dir) {
+			/* as Go: one file after the other, each shown and confirmed;
+			 * the others still done when one fails */
+			size_t failed = 0;
+			u.interactive = true;
+			for (size_t i = 0; i < files.n; i++) {
+				struct ags_diag fd = { 0 };
+				if (update_one(files.paths[i], &u, &fd) < 0) {
+					cli_error("%s", fd.msg[0] ? fd.msg : files.paths[i]);
+					failed++;
+				}
 			}
+			if (failed) {
+				cli_error("failed updating %zu key(s)", failed);
+				rc = EXIT_GENERIC;
+			}
+		} else if (!u.yes) {
+			cli_error("updatekeys -r DIR needs -y (the changes are listed and confirmed per file otherwise)");
+			rc = EXIT_GENERIC;
+		} else {
+			rc = sm_run_many("updatekeys", &files, jobs, update_one, &u);
 		}
 	}
 	ags_repo_files_clear(&files);

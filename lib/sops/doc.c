@@ -264,8 +264,8 @@ int ags_sops_doc_emit_extract(struct ags_sops_doc *doc, const char *path, const 
 	struct ags_value *got = NULL;
 	rc = ags_sops_path_get(doc->tree.docs[0], &p, &got, d);
 	ags_sops_path_clear(&p);
-	if (rc == AGS_E_NOT_FOUND)
-		rc = AGS_E_SOPS_PATH;
+	/* a well-formed path that is not in the file stays AGS_E_NOT_FOUND: Go
+	 * sops exits 1 for it ("error truncating tree"), 91 only for bad syntax */
 	if (rc < 0)
 		return ags_sops_doc_fail(doc, NULL, d, rc);
 	struct ags_value root = { .kind = AGS_VAL_MAP, .map = doc->tree.docs[0] };

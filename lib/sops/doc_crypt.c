@@ -249,24 +249,30 @@ static int leaf(struct walk *w, struct ags_value *v, bool is_comment)
 		uint8_t iv[AGS_SOPS_MAX_IV];
 		size_t ivlen = 0;
 		if (is_comment) {
-			/* Comments that do not decrypt are kept as they are (old files wrote
-			 * them in clear).  The store may place a comment one level off from
-			 * where Go's YAML library attached it, so ancestors' paths are tried
-			 * too. */
+			/* A comment that is not ENC[...] is kept as it is (old files and
+			 * unencrypted_comment_regex write them in clear).  Comments are
+			 * outside the MAC, so an ENC[...] one that fails to authenticate
+			 * is refused: printing it would pass a forged or moved comment
+			 * off as genuine (Go prints it with a warning).  The store may
+			 * place a comment one level off from where Go's YAML library
+			 * attached it, so ancestors' paths are tried too. */
+			if (!ags_sops_enc_looks(v->str.p, v->str.len))
+				return 0;
 			rc = -1;
-			if (ags_sops_enc_looks(v->str.p, v->str.len)) {
-				for (size_t n = w->path.n + 1; n-- > 0;) {
-					AGS_TRY(build_aad(w, n));
-					rc = ags_sops_value_decrypt(w->aead, v->str.p, v->str.len, w->aad.data, w->aad.len,
-								    &pt, iv, &ivlen);
-					if (rc == 0 || rc == AGS_E_NOMEM)
-						break;
-				}
+			for (size_t n = w->path.n + 1; n-- > 0;) {
+				AGS_TRY(build_aad(w, n));
+				rc = ags_sops_value_decrypt(w->aead, v->str.p, v->str.len, w->aad.data, w->aad.len, &pt,
+							    iv, &ivlen);
+				if (rc == 0 || rc == AGS_E_NOMEM)
+					break;
 			}
 			if (rc == AGS_E_NOMEM)
 				return rc;
 			if (rc < 0)
-				return 0;
+				return leaf_fail(w, AGS_E_SOPS_DECRYPT,
+						 "an encrypted comment fails to authenticate (tampered, moved, or written with "
+						 "another data key)",
+						 v->line);
 			if (pt.kind != AGS_VAL_COMMENT) {
 				/* a value ciphertext where a comment was: keep its text */
 				struct ags_buf tb;

@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 #include "yaml/fyaml.h"
+#include "yaml/fy_msg.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,8 @@ static int first_error(struct fy_diag *diag, int code, const char *what, struct 
 	while (diag && (er = fy_diag_errors_iterate(diag, &it)) != NULL) {
 		if (er->type < FYET_ERROR)
 			continue;
-		const char *msg = er->msg ? er->msg : "syntax error";
+		char m[256];
+		const char *msg = ags_fy_msg(er->msg, m, sizeof(m));
 		if (what)
 			return ags_diag_set(d, code, "%s:%d:%d: %s", what, er->line, er->column, msg);
 		return ags_diag_set(d, code, "line %d, column %d: %s", er->line, er->column, msg);

@@ -209,14 +209,21 @@ void sm_groups_diff(const struct sm_groups *a, const struct sm_groups *b, FILE *
 		fprintf(fp, "Shamir threshold: %u -> %u\n", a->threshold, b->threshold);
 }
 
-bool sm_confirm(const char *question)
+bool sm_confirm(const char *question, bool *eof)
 {
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	char line[16];
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	return line[0] == 'y' || line[0] == 'Y';
+	/* as Go (fmt.Scanln): asks again until y or n, from a terminal or not */
+	char line[64];
+	*eof = false;
+	for (;;) {
+		fprintf(stderr, "%s (y/n):", question);
+		fflush(stderr);
+		if (!fgets(line, sizeof(line), stdin)) {
+			fputc('\n', stderr);
+			*eof = true;
+			return false;
+		}
+		line[strcspn(line, "\r\n")] = 0;
+		if (!strcmp(line, "y") || !strcmp(line, "n"))
+			return line[0] == 'y';
+	}
 }

@@ -41,7 +41,8 @@ bool sm_groups_equal(const struct sm_groups *a, const struct sm_groups *b);
 /* Prints "+++ group N: recipient" / "--- ..." lines describing a -> b. */
 void sm_groups_diff(const struct sm_groups *a, const struct sm_groups *b, FILE *fp);
 
-/* "y"/"Y" on the terminal; false when stdin is not a terminal. */
-bool sm_confirm(const char *question);
+/* Asks question on stderr and reads "y" or "n" lines from stdin (a terminal
+ * or not, as Go sops); *eof set (and false returned) when stdin ends first. */
+bool sm_confirm(const char *question, bool *eof);
 
 #endif

@@ -95,8 +95,8 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 		char skipped[64] = "";
 		if (plain)
 			snprintf(skipped, sizeof(skipped), ", %zu not encrypted (skipped)", plain);
-		fprintf(stderr, "%s: %zu files, %zu done, %zu unchanged%s, %d failed\n", what, files->n, changed, same,
-			skipped, failed);
+		fprintf(stderr, "%s: %zu file%s, %zu done, %zu unchanged%s, %d failed\n", what, files->n,
+			files->n == 1 ? "" : "s", changed, same, skipped, failed);
 	}
 	free(res);
 	return failed ? (first == EXIT_OK ? EXIT_GENERIC : first) : EXIT_OK;

@@ -1,4 +1,5 @@
 #include "opts.h"
+#include "keysource.h"
 #include "../cli.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -13,7 +14,7 @@ enum flag_id {
 	F_IN_PLACE, F_OUTPUT, F_INPUT_TYPE, F_OUTPUT_TYPE, F_FILENAME_OVERRIDE, F_EXTRACT, F_CONFIG,
 	F_DECRYPTION_ORDER, F_INDENT, F_IGNORE_MAC, F_TEXTCONV, F_VERBOSE, F_AGE, F_UNENC_SUFFIX,
 	F_ENC_SUFFIX, F_UNENC_REGEX, F_ENC_REGEX, F_UNENC_COMMENT_REGEX, F_ENC_COMMENT_REGEX,
-	F_MAC_ONLY, F_SHAMIR, F_PGP, F_IGNORED_BOOL, F_IGNORED_VALUE, F_UNSUPPORTED_KEY,
+	F_MAC_ONLY, F_SHAMIR, F_PGP, F_IGNORED_BOOL, F_LOCAL_KEYSERVICE, F_UNSUPPORTED_KEY,
 };
 
 struct flag {
@@ -47,11 +48,12 @@ static const struct flag FLAGS[] = {
 	{ "--shamir-secret-sharing-threshold", NULL, F_SHAMIR, true },
 	/* accepted for compatibility, no effect here */
 	{ "--disable-version-check", NULL, F_IGNORED_BOOL, false },
-	{ "--enable-local-keyservice", NULL, F_IGNORED_BOOL, false },
-	{ "--keyservice", NULL, F_IGNORED_VALUE, true },
-	{ "--aws-profile", NULL, F_IGNORED_VALUE, true },
-	{ "--encryption-context", NULL, F_IGNORED_VALUE, true },
-	/* key types agesops does not have */
+	/* agesops always uses its keys locally, as this flag (default true) says */
+	{ "--enable-local-keyservice", NULL, F_LOCAL_KEYSERVICE, false },
+	/* key sources and key services agesops does not have (keysource.h) */
+	{ "--keyservice", NULL, F_UNSUPPORTED_KEY, true },
+	{ "--aws-profile", NULL, F_UNSUPPORTED_KEY, true },
+	{ "--encryption-context", NULL, F_UNSUPPORTED_KEY, true },
 	{ "--pgp", "-p", F_PGP, true },
 	{ "--kms", "-k", F_UNSUPPORTED_KEY, true },
 	{ "--gcp-kms", NULL, F_UNSUPPORTED_KEY, true },
@@ -145,8 +147,11 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 				cli_error("flag '%s' takes no value", f->name);
 				return EXIT_GENERIC;
 			}
-			if (strcmp(eq + 1, "false") == 0)
+			if (strcmp(eq + 1, "false") == 0) {
+				if (f->id == F_LOCAL_KEYSERVICE)
+					return sops_keysource_flag_refuse("--enable-local-keyservice=false");
 				continue;
+			}
 		}
 		switch (f->id) {
 		case F_IN_PLACE: o->in_place = true; break;
@@ -197,11 +202,13 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 			break;
 		}
 		case F_IGNORED_BOOL:
-		case F_IGNORED_VALUE:
+		case F_LOCAL_KEYSERVICE:
 			break;
-		case F_UNSUPPORTED_KEY:
-			o->unsupported_key = f->name;
-			break;
+		case F_UNSUPPORTED_KEY: {
+			char written[64]; /* as given: -k or --kms */
+			snprintf(written, sizeof(written), "%.*s", (int)(nlen < 60 ? nlen : 60), a);
+			return sops_keysource_flag_refuse(written);
+		}
 		}
 	}
 	return sops_decryption_order(o->decryption_order);
@@ -326,6 +333,17 @@ int sops_config_apply(struct sops_opts *o, const char *path)
 	if (!rule)
 		return 0;
 	r = ags_sops_rule_check(rule, &d);
+	bool keyless = rule->ngroups == 0;
+	for (size_t g = 0; g < rule->ngroups; g++)
+		keyless |= rule->groups[g].nage == 0 && rule->groups[g].nother == 0;
+	if (o->nage == 0 && keyless) {
+		/* Go's words and nothing else (its functional tests compare
+		 * stderr): sops.go GenerateDataKeyWithKeyServices */
+		fputs("Could not generate data key: [empty key group provided]\n", stderr);
+		return EXIT_GENERIC;
+	}
+	if (r == AGS_E_SOPS_NO_RECIPIENTS && o->nage)
+		r = 0; /* keys from flags: the rule's keys are not used (as Go) */
 	if (r < 0)
 		return cli_fail(r, &d, NULL);
 	if (!any_rule(&o->rules)) {

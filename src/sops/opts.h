@@ -34,7 +34,6 @@ struct sops_opts {
 	size_t npgp;
 	struct ags_sops_rules rules;   /* --encrypted-regex etc., --mac-only-encrypted */
 	unsigned shamir_threshold;     /* --shamir-secret-sharing-threshold */
-	const char *unsupported_key;   /* --pgp/--kms/... given: the flag name */
 	char **files;                  /* positional arguments */
 	size_t nfiles;
 	/* filled by sops_config_apply: several key groups from .sops.yaml */

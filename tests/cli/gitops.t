@@ -248,3 +248,7 @@ stderr~: not in a git work tree
 run: printf "apiVersion: v1\nkind: Secret\nmetadata:\n  name: q\nstringData:\n  p: 'x''''y'\n" > q.yaml; $AGS check q.yaml
 exit: 1
 stdout~: q.yaml:6: plaintext Secret value stringData.p
+
+### check: one file is "1 file"
+run: mkdir r && cd r && git init -q . && printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n' > cm.yaml && git add -A && $AGS check --no-mac
+stderr~: checked 1 file: 0 problems

@@ -13,7 +13,7 @@ stdout: {"encrypted":true}
 
 ### filestatus: missing file fails
 run: . "$SRC/tests/cli/sops-more-lib.sh"; "$AGS" filestatus nope.yaml
-exit: 100
+exit: 1
 stderr~: nope\.yaml
 
 ### set: nested value; the other values keep their exact ciphertext
@@ -158,10 +158,10 @@ stdout: admin
 stdout: k1 rc=128
 stdout: 1
 
-### updatekeys: no .sops.yaml -> exit 61
+### updatekeys: no .sops.yaml -> exit 1 (Go never returns 61)
 run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
 run: "$AGS" updatekeys -y s.yaml
-exit: 61
+exit: 1
 
 ### rotate: --add-age then --rm-age; new data key changes every ciphertext
 run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
@@ -304,18 +304,18 @@ stdout: rc=0
 stdout: 1
 stdout: fixed
 
-### updatekeys: a broken .sops.yaml names the file and the place (exit 5)
+### updatekeys: a broken .sops.yaml names the file and the place (exit 1; Go never returns 5)
 run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
 run: printf 'creation_rules:\n  - shamir_threshold: two\n' > .sops.yaml
 run: "$AGS" updatekeys -y s.yaml
-exit: 5
+exit: 1
 stderr~: \.sops\.yaml: creation_rules\[0\]\.shamir_threshold
 
 ### updatekeys: a rule with only kms keys is a clear error, file untouched
 run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
 run: printf 'creation_rules:\n  - kms: arn:aws:kms:us-east-1:0:key/x\n' > .sops.yaml
 run: "$AGS" updatekeys -y s.yaml; echo "rc=$?"; cmp s.yaml before.yaml && echo same
-stdout: rc=111
+stdout: rc=1
 stdout: same
 stderr~: only keys of type kms
 
@@ -355,3 +355,28 @@ run: . "$SRC/tests/cli/sops-more-lib.sh"
 run: printf 'a: 1.5\nb: 5.0\nc: 1234567.0\nd: 0.00001\ng: true\nh: 2024-01-02T03:04:05.123Z\ni: 42\n' > f.yaml
 run: "$AGS" encrypt --age "$K1" -i f.yaml; "$AGS" exec-env f.yaml 'echo "$a|$b|$c|$d|$g|$h|$i"'
 stdout: 1.5|5.0|1.234567E+06|1E-05|true|2024-01-02T03:04:05Z|42
+
+### updatekeys of several files without -y asks per file, as Go (y for the first, n for the second)
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret a.yaml; secret b.yaml; cp b.yaml b.before
+run: printf 'creation_rules:\n  - age: %s\n' "$K2" > .sops.yaml
+run: printf 'y\nn\n' | "$AGS" updatekeys a.yaml b.yaml 2>err; echo "rc=$?"; grep -c 'Is this okay' err
+run: grep -c "$K2" a.yaml; cmp -s b.yaml b.before && echo "b unchanged"
+stdout: rc=0
+stdout: 2
+stdout: 1
+stdout: b unchanged
+
+### key-service flags and variables are refused by name, never ignored
+run: . "$SRC/tests/cli/sops-more-lib.sh"; printf 'a: b\n' >p.yaml
+run: "$AGS" encrypt -k arn:aws:kms:x --age "$K1" p.yaml; echo "rc=$?"
+run: "$AGS" encrypt --keyservice tcp://localhost:5000 --age "$K1" p.yaml; echo "rc=$?"
+run: SOPS_PGP_FP=FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4 "$AGS" encrypt --age "$K1" p.yaml; echo "rc=$?"
+run: SOPS_VAULT_URIS=https://v/transit/keys/k "$AGS" encrypt --age "$K1" p.yaml; echo "rc=$?"
+stdout: rc=1
+stdout: rc=1
+stdout: rc=1
+stdout: rc=1
+stderr~: -k: not an age key: agesops has no AWS KMS key source
+stderr~: --keyservice: agesops has no remote key services
+stderr~: SOPS_PGP_FP is set: it names PGP keys
+stderr~: SOPS_VAULT_URIS is set
