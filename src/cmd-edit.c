@@ -19,6 +19,7 @@
 #include "sops/fileio.h"
 #include "sops/keygroups.h"
 #include "sops/opts.h"
+#include "sops/keysource.h"
 #include "crypto/ossl.h"
 #include "sops/tree.h"
 #include <errno.h>
@@ -266,7 +267,7 @@ static void usage(FILE *f)
 
 /* The new-file path: a plaintext document from the template with keys and rules. */
 static int new_doc(const char *path, const struct sm_opts *o, const char *const *age, size_t nage,
-		   const struct ags_sops_rules *flag_rules, unsigned flag_threshold, struct sm_file *f,
+		   const char *const *pgp, size_t npgp, const struct ags_sops_rules *flag_rules, unsigned flag_threshold, struct sm_file *f,
 		   struct ags_diag *d)
 {
 	memset(f, 0, sizeof(*f));
@@ -284,17 +285,17 @@ static int new_doc(const char *path, const struct sm_opts *o, const char *const 
 		/* the file does not exist yet: match on the path as given */
 		r = ags_sops_config_match(cfg, path[0] == '/' ? path : (snprintf(abs, sizeof(abs), "%s", path), abs),
 					  &rule, d);
-		if (r < 0 && nage)
+		if (r < 0 && (nage || npgp))
 			r = 0; /* keys from flags do not need a rule */
 	}
 	if (r == 0) {
-		if (nage)
-			r = sm_groups_from_flags(age, nage, NULL, 0, &g, d);
+		if (nage || npgp)
+			r = sm_groups_from_flags(age, nage, pgp, npgp, &g, d);
 		else if (rule && rule->ngroups)
 			r = sm_groups_from_rule(rule, &g, d);
 		else
 			r = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS,
-					 "%s: no age recipients: give --age or a .sops.yaml creation rule", path);
+					 "%s: no recipients: give --age, --pgp or a .sops.yaml creation rule", path);
 	}
 	if (r == 0 && flag_threshold)
 		g.threshold = flag_threshold;
@@ -329,8 +330,8 @@ int cmd_edit(int argc, char **argv)
 {
 	struct sm_opts o;
 	sm_opts_init(&o);
-	const char *age[64];
-	size_t nage = 0;
+	const char *age[64], *pgp[64];
+	size_t nage = 0, npgp = 0;
 	struct ags_sops_rules rules = { 0 };
 	unsigned threshold = 0;
 	enum {
@@ -339,6 +340,7 @@ int cmd_edit(int argc, char **argv)
 	static const struct option longopts[] = {
 		SM_COMMON_LONGOPTS,
 		{ "age", required_argument, NULL, 'a' },
+		{ "pgp", required_argument, NULL, 'p' },
 		{ "shamir-secret-sharing-threshold", required_argument, NULL, O_SHAMIR },
 		{ "unencrypted-suffix", required_argument, NULL, O_US },
 		{ "encrypted-suffix", required_argument, NULL, O_ES },
@@ -353,7 +355,7 @@ int cmd_edit(int argc, char **argv)
 	};
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:sh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+a:k:p:sh", longopts, NULL)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
@@ -361,11 +363,15 @@ int cmd_edit(int argc, char **argv)
 		}
 		switch (c) {
 		case 'a':
-			if (nage >= sizeof(age) / sizeof(age[0])) {
-				cli_error("too many --age options");
+		case 'p':
+			if ((c == 'a' ? nage : npgp) >= sizeof(age) / sizeof(age[0])) {
+				cli_error("too many --age/--pgp options");
 				return EXIT_GENERIC;
 			}
-			age[nage++] = optarg;
+			if (c == 'a')
+				age[nage++] = optarg;
+			else
+				pgp[npgp++] = optarg;
 			break;
 		case O_SHAMIR: threshold = (unsigned)atoi(optarg); break;
 		case O_US: rules.unencrypted_suffix = optarg; break;
@@ -375,6 +381,8 @@ int cmd_edit(int argc, char **argv)
 		case O_UCR: rules.unencrypted_comment_regex = optarg; break;
 		case O_ECR: rules.encrypted_comment_regex = optarg; break;
 		case O_MAC_ONLY: rules.mac_only_encrypted = true; break;
+		case 'k':
+			return sops_keysource_flag_refuse("-k");
 		case 's':
 			cli_error("--show-master-keys is not supported: the key entries are not editable here "
 				  "(use updatekeys, rotate or groups)");
@@ -388,17 +396,25 @@ int cmd_edit(int argc, char **argv)
 		usage(stderr);
 		return EXIT_NO_FILE;
 	}
-	if (!nage) {
+	if (!nage && !npgp) {
+		/* as encrypt: the variables stand in for the flags */
 		const char *env = getenv("SOPS_AGE_RECIPIENTS");
 		if (env && *env)
 			age[nage++] = env;
+		env = getenv("SOPS_PGP_FP");
+		if (env && *env)
+			pgp[npgp++] = env;
 	}
 	const char *path = argv[optind];
 	struct ags_diag d = { 0 };
 	struct sm_file f;
 	struct stat st;
 	bool exists = stat(path, &st) == 0;
-	int r = exists ? sm_open(path, &o, SM_DECRYPT, &f, &d) : new_doc(path, &o, age, nage, &rules, threshold, &f, &d);
+	/* a new file takes its keys as encrypt does: Go would use these */
+	const char *ks_env = exists ? NULL : sops_keysource_env_set();
+	if (ks_env)
+		return sops_keysource_env_refuse(ks_env);
+	int r = exists ? sm_open(path, &o, SM_DECRYPT, &f, &d) : new_doc(path, &o, age, nage, pgp, npgp, &rules, threshold, &f, &d);
 	if (r < 0) {
 		sm_identities_free();
 		return cli_fail(r, &d, NULL);

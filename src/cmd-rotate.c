@@ -100,7 +100,8 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 		r = ags_sops_doc_encrypt(f.doc, key, NULL, d);
 	ags_wipe(key, sizeof(key));
 	if (r == 0) {
-		const char *store = sm_store_name(ro->o.output_type ? ro->o.output_type : ro->o.input_type, path);
+		const char *store = sm_store_name(ro->o.output_type ? ro->o.output_type : ro->o.input_type,
+						  ro->o.filename_override ? ro->o.filename_override : path);
 		int indent = sm_indent(&ro->o, ro->cfg, store);
 		if (ro->in_place || ro->output) {
 			r = sm_write(f.doc, ro->in_place ? path : ro->output, ro->o.output_type, indent, d);
@@ -131,11 +132,12 @@ int cmd_rotate(int argc, char **argv)
 	sm_opts_init(&ro.o);
 	const char *dir = NULL;
 	unsigned jobs = 0;
-	enum { O_ADD = SM_OPT_FIRST_FREE, O_RM, O_ADD_PGP, O_RM_PGP, O_OUTPUT, O_IGNORE };
+	enum { O_ADD = SM_OPT_FIRST_FREE, O_RM, O_ADD_PGP, O_RM_PGP, O_OUTPUT, O_FILENAME_OVERRIDE };
 	static const struct option longopts[] = {
 		SM_COMMON_LONGOPTS,
 		{ "in-place", no_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, O_OUTPUT },
+		{ "filename-override", required_argument, NULL, O_FILENAME_OVERRIDE },
 		{ "add-age", required_argument, NULL, O_ADD },
 		{ "rm-age", required_argument, NULL, O_RM },
 		{ "add-pgp", required_argument, NULL, O_ADD_PGP },
@@ -156,6 +158,7 @@ int cmd_rotate(int argc, char **argv)
 		switch (c) {
 		case 'i': ro.in_place = true; break;
 		case O_OUTPUT: ro.output = optarg; break;
+		case O_FILENAME_OVERRIDE: ro.o.filename_override = optarg; break;
 		case O_ADD:
 		case O_RM:
 		case O_ADD_PGP:

@@ -123,6 +123,8 @@ int ags_sops_regex_search(const char *re, const char *s, size_t n, struct ags_di
 /* tree->metadata (generic mapping) -> struct.  AGS_E_SOPS_METADATA_NOT_FOUND
  * when v is not a mapping; other errors name the field. */
 int ags_sops_metadata_parse(const struct ags_value *v, struct ags_sops_metadata *m, struct ags_diag *d);
+/* Frees the key groups (m->groups empty afterwards; the rest is kept). */
+void ags_sops_metadata_groups_clear(struct ags_sops_metadata *m);
 /* struct -> generic mapping in sops 3.13.2's layout (alphabetical keys). */
 int ags_sops_metadata_build(const struct ags_sops_metadata *m, struct ags_value *out);
 /* Frees m's key groups (every key type) and leaves it with none. */

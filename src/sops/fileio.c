@@ -131,7 +131,8 @@ int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, stru
 	ags_buf_init(&b, AGS_FILE_MAX);
 	int r = sm_read(path, &b, d);
 	if (r == 0) {
-		struct ags_sops_load_opts lo = { .input_type = o->input_type, .filename = path };
+		const char *name = o->filename_override && *o->filename_override ? o->filename_override : path;
+		struct ags_sops_load_opts lo = { .input_type = o->input_type, .filename = name };
 		r = ags_sops_doc_load(b.data ? (const char *)b.data : "", b.len, &lo, &f->doc, d);
 	}
 	ags_buf_release(&b);

@@ -401,8 +401,16 @@ void sm_opts_init(struct sm_opts *o)
 	o->indent = AGS_SOPS_INDENT_DEFAULT;
 }
 
+#define SM_KEYSOURCE_NAME(i, name) [i] = "--" name,
+static const char *const KEYSOURCE_NAMES[] = { SM_KEYSOURCE_FLAGS(SM_KEYSOURCE_NAME) };
+
 bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 {
+	size_t ks = (size_t)(opt - SM_OPT_KEYSOURCE);
+	if (opt >= SM_OPT_KEYSOURCE && ks < sizeof(KEYSOURCE_NAMES) / sizeof(KEYSOURCE_NAMES[0])) {
+		*rc = sops_keysource_flag_refuse(KEYSOURCE_NAMES[ks]);
+		return true;
+	}
 	switch (opt) {
 	case SM_OPT_INPUT_TYPE:
 		o->input_type = arg;
@@ -420,8 +428,12 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 		*rc = sops_decryption_order(arg);
 		return true;
 	case SM_OPT_IGNORED:
-	case SM_OPT_IGNORED_VALUE:
 		/* sops global flags without an effect here */
+		return true;
+	case SM_OPT_LOCAL_KEYSERVICE:
+		/* keys are always used locally here; only =false asks otherwise */
+		if (arg && !strcmp(arg, "false"))
+			*rc = sops_keysource_flag_refuse("--enable-local-keyservice=false");
 		return true;
 	case SM_OPT_INDENT: {
 		char *end;

@@ -98,6 +98,8 @@ struct sm_opts {
 	const char *config;   /* --config, else $SOPS_CONFIG, else discovery */
 	int indent;           /* AGS_SOPS_INDENT_DEFAULT unless --indent */
 	bool ignore_mac;
+	/* --filename-override (rotate): the name that picks the store */
+	const char *filename_override;
 	/* -r DIR walks: a selected file without sops metadata is skipped
 	 * (counted in the summary) instead of failing */
 	bool skip_plain;
@@ -113,9 +115,19 @@ enum {
 	SM_OPT_IGNORE_MAC,
 	SM_OPT_DECRYPTION_ORDER,
 	SM_OPT_IGNORED,
-	SM_OPT_IGNORED_VALUE,
-	SM_OPT_FIRST_FREE,
+	SM_OPT_LOCAL_KEYSERVICE,
+	SM_OPT_KEYSOURCE, /* + the index in SM_KEYSOURCE_FLAGS */
+	SM_OPT_FIRST_FREE = SM_OPT_KEYSOURCE + 32,
 };
+/* The key-source and key-service flags of Go sops' commands: accepted by
+ * the parser so that they are refused by name (keysource.h), never with
+ * getopt's "unrecognized option". */
+#define SM_KEYSOURCE_FLAGS(X)                                                                          \
+	X(0, "kms") X(1, "gcp-kms") X(2, "azure-kv") X(3, "hc-vault-transit") X(4, "hckms")             \
+	X(5, "aws-profile") X(6, "encryption-context") X(7, "keyservice") X(8, "add-kms") X(9, "rm-kms") \
+	X(10, "add-gcp-kms") X(11, "rm-gcp-kms") X(12, "add-azure-kv") X(13, "rm-azure-kv")             \
+	X(14, "add-hc-vault-transit") X(15, "rm-hc-vault-transit") X(16, "add-hckms") X(17, "rm-hckms")
+#define SM_KEYSOURCE_LONGOPT(i, name) { name, required_argument, NULL, SM_OPT_KEYSOURCE + (i) },
 /* Handles one of the shared options; true if it was one.  Prints and sets
  * *rc on a bad value. */
 bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
@@ -128,7 +140,7 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
 	{ "decryption-order", required_argument, NULL, SM_OPT_DECRYPTION_ORDER },                       \
 	{ "verbose", no_argument, NULL, SM_OPT_IGNORED },                                               \
 	{ "disable-version-check", no_argument, NULL, SM_OPT_IGNORED },                                 \
-	{ "enable-local-keyservice", optional_argument, NULL, SM_OPT_IGNORED },                         \
-	{ "keyservice", required_argument, NULL, SM_OPT_IGNORED_VALUE }
+	SM_KEYSOURCE_FLAGS(SM_KEYSOURCE_LONGOPT)                                                        \
+	{ "enable-local-keyservice", optional_argument, NULL, SM_OPT_LOCAL_KEYSERVICE }
 
 #endif

@@ -380,3 +380,31 @@ stderr~: -k: not an age key: agesops has no AWS KMS key source
 stderr~: --keyservice: agesops has no remote key services
 stderr~: SOPS_PGP_FP is set: it names PGP keys
 stderr~: SOPS_VAULT_URIS is set
+
+### rotate --filename-override picks the store (as Go)
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml blob
+run: "$AGS" rotate --filename-override s.yaml -i blob && dec_with k1 --input-type yaml --extract '["stringData"]["user"]' blob
+stdout: admin
+
+### rotate, edit and groups refuse key-service flags by name, never "unrecognized option"
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret; cp s.yaml before.yaml
+run: "$AGS" rotate --encryption-context a:b s.yaml; echo "rc=$?"
+run: "$AGS" rotate --add-kms arn:aws:kms:x s.yaml; echo "rc=$?"
+run: "$AGS" edit --gcp-kms projects/p s.yaml; echo "rc=$?"
+run: "$AGS" edit -k arn:aws:kms:x s.yaml; echo "rc=$?"
+run: "$AGS" groups add --file s.yaml --pgp FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4; echo "rc=$?"
+run: "$AGS" updatekeys --keyservice tcp://x:1 -y s.yaml; echo "rc=$?"
+run: cmp s.yaml before.yaml && echo same
+stdout: rc=1
+stdout: rc=1
+stdout: rc=1
+stdout: rc=1
+stdout: rc=1
+stdout: rc=1
+stdout: same
+stderr~: --encryption-context: agesops has no AWS KMS encryption contexts
+stderr~: --add-kms: not an age key
+stderr~: --gcp-kms: not an age key
+stderr~: -k: not an age key
+stderr~: --pgp: not an age key: agesops has no PGP key source
+stderr!: unrecognized option

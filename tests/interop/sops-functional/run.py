@@ -149,6 +149,12 @@ def assert_encrypted(m, key):
     check(m[key].startswith("ENC["), f"value under {key!r} is not encrypted")
 
 
+def encrypted_foo_bar(m):
+    check(isinstance(m, dict) and "sops" in m, "sops metadata branch not found")
+    assert_encrypted(m, "foo")
+    assert_encrypted(m, "bar")
+
+
 def yaml_load(s):
     return yaml.safe_load(s)
 
@@ -166,20 +172,14 @@ def encrypt_in_place(path, *mode):
 @test
 def encrypt_json_file():
     p = prepare_temp_file("test_encrypt.json", b'{\n    "foo": 2,\n    "bar": "baz"\n}')
-    m = json_load(must(sops("encrypt", p)).text)
-    check("sops" in m, "sops metadata branch not found")
-    assert_encrypted(m, "foo")
-    assert_encrypted(m, "bar")
+    encrypted_foo_bar(json_load(must(sops("encrypt", p)).text))
 
 
 @test
 def encrypt_from_stdin():
     out = must(sops("encrypt", "--filename-override", "test_encrypt.yaml", "--output-type", "json",
                     stdin=b"foo: 2\nbar: baz\n"))
-    m = json_load(out.text)
-    check("sops" in m, "sops metadata branch not found")
-    assert_encrypted(m, "foo")
-    assert_encrypted(m, "bar")
+    encrypted_foo_bar(json_load(out.text))
 
 
 def publish(name):
@@ -207,10 +207,7 @@ def publish_json_file_vault_version_1():
 def encrypt_json_file_kms():
     arn = os.environ.get("FUNCTIONAL_TEST_KMS_ARN", "")
     p = prepare_temp_file("test_encrypt_kms.json", b'{\n    "foo": 2,\n    "bar": "baz"\n}')
-    m = json_load(must(sops("encrypt", "--kms", arn, p)).text)
-    check("sops" in m, "sops metadata branch not found")
-    assert_encrypted(m, "foo")
-    assert_encrypted(m, "bar")
+    encrypted_foo_bar(json_load(must(sops("encrypt", "--kms", arn, p)).text))
 
 
 @test
@@ -230,10 +227,7 @@ def test_ini_values_as_strings():
 @test
 def encrypt_yaml_file():
     p = prepare_temp_file("test_encrypt.yaml", b"foo: 2\nbar: baz")
-    m = yaml_load(must(sops("encrypt", p)).text)
-    check("sops" in m, "sops metadata branch not found")
-    assert_encrypted(m, "foo")
-    assert_encrypted(m, "bar")
+    encrypted_foo_bar(yaml_load(must(sops("encrypt", p)).text))
 
 
 def set_and_check(name, load, key, sub, *flags, value):
