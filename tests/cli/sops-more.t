@@ -370,7 +370,7 @@ stdout: b unchanged
 run: . "$SRC/tests/cli/sops-more-lib.sh"; printf 'a: b\n' >p.yaml
 run: "$AGS" encrypt -k arn:aws:kms:x --age "$K1" p.yaml; echo "rc=$?"
 run: "$AGS" encrypt --keyservice tcp://localhost:5000 --age "$K1" p.yaml; echo "rc=$?"
-run: SOPS_PGP_FP=FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4 "$AGS" encrypt --age "$K1" p.yaml; echo "rc=$?"
+run: SOPS_KMS_ARN=arn:aws:kms:x "$AGS" encrypt --age "$K1" p.yaml; echo "rc=$?"
 run: SOPS_VAULT_URIS=https://v/transit/keys/k "$AGS" encrypt --age "$K1" p.yaml; echo "rc=$?"
 stdout: rc=1
 stdout: rc=1
@@ -378,7 +378,7 @@ stdout: rc=1
 stdout: rc=1
 stderr~: -k: not an age key: agesops has no AWS KMS key source
 stderr~: --keyservice: agesops has no remote key services
-stderr~: SOPS_PGP_FP is set: it names PGP keys
+stderr~: SOPS_KMS_ARN is set: it names AWS KMS keys
 stderr~: SOPS_VAULT_URIS is set
 
 ### rotate --filename-override picks the store (as Go)
@@ -392,7 +392,7 @@ run: "$AGS" rotate --encryption-context a:b s.yaml; echo "rc=$?"
 run: "$AGS" rotate --add-kms arn:aws:kms:x s.yaml; echo "rc=$?"
 run: "$AGS" edit --gcp-kms projects/p s.yaml; echo "rc=$?"
 run: "$AGS" edit -k arn:aws:kms:x s.yaml; echo "rc=$?"
-run: "$AGS" groups add --file s.yaml --pgp FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4; echo "rc=$?"
+run: "$AGS" groups add --file s.yaml --kms arn:aws:kms:x; echo "rc=$?"
 run: "$AGS" updatekeys --keyservice tcp://x:1 -y s.yaml; echo "rc=$?"
 run: cmp s.yaml before.yaml && echo same
 stdout: rc=1
@@ -406,5 +406,5 @@ stderr~: --encryption-context: agesops has no AWS KMS encryption contexts
 stderr~: --add-kms: not an age key
 stderr~: --gcp-kms: not an age key
 stderr~: -k: not an age key
-stderr~: --pgp: not an age key: agesops has no PGP key source
+stderr~: --kms: not an age key: agesops has no AWS KMS key source
 stderr!: unrecognized option
