@@ -335,14 +335,14 @@ int sops_config_apply(struct sops_opts *o, const char *path)
 	r = ags_sops_rule_check(rule, &d);
 	bool keyless = rule->ngroups == 0;
 	for (size_t g = 0; g < rule->ngroups; g++)
-		keyless |= rule->groups[g].nage == 0 && rule->groups[g].nother == 0;
-	if (o->nage == 0 && keyless) {
+		keyless |= rule->groups[g].nage == 0 && rule->groups[g].npgp == 0 && rule->groups[g].nother == 0;
+	if (o->nage == 0 && o->npgp == 0 && keyless) {
 		/* Go's words and nothing else (its functional tests compare
 		 * stderr): sops.go GenerateDataKeyWithKeyServices */
 		fputs("Could not generate data key: [empty key group provided]\n", stderr);
 		return EXIT_GENERIC;
 	}
-	if (r == AGS_E_SOPS_NO_RECIPIENTS && o->nage)
+	if (r == AGS_E_SOPS_NO_RECIPIENTS && (o->nage || o->npgp))
 		r = 0; /* keys from flags: the rule's keys are not used (as Go) */
 	if (r < 0)
 		return cli_fail(r, &d, NULL);

@@ -43,10 +43,7 @@ SKIP = {
 
 # Known differences still open elsewhere: reported, not counted as failures;
 # a test listed here that passes fails the run, so the list cannot go stale.
-KNOWN = {
-    "extract_string": "a YAML block scalar at the very end of a file without a final newline keeps a "
-                      "trailing newline (issue #10 store item, YAML reading)",
-}
+KNOWN = {}
 
 TESTS = []
 
