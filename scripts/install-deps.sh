@@ -7,11 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential meson ninja-build pkgconf libssl-dev libsodium-dev libfyaml-dev libpcre2-dev
-            libcurl4-openssl-dev libcmocka-dev zlib1g-dev)
-test_pkgs=(age openssh-client gnupg gpg-agent clang libclang-rt-14-dev openssl python3 python3-yaml git valgrind hyperfine nodejs npm curl time)
+            libcurl4-openssl-dev libcmocka-dev zlib1g-dev scdoc)
+test_pkgs=(age openssh-client gnupg gpg-agent clang libclang-rt-14-dev openssl python3 python3-yaml git valgrind hyperfine
+           nodejs npm curl time zsh fish)
+# Debian packaging (tests/package/deb.sh): dpkg-buildpackage, dh with meson, lintian, man
+pkg_pkgs=(debhelper dpkg-dev lintian man-db)
 
 missing=()
-for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${pkg_pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 # node/npm may come from outside Debian on these machines; only install if absent.

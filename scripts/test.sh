@@ -2,7 +2,8 @@
 # The one command that runs every test: unit (cmocka), CLI cases, vectors and
 # interop against real peers, all again under ASan+UBSan, and short fuzz
 # runs.  Prints "N passed, N failed" last and exits non-zero on any failure.
-#   AGS_QUICK=1  skips the sanitizer and fuzz builds (for local iteration)
+#   AGS_QUICK=1  skips the sanitizer and fuzz builds and the packaging tests
+#                (tests/package: Debian packages, install.sh, container layout)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -46,6 +47,12 @@ if [ "${AGS_QUICK:-0}" != 1 ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	AGS_SANITIZE=1 run_build build-asan "sanitizer build (ASan+UBSan)" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 	unset ASAN_OPTIONS UBSAN_OPTIONS
+	# Packaging (Debian packages, install.sh, container layout): once per run,
+	# not per build directory; each builds its own copy of the tree.
+	for t in tests/package/*.sh; do
+		echo "=== $t"
+		if "$t"; then total_pass=$((total_pass + 1)); else total_fail=$((total_fail + 1)); fi
+	done
 	if [ -x tests/fuzz/run.sh ]; then
 		echo "=== fuzz (short runs)"
 		if tests/fuzz/run.sh; then total_pass=$((total_pass + 1)); else total_fail=$((total_fail + 1)); fi

@@ -5,6 +5,7 @@
  * code (see docs/age.md); invoked as "age" every error exits 1 as Go does.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "age/age-cli.h"
 #include <agesops/age.h>
 #include <errno.h>
@@ -146,16 +147,7 @@ struct opts {
  * stops at the first non-flag argument or after "--". */
 static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 {
-	static const struct {
-		const char *s, *l;
-		int kind; /* 0 bool, 1 value */
-		int id;
-	} flags[] = {
-		{ "d", "decrypt", 0, 'd' }, { "e", "encrypt", 0, 'e' }, { "p", "passphrase", 0, 'p' },
-		{ "a", "armor", 0, 'a' },   { "o", "output", 1, 'o' },  { "r", "recipient", 1, 'r' },
-		{ "R", "recipients-file", 1, 'R' }, { "i", "identity", 1, 'i' }, { NULL, "version", 0, 'v' },
-		{ "h", "help", 0, 'h' },    { "j", "j", 1, 'j' },
-	};
+	const struct cli_command *cmd = cli_command_find("age");
 	int k;
 	char *jv; /* -j values: freed with the list in cmd_age */
 	for (k = 1; k < argc; k++) {
@@ -169,15 +161,8 @@ static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 		const char *f = a + 1 + (a[1] == '-');
 		const char *eq = strchr(f, '=');
 		size_t fl = eq ? (size_t)(eq - f) : strlen(f);
-		int id = 0, kind = 0;
-		for (size_t j = 0; j < sizeof(flags) / sizeof(flags[0]); j++) {
-			if ((flags[j].s && strlen(flags[j].s) == fl && !strncmp(f, flags[j].s, fl)) ||
-			    (strlen(flags[j].l) == fl && !strncmp(f, flags[j].l, fl))) {
-				id = flags[j].id;
-				kind = flags[j].kind;
-				break;
-			}
-		}
+		const struct cli_flag *flag = cli_flag_find_go(cmd, f, fl);
+		int id = flag ? flag->id : 0, kind = flag && flag->arg ? 1 : 0;
 		if (!id) {
 			fprintf(stderr, "flag provided but not defined: %s\n%s", a, usage);
 			return 2;
@@ -204,13 +189,19 @@ static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 		case 'e': o->encrypt = true; break;
 		case 'p': o->pass = true; break;
 		case 'a': o->armor = true; break;
-		case 'v': o->version = true; break;
-		case 'h': fputs(usage, stderr); return -1;
+		case OPT_VERSION: o->version = true; break;
+		case 'h':
+			/* as the drop-in "age", age's own text; else the table's page */
+			if (go_compat)
+				fputs(usage, stderr);
+			else
+				cli_help(stdout, "age");
+			return -1;
 		case 'o': o->out = val; break;
 		case 'r': if (strlist_add(&o->r, val) < 0) return 1; break;
 		case 'R': if (strlist_add(&o->R, val) < 0) return 1; break;
 		case 'i': if (strlist_add(&o->i, val) < 0) return 1; break;
-		case 'j': /* kept in order with -i (as Go); marked by a leading \1 */
+		case OPT_PLUGIN: /* kept in order with -i (as Go); marked by a leading \1 */
 			if (asprintf(&jv, "\1%s", val) < 0 || strlist_add(&o->i, jv) < 0) return 1;
 			break;
 		}

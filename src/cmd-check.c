@@ -6,6 +6,7 @@
  * longer matches (e.g. a namespace edited by hand after encryption).
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "gitops/gitops-cli.h"
 
 #include <agesops/agesops.h>
@@ -470,29 +471,20 @@ static int git_files(struct checker *c)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: agesops check [--no-mac] [--fix-recipients] [-q] [PATH...]\n"
-		   "  Without PATH, checks the files git tracks (and untracked, not ignored ones).\n"
-		   "  Fails (exit 1) on: plaintext Secret values, committed private keys, plaintext\n"
-		   "  secretGenerator inputs, files encrypted for other recipients than .sops.yaml /\n"
-		   "  .sops.public.key name for their path, and MAC mismatches (when a key is available).\n");
+	(f == stdout ? cli_help : cli_usage)(f, "check");
 }
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "no-mac", no_argument, NULL, 'M' },
-		{ "fix-recipients", no_argument, NULL, 'F' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "check");
 	struct checker c = { .mac = true };
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		switch (opt) {
-		case 'M': c.mac = false; break;
-		case 'F': c.fix = true; break;
+		case OPT_NO_MAC: c.mac = false; break;
+		case OPT_FIX_RECIPIENTS: c.fix = true; break;
 		case 'q': c.quiet = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_GENERIC;

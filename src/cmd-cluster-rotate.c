@@ -14,6 +14,7 @@
  * Every step is idempotent: after an interruption, run the same command.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "k8s/kube-cli.h"
 #include <agesops/agesops.h>
 #include <agesops/age.h>
@@ -43,66 +44,37 @@ struct rk {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: agesops cluster rotate-key NAME [--key FILE | --pubkey-from-cluster] [--offline] [-j N]\n"
-		"       agesops cluster rotate-key NAME --finish [--force] [--key FILE]\n"
-		"  --key FILE              the cluster's local key (default ~/.config/agesops/keys/NAME.agekey)\n"
-		"  --pubkey-from-cluster   the new key was made in the cluster (kube bootstrap --rotate); re-encrypt\n"
-		"                          with an admin identity (SOPS_AGE_KEY_FILE, ...)\n"
-		"  --offline               no cluster access: print what to apply instead of step 2\n"
-		"  --finish [--force]      after Flux applied the rotation: remove the old key everywhere\n"
-		"  --repo DIR  --secrets-dir DIR (default secrets/NAME)  --no-check\n"
-		"  --kubeconfig F  --context C  --request-timeout S  -n NS  --name sops-age  --configmap sops-age-public\n"
-		"exit codes: 0 ok, 75 transient cluster failure (run again), 1 other failure, 2 usage\n");
+	(f == stdout ? cli_help : cli_usage)(f, "cluster rotate-key");
 }
 
 static int parse(int argc, char **argv, struct rk *o)
 {
-	enum { O_KEY = 1000, O_FROM, O_OFFLINE, O_FINISH, O_FORCE, O_REPO, O_SDIR, O_KC, O_CTX, O_TMO, O_NAME, O_CM,
-	       O_NOCHECK };
-	static const struct option lo[] = {
-		{ "key", required_argument, NULL, O_KEY },
-		{ "pubkey-from-cluster", no_argument, NULL, O_FROM },
-		{ "offline", no_argument, NULL, O_OFFLINE },
-		{ "finish", no_argument, NULL, O_FINISH },
-		{ "force", no_argument, NULL, O_FORCE },
-		{ "repo", required_argument, NULL, O_REPO },
-		{ "secrets-dir", required_argument, NULL, O_SDIR },
-		{ "kubeconfig", required_argument, NULL, O_KC },
-		{ "context", required_argument, NULL, O_CTX },
-		{ "request-timeout", required_argument, NULL, O_TMO },
-		{ "namespace", required_argument, NULL, 'n' },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "configmap", required_argument, NULL, O_CM },
-		{ "no-check", no_argument, NULL, O_NOCHECK },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	o->ns = AGS_K8S_DEFAULT_NAMESPACE;
 	o->secret = AGS_K8S_DEFAULT_SECRET;
 	o->configmap = AGS_K8S_DEFAULT_CONFIGMAP;
 	int c;
+	struct cli_getopt g;
+	cli_getopt_init(&g, "cluster rotate-key");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:j:h", lo, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		switch (c) {
-		case O_KEY: o->key_file = optarg; break;
-		case O_FROM: o->from_cluster = true; break;
-		case O_OFFLINE: o->offline = true; break;
-		case O_FINISH: o->finish = true; break;
-		case O_FORCE: o->force = true; break;
-		case O_REPO: o->repo = optarg; break;
-		case O_SDIR: o->secrets_dir = optarg; break;
-		case O_KC: o->kc.kubeconfig = optarg; break;
-		case O_CTX: o->kc.context = optarg; break;
-		case O_TMO:
+		case OPT_KEY_FILE: o->key_file = optarg; break;
+		case OPT_FROM_CLUSTER: o->from_cluster = true; break;
+		case OPT_OFFLINE: o->offline = true; break;
+		case OPT_FINISH: o->finish = true; break;
+		case OPT_FORCE: o->force = true; break;
+		case OPT_REPO: o->repo = optarg; break;
+		case OPT_SECRETS_DIR: o->secrets_dir = optarg; break;
+		case OPT_KUBECONFIG: o->kc.kubeconfig = optarg; break;
+		case OPT_CONTEXT: o->kc.context = optarg; break;
+		case OPT_TIMEOUT:
 			if ((o->kc.timeout_ms = kube_parse_timeout(optarg)) < 0)
 				return KUBE_EXIT_USAGE;
 			break;
 		case 'n': o->ns = optarg; break;
-		case O_NAME: o->secret = optarg; break;
-		case O_CM: o->configmap = optarg; break;
-		case O_NOCHECK: o->no_check = true; break;
+		case OPT_NAME: o->secret = optarg; break;
+		case OPT_CONFIGMAP: o->configmap = optarg; break;
+		case OPT_NO_CHECK: o->no_check = true; break;
 		case 'j': o->jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return -1;
 		default: usage(stderr); return KUBE_EXIT_USAGE;

@@ -7,6 +7,7 @@
  * the sops decryption block, and prints the remaining steps.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "gitops/gitops-cli.h"
 
 #include <agesops/agesops.h>
@@ -775,25 +776,7 @@ static int preflight(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: agesops cluster init NAME [options]\n"
-		"  --git-url URL             the cluster's GitOps repository (https://... or ssh://...)\n"
-		"  --git-username U          (default $GIT_USERNAME, else git); token from $GIT_TOKEN\n"
-		"  --git-secret-name N       (default NAME)   --known-hosts-file F (ssh URLs)\n"
-		"  --proxmox-url URL --proxmox-token-id USER@REALM!TOKENID   secret from $PROXMOX_SECRET\n"
-		"  --proxmox-insecure true|false   --proxmox-secret-name N (capmox-manager-credentials)\n"
-		"  --no-git / --no-proxmox   skip that Secret\n"
-		"  --secrets-stdin           read GIT_TOKEN=... and PROXMOX_SECRET=... lines from stdin\n"
-		"  --key-file PATH|-         private key (default ~/.config/agesops/keys/NAME.agekey, 0600;\n"
-		"                            '-' prints it to standard output, which must be a pipe)\n"
-		"  --secrets-dir DIR         (default secrets/NAME)   --flux-dir DIR (default clusters/NAME)\n"
-		"  --repo DIR                repository root (default: git rev-parse --show-toplevel)\n"
-		"  --from-cluster            use the key the cluster made (agesops kube bootstrap), read with\n"
-		"                            agesops kube pubkey [--kubeconfig F] [--context C]; no local key\n"
-		"  --admin-recipient R       (repeatable; also .sops.admins) break-glass recipients in the rule\n"
-		"  -y, --yes                 on an existing cluster, re-key its files for new admins (updatekeys)\n"
-		"  --force                   replace existing Secrets / .sops.public.key (never the key file)\n"
-		"usage: agesops cluster rotate-key NAME [...]   (agesops cluster rotate-key --help)\n");
+	(f == stdout ? cli_help : cli_usage)(f, "cluster init");
 }
 
 int cmd_cluster(int argc, char **argv)
@@ -807,71 +790,46 @@ int cmd_cluster(int argc, char **argv)
 		return EXIT_GENERIC;
 	}
 	if (strcmp(argv[1], "init")) {
-		usage(stdout);
+		cli_help(stdout, "cluster");
 		return 0;
 	}
 	argc--;
 	argv++;
-	enum { O_REPO = 1000, O_KEY, O_SDIR, O_FDIR, O_GURL, O_GUSER, O_GNAME, O_KH, O_PURL, O_PTOK, O_PNAME, O_PINS,
-	       O_NOGIT, O_NOPVE, O_STDIN, O_FORCE, O_HELP, O_FROM, O_KC, O_CTX, O_ADMIN };
-	static const struct option lo[] = {
-		{ "repo", required_argument, NULL, O_REPO },
-		{ "key-file", required_argument, NULL, O_KEY },
-		{ "secrets-dir", required_argument, NULL, O_SDIR },
-		{ "flux-dir", required_argument, NULL, O_FDIR },
-		{ "git-url", required_argument, NULL, O_GURL },
-		{ "git-username", required_argument, NULL, O_GUSER },
-		{ "git-secret-name", required_argument, NULL, O_GNAME },
-		{ "known-hosts-file", required_argument, NULL, O_KH },
-		{ "proxmox-url", required_argument, NULL, O_PURL },
-		{ "proxmox-token-id", required_argument, NULL, O_PTOK },
-		{ "proxmox-secret-name", required_argument, NULL, O_PNAME },
-		{ "proxmox-insecure", required_argument, NULL, O_PINS },
-		{ "no-git", no_argument, NULL, O_NOGIT },
-		{ "no-proxmox", no_argument, NULL, O_NOPVE },
-		{ "secrets-stdin", no_argument, NULL, O_STDIN },
-		{ "force", no_argument, NULL, O_FORCE },
-		{ "from-cluster", no_argument, NULL, O_FROM },
-		{ "kubeconfig", required_argument, NULL, O_KC },
-		{ "context", required_argument, NULL, O_CTX },
-		{ "admin-recipient", required_argument, NULL, O_ADMIN },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, O_HELP },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "cluster init");
 	struct opts o = { 0 };
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "y", lo, NULL)) != -1) {
+	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		switch (opt) {
-		case O_REPO: o.repo = optarg; break;
-		case O_KEY: o.key_file = optarg; break;
-		case O_SDIR: o.secrets_dir = optarg; break;
-		case O_FDIR: o.flux_dir = optarg; break;
-		case O_GURL: o.git_url = optarg; break;
-		case O_GUSER: o.git_user = optarg; break;
-		case O_GNAME: o.git_secret_name = optarg; break;
-		case O_KH: o.known_hosts = optarg; break;
-		case O_PURL: o.pve_url = optarg; break;
-		case O_PTOK: o.pve_token_id = optarg; break;
-		case O_PNAME: o.pve_secret_name = optarg; break;
-		case O_PINS: o.pve_insecure = optarg; break;
-		case O_NOGIT: o.no_git = true; break;
-		case O_NOPVE: o.no_proxmox = true; break;
-		case O_STDIN: o.secrets_stdin = true; break;
-		case O_FORCE: o.force = true; break;
-		case O_FROM: o.from_cluster = true; break;
-		case O_KC: o.kubeconfig = optarg; break;
-		case O_CTX: o.context = optarg; break;
+		case OPT_REPO: o.repo = optarg; break;
+		case OPT_KEY_FILE: o.key_file = optarg; break;
+		case OPT_SECRETS_DIR: o.secrets_dir = optarg; break;
+		case OPT_FLUX_DIR: o.flux_dir = optarg; break;
+		case OPT_GIT_URL: o.git_url = optarg; break;
+		case OPT_GIT_USERNAME: o.git_user = optarg; break;
+		case OPT_GIT_SECRET_NAME: o.git_secret_name = optarg; break;
+		case OPT_KNOWN_HOSTS: o.known_hosts = optarg; break;
+		case OPT_PROXMOX_URL: o.pve_url = optarg; break;
+		case OPT_PROXMOX_TOKEN_ID: o.pve_token_id = optarg; break;
+		case OPT_PROXMOX_SECRET_NAME: o.pve_secret_name = optarg; break;
+		case OPT_PROXMOX_INSECURE: o.pve_insecure = optarg; break;
+		case OPT_NO_GIT: o.no_git = true; break;
+		case OPT_NO_PROXMOX: o.no_proxmox = true; break;
+		case OPT_SECRETS_STDIN: o.secrets_stdin = true; break;
+		case OPT_FORCE: o.force = true; break;
+		case OPT_FROM_CLUSTER: o.from_cluster = true; break;
+		case OPT_KUBECONFIG: o.kubeconfig = optarg; break;
+		case OPT_CONTEXT: o.context = optarg; break;
 		case 'y': o.yes = true; break;
-		case O_ADMIN:
+		case OPT_ADMIN_RECIPIENT:
 			if (o.nadmin_args >= sizeof(o.admin_args) / sizeof(o.admin_args[0])) {
 				cli_error("too many --admin-recipient options");
 				return EXIT_GENERIC;
 			}
 			o.admin_args[o.nadmin_args++] = optarg;
 			break;
-		case O_HELP: usage(stdout); return 0;
+		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}

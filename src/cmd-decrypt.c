@@ -1,5 +1,6 @@
 /* agesops decrypt: sops decrypt (also --extract, --textconv for git). */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/opts.h"
 #include "sops/many.h"
 #include "util/buf.h"
@@ -8,20 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(void)
-{
-	fprintf(stderr,
-		"usage: %s decrypt [-i | --output F] [--extract '[\"a\"][\"b\"]'] [--ignore-mac] [--input-type T]\n"
-		"               [--output-type T] [--indent N] [--filename-override NAME] [--textconv] [FILE | -]\n"
-		"       %s decrypt --check [-j N] (FILE... | -r DIR)   verify every value and the MAC, print nothing\n"
-		"identities: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, ~/.config/sops/age/keys.txt (all of them)\n",
-		cli_progname, cli_progname);
-}
-
 int cmd_decrypt(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage();
+		cli_help(stdout, "decrypt");
 		return 0;
 	}
 	struct sops_opts o;

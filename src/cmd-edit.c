@@ -16,6 +16,7 @@
  *   .sops.yaml creation rule that matches FILE.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/keygroups.h"
 #include "sops/opts.h"
@@ -260,9 +261,7 @@ static const char *template_for(const char *store)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s edit [--age RECIPIENTS] [--input-type TYPE] [--ignore-mac] [--config F] FILE\n"
-		   "  Editor: $SOPS_EDITOR, else $EDITOR, else vi.  Exit 200 when nothing changed.\n",
-		cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "edit");
 }
 
 /* The new-file path: a plaintext document from the template with keys and rules. */
@@ -334,28 +333,11 @@ int cmd_edit(int argc, char **argv)
 	size_t nage = 0, npgp = 0;
 	struct ags_sops_rules rules = { 0 };
 	unsigned threshold = 0;
-	enum {
-		O_AGE = SM_OPT_FIRST_FREE, O_SHAMIR, O_US, O_ES, O_UR, O_ER, O_UCR, O_ECR, O_MAC_ONLY, O_SHOW,
-	};
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "age", required_argument, NULL, 'a' },
-		{ "pgp", required_argument, NULL, 'p' },
-		{ "shamir-secret-sharing-threshold", required_argument, NULL, O_SHAMIR },
-		{ "unencrypted-suffix", required_argument, NULL, O_US },
-		{ "encrypted-suffix", required_argument, NULL, O_ES },
-		{ "unencrypted-regex", required_argument, NULL, O_UR },
-		{ "encrypted-regex", required_argument, NULL, O_ER },
-		{ "unencrypted-comment-regex", required_argument, NULL, O_UCR },
-		{ "encrypted-comment-regex", required_argument, NULL, O_ECR },
-		{ "mac-only-encrypted", no_argument, NULL, O_MAC_ONLY },
-		{ "show-master-keys", no_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "edit");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:k:p:sh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
@@ -363,7 +345,7 @@ int cmd_edit(int argc, char **argv)
 		}
 		switch (c) {
 		case 'a':
-		case 'p':
+		case OPT_PGP:
 			if ((c == 'a' ? nage : npgp) >= sizeof(age) / sizeof(age[0])) {
 				cli_error("too many --age/--pgp options");
 				return EXIT_GENERIC;
@@ -373,16 +355,14 @@ int cmd_edit(int argc, char **argv)
 			else
 				pgp[npgp++] = optarg;
 			break;
-		case O_SHAMIR: threshold = (unsigned)atoi(optarg); break;
-		case O_US: rules.unencrypted_suffix = optarg; break;
-		case O_ES: rules.encrypted_suffix = optarg; break;
-		case O_UR: rules.unencrypted_regex = optarg; break;
-		case O_ER: rules.encrypted_regex = optarg; break;
-		case O_UCR: rules.unencrypted_comment_regex = optarg; break;
-		case O_ECR: rules.encrypted_comment_regex = optarg; break;
-		case O_MAC_ONLY: rules.mac_only_encrypted = true; break;
-		case 'k':
-			return sops_keysource_flag_refuse("-k");
+		case OPT_SHAMIR: threshold = (unsigned)atoi(optarg); break;
+		case OPT_UNENC_SUFFIX: rules.unencrypted_suffix = optarg; break;
+		case OPT_ENC_SUFFIX: rules.encrypted_suffix = optarg; break;
+		case OPT_UNENC_REGEX: rules.unencrypted_regex = optarg; break;
+		case OPT_ENC_REGEX: rules.encrypted_regex = optarg; break;
+		case OPT_UNENC_COMMENT_REGEX: rules.unencrypted_comment_regex = optarg; break;
+		case OPT_ENC_COMMENT_REGEX: rules.encrypted_comment_regex = optarg; break;
+		case OPT_MAC_ONLY: rules.mac_only_encrypted = true; break;
 		case 's':
 			cli_error("--show-master-keys is not supported: the key entries are not editable here "
 				  "(use updatekeys, rotate or groups)");

@@ -1,5 +1,6 @@
 /* agesops encrypt: sops encrypt with age recipients. */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/opts.h"
 #include "sops/many.h"
 #include "sops/keysource.h"
@@ -10,23 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(void)
-{
-	fprintf(stderr,
-		"usage: %s encrypt [--age R[,R...]] [rule flag] [-i | --output F] [--input-type T] [--output-type T]\n"
-		"               [--indent N] [--filename-override NAME] [FILE | -]\n"
-		"rule flags (at most one): --encrypted-regex RE, --unencrypted-regex RE, --encrypted-suffix S,\n"
-		"  --unencrypted-suffix S (default _unencrypted), --encrypted-comment-regex RE,\n"
-		"  --unencrypted-comment-regex RE; and --mac-only-encrypted\n"
-		"recipients: --age, else $SOPS_AGE_RECIPIENTS, else .sops.yaml creation_rules\n"
-		"       %s encrypt -i [-j N] (FILE... | -r DIR)   many files in place, in parallel\n",
-		cli_progname, cli_progname);
-}
-
 int cmd_encrypt(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage();
+		cli_help(stdout, "encrypt");
 		return 0;
 	}
 	struct sops_opts o;

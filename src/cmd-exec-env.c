@@ -5,6 +5,7 @@
  * Nested values, and keys containing '=', are refused as sops refuses them.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/shell.h"
 #include "sops/opts.h"
@@ -28,7 +29,7 @@ extern char **environ;
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s exec-env [--pristine] [--input-type T] [--ignore-mac] FILE COMMAND\n", cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "exec-env");
 }
 
 /* Go strconv.FormatFloat(f, 'G', -1, 64), plus sops' ".0" for integral values. */
@@ -127,29 +128,21 @@ int cmd_exec_env(int argc, char **argv)
 	struct sm_opts o;
 	sm_opts_init(&o);
 	bool pristine = false;
-	enum { O_PRISTINE = SM_OPT_FIRST_FREE, O_BACKGROUND, O_SAME, O_USER };
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "pristine", no_argument, NULL, O_PRISTINE },
-		{ "background", no_argument, NULL, O_BACKGROUND },
-		{ "same-process", no_argument, NULL, O_SAME },
-		{ "user", required_argument, NULL, O_USER },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "exec-env");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
 			continue;
 		}
 		switch (c) {
-		case O_PRISTINE: pristine = true; break;
-		case O_BACKGROUND:
-		case O_SAME:
-		case O_USER:
+		case OPT_PRISTINE: pristine = true; break;
+		case OPT_BACKGROUND:
+		case OPT_SAME_PROCESS:
+		case OPT_USER:
 			cli_error("--background, --same-process and --user are not supported");
 			return EXIT_GENERIC;
 		case 'h': usage(stdout); return 0;

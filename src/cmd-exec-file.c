@@ -7,6 +7,7 @@
  * ends, or when we are interrupted.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/shell.h"
 #include "sops/opts.h"
@@ -87,9 +88,7 @@ static void *fifo_writer(void *arg)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s exec-file [--no-fifo] [--filename NAME] [--input-type T] [--output-type T]\n"
-		   "           [--ignore-mac] FILE COMMAND     ({} in COMMAND is the plaintext's path)\n",
-		cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "exec-file");
 }
 
 /* CMD with every "{}" replaced by path. */
@@ -119,29 +118,21 @@ int cmd_exec_file(int argc, char **argv)
 	sm_opts_init(&o);
 	bool no_fifo = false;
 	const char *name = NULL;
-	enum { O_NO_FIFO = SM_OPT_FIRST_FREE, O_FILENAME, O_BACKGROUND, O_USER };
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "no-fifo", no_argument, NULL, O_NO_FIFO },
-		{ "filename", required_argument, NULL, O_FILENAME },
-		{ "background", no_argument, NULL, O_BACKGROUND },
-		{ "user", required_argument, NULL, O_USER },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "exec-file");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
 			continue;
 		}
 		switch (c) {
-		case O_NO_FIFO: no_fifo = true; break;
-		case O_FILENAME: name = optarg; break;
-		case O_BACKGROUND:
-		case O_USER:
+		case OPT_NO_FIFO: no_fifo = true; break;
+		case OPT_FILENAME: name = optarg; break;
+		case OPT_BACKGROUND:
+		case OPT_USER:
 			cli_error("--background and --user are not supported");
 			return EXIT_GENERIC;
 		case 'h': usage(stdout); return 0;

@@ -4,6 +4,7 @@
  * MAC (the check lives in the library: ags_sops_is_encrypted).
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/opts.h"
 #include <getopt.h>
@@ -15,21 +16,18 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s filestatus [--input-type TYPE] FILE\n", cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "filestatus");
 }
 
 int cmd_filestatus(int argc, char **argv)
 {
 	struct sm_opts o;
 	sm_opts_init(&o);
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "filestatus");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;

@@ -8,6 +8,7 @@
  * and every recipient gets its new share.  Output to stdout unless -i.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/keygroups.h"
 #include "sops/opts.h"
@@ -21,9 +22,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s groups add --file F [--age R[,R...]] [--pgp FP[,FP...]] [--shamir-secret-sharing-threshold N] [-i]\n"
-		   "       %s groups delete --file F [--shamir-secret-sharing-threshold N] [-i] INDEX\n",
-		cli_progname, cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "groups");
 }
 
 int cmd_groups(int argc, char **argv)
@@ -41,27 +40,18 @@ int cmd_groups(int argc, char **argv)
 	size_t nage = 0, npgp = 0;
 	long threshold = -1;
 	bool in_place = false;
-	enum { O_SHAMIR = SM_OPT_FIRST_FREE, O_PGP };
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "file", required_argument, NULL, 'f' },
-		{ "age", required_argument, NULL, 'a' },
-		{ "pgp", required_argument, NULL, O_PGP },
-		{ "in-place", no_argument, NULL, 'i' },
-		{ "shamir-secret-sharing-threshold", required_argument, NULL, O_SHAMIR },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, add ? "groups add" : "groups delete");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:a:ih", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
 			continue;
 		}
 		switch (c) {
-		case 'f': file = optarg; break;
+		case OPT_FILE: file = optarg; break;
 		case 'a':
 			if (nage >= 64) {
 				cli_error("too many --age options");
@@ -69,7 +59,7 @@ int cmd_groups(int argc, char **argv)
 			}
 			age[nage++] = optarg;
 			break;
-		case O_PGP:
+		case OPT_PGP:
 			if (npgp >= 64) {
 				cli_error("too many --pgp options");
 				return EXIT_GENERIC;
@@ -77,7 +67,7 @@ int cmd_groups(int argc, char **argv)
 			pgp[npgp++] = optarg;
 			break;
 		case 'i': in_place = true; break;
-		case O_SHAMIR: {
+		case OPT_SHAMIR: {
 			char *end;
 			threshold = strtol(optarg, &end, 10);
 			if (*end || threshold < 0 || threshold > 255) {
@@ -86,7 +76,7 @@ int cmd_groups(int argc, char **argv)
 			}
 			break;
 		}
-		case 'h': usage(stdout); return 0;
+		case 'h': cli_help(stdout, add ? "groups add" : "groups delete"); return 0;
 		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}

@@ -4,6 +4,7 @@
  * ags_age_inspect_fd.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include <agesops/age.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -99,10 +100,14 @@ int cmd_inspect(int argc, char **argv)
 			k++;
 			break;
 		}
-		if (!strcmp(a, "json")) {
+		const struct cli_flag *f = cli_flag_find_go(cli_command_find("inspect"), a, strlen(a));
+		if (f && f->id == OPT_JSON) {
 			json = true;
-		} else if (!strcmp(a, "version")) {
+		} else if (f && f->id == OPT_VERSION) {
 			puts(CLI_AGE_VERSION);
+			return 0;
+		} else if (f && f->id == 'h' && strcmp(cli_progname, "age-inspect")) {
+			cli_help(stdout, "inspect"); /* agesops inspect: the table's page */
 			return 0;
 		} else {
 			if (strcmp(a, "h") && strcmp(a, "help"))

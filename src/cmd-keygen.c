@@ -3,6 +3,7 @@
  * identity file into recipients.  Behaves as age-keygen 1.1.1.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "age/age-cli.h"
 #include <agesops/age.h>
 #include <errno.h>
@@ -155,7 +156,13 @@ int cmd_keygen(int argc, char **argv)
 		const char *f = a + 1 + (a[1] == '-');
 		const char *eq = strchr(f, '=');
 		size_t fl = eq ? (size_t)(eq - f) : strlen(f);
-		if ((fl == 1 && !strncmp(f, "o", 1)) || (fl == 6 && !strncmp(f, "output", 6))) {
+		const struct cli_flag *flag = cli_flag_find_go(cli_command_find("keygen"), f, fl);
+		if (!flag || (eq && !flag->arg && flag->id != 'h')) {
+			fprintf(stderr, "flag provided but not defined: %s\n%s", a, usage);
+			return 2;
+		}
+		switch (flag->id) {
+		case 'o':
 			if (eq)
 				out = eq + 1;
 			else if (i + 1 < argc)
@@ -164,18 +171,17 @@ int cmd_keygen(int argc, char **argv)
 				fprintf(stderr, "flag needs an argument: %s\n%s", a, usage);
 				return 2;
 			}
-		} else if (fl == 1 && f[0] == 'y' && !eq) {
-			convert_flag = true;
-		} else if (fl == 2 && !strncmp(f, "pq", 2) && !eq) {
-			pq = true;
-		} else if (fl == 7 && !strncmp(f, "version", 7) && !eq) {
-			version = true;
-		} else if ((fl == 1 && f[0] == 'h') || (fl == 4 && !strncmp(f, "help", 4))) {
-			fputs(usage, stderr);
+			break;
+		case 'y': convert_flag = true; break;
+		case OPT_PQ: pq = true; break;
+		case OPT_VERSION: version = true; break;
+		case 'h':
+			/* as the drop-in "age-keygen", its own text; else the table's page */
+			if (strcmp(cli_progname, "agesops"))
+				fputs(usage, stderr);
+			else
+				cli_help(stdout, "keygen");
 			return 0;
-		} else {
-			fprintf(stderr, "flag provided but not defined: %s\n%s", a, usage);
-			return 2;
 		}
 	}
 	int nargs = argc - i;

@@ -8,6 +8,7 @@
  * different key: retrying will not help); 2 usage errors.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include <agesops/agesops.h>
 #include <agesops/k8s.h>
 #include <agesops/gitops-lifecycle.h>
@@ -23,29 +24,7 @@
 #include "k8s/kube-cli.h"
 
 
-enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_IN_CLUSTER, OPT_NAME, OPT_CONFIGMAP, OPT_REPLACE, OPT_FORCE,
-       OPT_TIMEOUT, OPT_ROTATE, OPT_PUBKEY, OPT_REPO, OPT_SECRETS_DIR };
-
 #define MAX_PUBKEYS 64
-
-static const struct option kube_opts[] = {
-	{ "namespace", required_argument, NULL, 'n' },
-	{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
-	{ "context", required_argument, NULL, OPT_CONTEXT },
-	{ "in-cluster", no_argument, NULL, OPT_IN_CLUSTER },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "configmap", required_argument, NULL, OPT_CONFIGMAP },
-	{ "replace", no_argument, NULL, OPT_REPLACE },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "request-timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "rotate", no_argument, NULL, OPT_ROTATE },
-	{ "pubkey", required_argument, NULL, OPT_PUBKEY },
-	{ "repo", required_argument, NULL, OPT_REPO },
-	{ "secrets-dir", required_argument, NULL, OPT_SECRETS_DIR },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 struct kube_args {
 	const char *ns, *kubeconfig, *context, *name, *configmap;
@@ -61,20 +40,7 @@ struct kube_args {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: agesops kube install-key [--name sops-age] [-n flux-system] [--replace [--force]] [KEYFILE|-]\n"
-		"       agesops kube pubkey [-n flux-system] [--configmap sops-age-public]\n"
-		"       agesops kube bootstrap [-n flux-system] [--name sops-age] [--configmap sops-age-public] [--rotate]\n"
-		"       agesops kube verify NAME [--pubkey R]... [--repo DIR] [--secrets-dir DIR] [-j N]\n"
-		"\n"
-		"common options:\n"
-		"  --kubeconfig FILE      kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)\n"
-		"  --context NAME         kubeconfig context (default: current-context)\n"
-		"  --in-cluster           use the pod's service account (bootstrap does this by default)\n"
-		"  -n, --namespace NS     namespace (default: flux-system)\n"
-		"  --request-timeout SEC  per-request timeout (default: 30)\n"
-		"\n"
-		"exit codes: 0 ok, 75 transient failure (retry), 1 other failure, 2 usage\n");
+	(f == stdout ? cli_help : cli_usage)(f, "kube");
 }
 
 static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
@@ -84,8 +50,10 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 	a->name = AGS_K8S_DEFAULT_SECRET;
 	a->configmap = AGS_K8S_DEFAULT_CONFIGMAP;
 	int c;
+	struct cli_getopt g;
+	cli_getopt_init(&g, "kube");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+n:j:h", kube_opts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'n': a->ns = optarg; break;
 		case OPT_KUBECONFIG: a->kubeconfig = optarg; break;
@@ -110,7 +78,12 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 			if ((a->timeout_ms = kube_parse_timeout(optarg)) < 0)
 				return -1;
 			break;
-		case 'h': usage(stdout); return 1;
+		case 'h': {
+			char path[64];
+			snprintf(path, sizeof(path), "kube %s", argv[0]);
+			cli_help(stdout, cli_command_find(path) ? path : "kube");
+			return 1;
+		}
 		default: usage(stderr); return -1;
 		}
 	}

@@ -6,6 +6,7 @@
  * -r DIR, files are rotated in place in parallel, each atomically.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/keygroups.h"
 #include "sops/many.h"
@@ -121,9 +122,7 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s rotate [-i | --output F] [--add-age R]... [--rm-age R]... [--add-pgp FP]... [--rm-pgp FP]... [-j N] (FILE... | -r DIR)\n"
-		   "  Several files or -r DIR imply -i.\n",
-		cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "rotate");
 }
 
 int cmd_rotate(int argc, char **argv)
@@ -132,24 +131,11 @@ int cmd_rotate(int argc, char **argv)
 	sm_opts_init(&ro.o);
 	const char *dir = NULL;
 	unsigned jobs = 0;
-	enum { O_ADD = SM_OPT_FIRST_FREE, O_RM, O_ADD_PGP, O_RM_PGP, O_OUTPUT, O_FILENAME_OVERRIDE };
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "in-place", no_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, O_OUTPUT },
-		{ "filename-override", required_argument, NULL, O_FILENAME_OVERRIDE },
-		{ "add-age", required_argument, NULL, O_ADD },
-		{ "rm-age", required_argument, NULL, O_RM },
-		{ "add-pgp", required_argument, NULL, O_ADD_PGP },
-		{ "rm-pgp", required_argument, NULL, O_RM_PGP },
-		{ "recursive", required_argument, NULL, 'r' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "rotate");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+ir:j:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&ro.o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
@@ -157,14 +143,14 @@ int cmd_rotate(int argc, char **argv)
 		}
 		switch (c) {
 		case 'i': ro.in_place = true; break;
-		case O_OUTPUT: ro.output = optarg; break;
-		case O_FILENAME_OVERRIDE: ro.o.filename_override = optarg; break;
-		case O_ADD:
-		case O_RM:
-		case O_ADD_PGP:
-		case O_RM_PGP: {
-			const char **v = c == O_ADD ? ro.add : c == O_RM ? ro.rm : c == O_ADD_PGP ? ro.add_pgp : ro.rm_pgp;
-			size_t *n = c == O_ADD ? &ro.nadd : c == O_RM ? &ro.nrm : c == O_ADD_PGP ? &ro.nadd_pgp : &ro.nrm_pgp;
+		case OPT_OUTPUT: ro.output = optarg; break;
+		case OPT_FILENAME_OVERRIDE: ro.o.filename_override = optarg; break;
+		case OPT_ADD_AGE:
+		case OPT_RM_AGE:
+		case OPT_ADD_PGP:
+		case OPT_RM_PGP: {
+			const char **v = c == OPT_ADD_AGE ? ro.add : c == OPT_RM_AGE ? ro.rm : c == OPT_ADD_PGP ? ro.add_pgp : ro.rm_pgp;
+			size_t *n = c == OPT_ADD_AGE ? &ro.nadd : c == OPT_RM_AGE ? &ro.nrm : c == OPT_ADD_PGP ? &ro.nadd_pgp : &ro.nrm_pgp;
 			if (*n >= MAX_AGE_FLAGS) {
 				cli_error("too many --add-*/--rm-* options");
 				return EXIT_GENERIC;

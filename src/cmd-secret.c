@@ -4,6 +4,7 @@
  * memory on the way out (--encrypt) so the plaintext never touches disk.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "gitops/gitops-cli.h"
 
 #include <agesops/agesops.h>
@@ -22,23 +23,6 @@
 
 
 #define MAX_SOURCES 1024
-
-enum {
-	OPT_URL = 1000, OPT_PASSWORD_STDIN, OPT_BEARER, OPT_BEARER_STDIN, OPT_CA, OPT_PRIVKEY, OPT_ALG, OPT_CURVE,
-	OPT_BITS, OPT_LABEL, OPT_KNOWN_HOSTS, OPT_KEY_FORMAT, OPT_ENCRYPT, OPT_AGE, OPT_ENC_REGEX, OPT_OUTPUT,
-	OPT_TOKEN_ID, OPT_TOKEN_SECRET_STDIN, OPT_INSECURE, OPT_ROOT_CA, OPT_FROM_LITERAL, OPT_FROM_FILE,
-	OPT_FROM_ENV, OPT_TYPE, OPT_NO_CTS, OPT_NAME, OPT_PATH_HINT, OPT_HELP,
-};
-
-#define COMMON_OPTS                                                              \
-	{ "namespace", required_argument, NULL, 'n' },                           \
-	{ "label", required_argument, NULL, OPT_LABEL },                         \
-	{ "encrypt", no_argument, NULL, OPT_ENCRYPT },                           \
-	{ "age", required_argument, NULL, OPT_AGE },                             \
-	{ "encrypted-regex", required_argument, NULL, OPT_ENC_REGEX },           \
-	{ "filename", required_argument, NULL, OPT_PATH_HINT },                  \
-	{ "output", required_argument, NULL, OPT_OUTPUT },                       \
-	{ "help", no_argument, NULL, OPT_HELP }
 
 struct common {
 	const char *ns;
@@ -140,37 +124,13 @@ static bool is_uspace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '
 
 static void git_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: agesops secret git NAME --url URL [options]\n"
-		"  HTTP/S:  -u/--username U (-p/--password P | --password-stdin)\n"
-		"           | --bearer-token T | --bearer-token-stdin;  [--ca-crt-file F]\n"
-		"  SSH:     --known-hosts-file F (ssh-keyscan output; we never dial the host)\n"
-		"           [--private-key-file F [--password P | --password-stdin]]\n"
-		"           [--ssh-key-algorithm ecdsa|ed25519|rsa] [--ssh-ecdsa-curve p256|p384|p521]\n"
-		"           [--ssh-rsa-bits N] [--ssh-key-format pkcs8|openssh]\n"
-		"  common:  -n NAMESPACE (flux-system) --label k=v --output FILE\n"
-		"           --encrypt [--age R] [--encrypted-regex RE] [--filename PATH]\n");
+	(f == stdout ? cli_help : cli_usage)(f, "secret git");
 }
 
 static int cmd_secret_git(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "url", required_argument, NULL, OPT_URL },
-		{ "username", required_argument, NULL, 'u' },
-		{ "password", required_argument, NULL, 'p' },
-		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
-		{ "bearer-token", required_argument, NULL, OPT_BEARER },
-		{ "bearer-token-stdin", no_argument, NULL, OPT_BEARER_STDIN },
-		{ "ca-crt-file", required_argument, NULL, OPT_CA },
-		{ "private-key-file", required_argument, NULL, OPT_PRIVKEY },
-		{ "ssh-key-algorithm", required_argument, NULL, OPT_ALG },
-		{ "ssh-ecdsa-curve", required_argument, NULL, OPT_CURVE },
-		{ "ssh-rsa-bits", required_argument, NULL, OPT_BITS },
-		{ "ssh-key-format", required_argument, NULL, OPT_KEY_FORMAT },
-		{ "known-hosts-file", required_argument, NULL, OPT_KNOWN_HOSTS },
-		COMMON_OPTS,
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "secret git");
 	struct common c = { .ns = "flux-system" };
 	const char *url = NULL, *user = NULL, *ca = NULL, *pkfile = NULL, *khfile = NULL;
 	char *pass_arg = NULL, *bearer_arg = NULL;
@@ -180,7 +140,7 @@ static int cmd_secret_git(int argc, char **argv)
 	int curve = 384, bits = 2048;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:u:p:", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		int k = common_opt(&c, opt, optarg);
 		if (k < 0)
 			return EXIT_GENERIC;
@@ -240,7 +200,7 @@ static int cmd_secret_git(int argc, char **argv)
 				return EXIT_GENERIC;
 			}
 			break;
-		case OPT_HELP: git_usage(stdout); return 0;
+		case 'h': git_usage(stdout); return 0;
 		default: git_usage(stderr); return EXIT_GENERIC;
 		}
 	}
@@ -408,11 +368,7 @@ out:
 
 static void proxmox_usage(FILE *f)
 {
-	fprintf(f, "usage: agesops secret proxmox [NAME] -n NAMESPACE --url URL --token-id USER@REALM!TOKENID\n"
-		   "         [--token-secret-stdin] [--insecure true|false] [--root-ca-file F]\n"
-		   "         [--label k=v] [--output FILE] [--encrypt [--age R]]\n"
-		   "  NAME defaults to capmox-manager-credentials.  The token secret is read from\n"
-		   "  standard input (--token-secret-stdin), else $PROXMOX_SECRET, else the terminal.\n");
+	(f == stdout ? cli_help : cli_usage)(f, "secret proxmox");
 }
 
 static bool uuid_like(const unsigned char *s, size_t n)
@@ -432,21 +388,14 @@ static bool uuid_like(const unsigned char *s, size_t n)
 
 static int cmd_secret_proxmox(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "url", required_argument, NULL, OPT_URL },
-		{ "token-id", required_argument, NULL, OPT_TOKEN_ID },
-		{ "token-secret-stdin", no_argument, NULL, OPT_TOKEN_SECRET_STDIN },
-		{ "insecure", required_argument, NULL, OPT_INSECURE },
-		{ "root-ca-file", required_argument, NULL, OPT_ROOT_CA },
-		COMMON_OPTS,
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "secret proxmox");
 	struct common c = { 0 };
 	const char *url = NULL, *tokid = NULL, *insecure = NULL, *rootca = NULL;
 	bool sec_stdin = false;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		int k = common_opt(&c, opt, optarg);
 		if (k < 0)
 			return EXIT_GENERIC;
@@ -458,7 +407,7 @@ static int cmd_secret_proxmox(int argc, char **argv)
 		case OPT_TOKEN_SECRET_STDIN: sec_stdin = true; break;
 		case OPT_INSECURE: insecure = optarg; break;
 		case OPT_ROOT_CA: rootca = optarg; break;
-		case OPT_HELP: proxmox_usage(stdout); return 0;
+		case 'h': proxmox_usage(stdout); return 0;
 		default: proxmox_usage(stderr); return EXIT_GENERIC;
 		}
 	}
@@ -550,11 +499,7 @@ out:
 
 static void generic_usage(FILE *f)
 {
-	fprintf(f, "usage: agesops secret generic NAME [--from-literal k=v] [--from-file [k=]path]\n"
-		   "         [--from-env-file F] [--type T] [-n NAMESPACE] [--no-creation-timestamp]\n"
-		   "         [--output FILE] [--encrypt [--age R]]\n"
-		   "  Output as kubectl create secret generic --dry-run=client -o yaml (kubectl 1.32;\n"
-		   "  --no-creation-timestamp gives the kubectl >= 1.34 layout).\n");
+	(f == stdout ? cli_help : cli_usage)(f, "secret generic");
 }
 
 static int add_file_source(struct ags_gitops_secret *s, const char *key, const char *path)
@@ -640,15 +585,8 @@ static int file_source(struct ags_gitops_secret *s, const char *src)
 
 static int cmd_secret_generic(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "from-literal", required_argument, NULL, OPT_FROM_LITERAL },
-		{ "from-file", required_argument, NULL, OPT_FROM_FILE },
-		{ "from-env-file", required_argument, NULL, OPT_FROM_ENV },
-		{ "type", required_argument, NULL, OPT_TYPE },
-		{ "no-creation-timestamp", no_argument, NULL, OPT_NO_CTS },
-		COMMON_OPTS,
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "secret generic");
 	struct common c = { 0 };
 	const char *lits[MAX_SOURCES], *files[MAX_SOURCES], *envs[MAX_SOURCES];
 	size_t nl = 0, nf = 0, ne = 0;
@@ -656,7 +594,7 @@ static int cmd_secret_generic(int argc, char **argv)
 	bool no_cts = false;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		int k = common_opt(&c, opt, optarg);
 		if (k < 0)
 			return EXIT_GENERIC;
@@ -673,7 +611,7 @@ static int cmd_secret_generic(int argc, char **argv)
 		case OPT_FROM_ENV: envs[ne++] = optarg; break;
 		case OPT_TYPE: type = optarg; break;
 		case OPT_NO_CTS: no_cts = true; break;
-		case OPT_HELP: generic_usage(stdout); return 0;
+		case 'h': generic_usage(stdout); return 0;
 		default: generic_usage(stderr); return EXIT_GENERIC;
 		}
 	}
@@ -754,10 +692,7 @@ out:
 
 static void agekey_usage(FILE *f)
 {
-	fprintf(f, "usage: agesops secret age-key [-n flux-system] [--name sops-age] [--no-creation-timestamp]\n"
-		   "         [--output FILE] [KEYFILE|-]\n"
-		   "  The Secret Flux's kustomize-controller reads (entry age.agekey), as\n"
-		   "  kubectl create secret generic sops-age --from-file=age.agekey=KEYFILE.\n");
+	(f == stdout ? cli_help : cli_usage)(f, "secret age-key");
 }
 
 /* Checks that the file holds age identities and prints their recipients. */
@@ -787,18 +722,14 @@ static int check_age_keyfile(const struct ags_buf *b, const char *name)
 
 static int cmd_secret_age_key(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "no-creation-timestamp", no_argument, NULL, OPT_NO_CTS },
-		COMMON_OPTS,
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "secret age-key");
 	struct common c = { .ns = "flux-system" };
 	const char *name = "sops-age";
 	bool no_cts = false;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		int k = common_opt(&c, opt, optarg);
 		if (k < 0)
 			return EXIT_GENERIC;
@@ -807,7 +738,7 @@ static int cmd_secret_age_key(int argc, char **argv)
 		switch (opt) {
 		case OPT_NAME: name = optarg; break;
 		case OPT_NO_CTS: no_cts = true; break;
-		case OPT_HELP: agekey_usage(stdout); return 0;
+		case 'h': agekey_usage(stdout); return 0;
 		default: agekey_usage(stderr); return EXIT_GENERIC;
 		}
 	}
@@ -843,13 +774,7 @@ static int cmd_secret_age_key(int argc, char **argv)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: agesops secret <kind> NAME [options]\n\n"
-		   "  git       Flux Git credentials (as flux create secret git --export)\n"
-		   "  proxmox   CAPMOX (Cluster API Proxmox) credentials\n"
-		   "  generic   as kubectl create secret generic --dry-run=client -o yaml\n"
-		   "  age-key   the sops-age Secret Flux decrypts with\n\n"
-		   "Every kind takes --encrypt [--age R]: SOPS-encrypt the manifest in memory\n"
-		   "(recipients from --age, .sops.yaml or .sops.public.key; '^(data|stringData)$').\n");
+	(f == stdout ? cli_help : cli_usage)(f, "secret");
 }
 
 int cmd_secret(int argc, char **argv)

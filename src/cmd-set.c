@@ -8,6 +8,7 @@
  * only the changed value, the MAC and lastmodified.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/opts.h"
 #include "sops/path.h"
@@ -21,11 +22,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s set [--value-file | --value-stdin] [--idempotent] [--input-type TYPE]\n"
-		   "           [--output-type TYPE] [--ignore-mac] FILE INDEX [VALUE]\n"
-		   "  INDEX is a sops path such as '[\"data\"][\"password\"]' or '[\"list\"][0]'\n"
-		   "  VALUE is JSON: '\"text\"', 42, true, '{\"k\": [1, 2]}'\n",
-		cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "set");
 }
 
 /* JSON text -> tree value, through the JSON store (wrapped in an object,
@@ -68,29 +65,21 @@ int cmd_set(int argc, char **argv)
 	struct sm_opts o;
 	sm_opts_init(&o);
 	bool value_file = false, value_stdin = false, idempotent = false;
-	enum { O_VALUE_FILE = SM_OPT_FIRST_FREE, O_VALUE_STDIN, O_IDEMPOTENT, O_SHAMIR };
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "value-file", no_argument, NULL, O_VALUE_FILE },
-		{ "value-stdin", no_argument, NULL, O_VALUE_STDIN },
-		{ "idempotent", no_argument, NULL, O_IDEMPOTENT },
-		{ "shamir-secret-sharing-threshold", required_argument, NULL, O_SHAMIR },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "set");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
 			continue;
 		}
 		switch (c) {
-		case O_VALUE_FILE: value_file = true; break;
-		case O_VALUE_STDIN: value_stdin = true; break;
-		case O_IDEMPOTENT: idempotent = true; break;
-		case O_SHAMIR: break; /* accepted for sops compatibility; set keeps the key groups */
+		case OPT_VALUE_FILE: value_file = true; break;
+		case OPT_VALUE_STDIN: value_stdin = true; break;
+		case OPT_IDEMPOTENT: idempotent = true; break;
+		case OPT_SHAMIR: break; /* accepted for sops compatibility; set keeps the key groups */
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_GENERIC;
 		}

@@ -8,6 +8,7 @@
  * echoes the key.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include <agesops/age.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,17 +40,22 @@ static int parse(int argc, char **argv, const char **in, const char **out, bool 
 		a += 1 + (a[1] == '-');
 		const char *eq = strchr(a, '=');
 		size_t n = eq ? (size_t)(eq - a) : strlen(a);
-		const char **dst = n == 1 && a[0] == 'i' ? in : n == 1 && a[0] == 'o' ? out : NULL;
+		const struct cli_flag *f = cli_flag_find_go(cli_command_find("ssh-to-age"), a, n);
+		int id = f ? f->id : 0;
+		const char **dst = id == 'i' ? in : id == 'o' ? out : NULL;
 		if (dst) {
 			if (!eq && k + 1 >= argc) {
 				fprintf(stderr, "flag needs an argument: %s\n%s", argv[k], usage);
 				return 2;
 			}
 			*dst = eq ? eq + 1 : argv[++k];
-		} else if (n == 11 && !strncmp(a, "private-key", 11)) {
+		} else if (id == OPT_PRIVATE_KEY) {
 			*priv = !eq || !strcmp(eq + 1, "true") || !strcmp(eq + 1, "1");
-		} else if (!strcmp(a, "version")) {
+		} else if (id == OPT_VERSION && !eq) {
 			printf("%s\n", CLI_AGE_VERSION);
+			return -1;
+		} else if (id == 'h' && strcmp(cli_progname, "ssh-to-age")) {
+			cli_help(stdout, "ssh-to-age"); /* agesops ssh-to-age: the table's page */
 			return -1;
 		} else {
 			if (strcmp(a, "h") && strcmp(a, "help"))

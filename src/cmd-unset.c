@@ -4,6 +4,7 @@
  * missing path is not an error.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/opts.h"
 #include "sops/path.h"
@@ -13,9 +14,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s unset [--idempotent] [--input-type TYPE] [--output-type TYPE] [--ignore-mac]\n"
-		   "           FILE INDEX\n",
-		cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "unset");
 }
 
 int cmd_unset(int argc, char **argv)
@@ -23,25 +22,19 @@ int cmd_unset(int argc, char **argv)
 	struct sm_opts o;
 	sm_opts_init(&o);
 	bool idempotent = false;
-	enum { O_IDEMPOTENT = SM_OPT_FIRST_FREE, O_SHAMIR };
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "idempotent", no_argument, NULL, O_IDEMPOTENT },
-		{ "shamir-secret-sharing-threshold", required_argument, NULL, O_SHAMIR },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "unset");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&o, c, optarg, &rc)) {
 			if (rc)
 				return rc;
 			continue;
 		}
 		switch (c) {
-		case O_IDEMPOTENT: idempotent = true; break;
-		case O_SHAMIR: break;
+		case OPT_IDEMPOTENT: idempotent = true; break;
+		case OPT_SHAMIR: break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_GENERIC;
 		}

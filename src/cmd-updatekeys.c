@@ -7,6 +7,7 @@
  * per core, each file written atomically.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/keygroups.h"
 #include "sops/many.h"
@@ -76,7 +77,7 @@ static int update_one(const char *path, void *ctx, struct ags_diag *d)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s updatekeys [-y] [--config F] [--input-type T] [-j N] (FILE... | -r DIR)\n", cli_progname);
+	(f == stdout ? cli_help : cli_usage)(f, "updatekeys");
 }
 
 int cmd_updatekeys(int argc, char **argv)
@@ -85,17 +86,11 @@ int cmd_updatekeys(int argc, char **argv)
 	sm_opts_init(&u.o);
 	const char *dir = NULL;
 	unsigned jobs = 0;
-	static const struct option longopts[] = {
-		SM_COMMON_LONGOPTS,
-		{ "yes", no_argument, NULL, 'y' },
-		{ "recursive", required_argument, NULL, 'r' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
+	cli_getopt_init(&g, "updatekeys");
 	int c, rc = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+yr:j:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		if (sm_opts_handle(&u.o, c, optarg, &rc)) {
 			if (rc)
 				return rc;

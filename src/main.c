@@ -1,9 +1,11 @@
 /*
  * agesops: dispatch.  One subcommand per src/cmd-<name>.c, found through the
- * table below (git's builtin/ pattern).  Invoked as "age", "age-keygen" or
- * "sops" (a symlink or hard link), the binary behaves as that program.
+ * command table (src/commands.c, git's builtin/ pattern).  Invoked as "age",
+ * "age-keygen" or "sops" (a symlink or hard link, versioned names too), the
+ * binary behaves as that program.
  */
 #include "cli.h"
+#include "cli-opts.h"
 #include <agesops/agesops.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -13,41 +15,52 @@
 #include "age/age-cli.h"
 #include <agesops/sops.h>
 
-struct cmd {
+/*
+ * The drop-in programs, longest name first.  A versioned file name as
+ * release downloads have it ("sops-v3.13.2.linux.amd64", "sops-3.13",
+ * "age-v1.3.1", "age-keygen-v1.3.1") is the same program.
+ */
+static const struct {
 	const char *name;
 	cli_cmd_fn fn;
-	const char *summary;
+} dropins[] = {
+	/* age 1.3's other programs, and Mic92's ssh-to-age */
+	{ "age-plugin-batchpass", cmd_batchpass },
+	{ "age-inspect", cmd_inspect },
+	{ "age-keygen", cmd_keygen },
+	{ "ssh-to-age", cmd_ssh_to_age },
+	{ "sops", cmd_sops },
+	{ "age", cmd_age },
 };
 
-static const struct cmd commands[] = {
-	{ "keygen", cmd_keygen, "generate an age key pair (as age-keygen)" },
-	{ "age", cmd_age, "encrypt or decrypt an age file (as age)" },
-	{ "inspect", cmd_inspect, "show an age file's recipient types and sizes (as age-inspect)" },
-	{ "ssh-to-age", cmd_ssh_to_age, "age key of an ssh-ed25519 key (as ssh-to-age)" },
-	{ "encrypt", cmd_encrypt, "encrypt a YAML/JSON/dotenv/INI/binary file with SOPS" },
-	{ "decrypt", cmd_decrypt, "decrypt a SOPS file" },
-	{ "edit", cmd_edit, "edit a SOPS file in $EDITOR" },
-	{ "rotate", cmd_rotate, "generate a new data key and re-encrypt" },
-	{ "updatekeys", cmd_updatekeys, "apply .sops.yaml recipients to files" },
-	{ "set", cmd_set, "set a value in a SOPS file" },
-	{ "unset", cmd_unset, "remove a value from a SOPS file" },
-	{ "groups", cmd_groups, "add or delete key groups" },
-	{ "filestatus", cmd_filestatus, "report whether a file is SOPS-encrypted" },
-	{ "exec-env", cmd_exec_env, "run a command with decrypted values in its environment" },
-	{ "exec-file", cmd_exec_file, "run a command with the decrypted file" },
-	{ "secret", cmd_secret, "generate Kubernetes Secrets (git, proxmox, generic, age-key)" },
-	{ "cluster", cmd_cluster, "per-cluster scaffolding in a GitOps repository" },
-	{ "check", cmd_check, "refuse plaintext Secrets and wrong recipients in a repository" },
-	{ "kube", cmd_kube, "install or bootstrap the sops-age key on a cluster" },
-};
-
-static void usage(FILE *f)
+static bool is_dropin_name(const char *base, const char *name)
 {
-	fprintf(f, "usage: agesops <command> [options] [args]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "  %-12s %s\n", "version", "print the version");
-	fprintf(f, "\nInvoked as age, age-keygen or sops, agesops behaves as that program.\n");
+	size_t n = strlen(name);
+	if (strncmp(base, name, n) != 0)
+		return false;
+	const char *v = base + n;
+	if (!*v)
+		return true;
+	/* "-v1.2", "-1.2", "_v1.2", ".v1" ... : a separator, then a version number */
+	if (*v != '-' && *v != '_' && *v != '.')
+		return false;
+	v++;
+	if (*v == 'v' || *v == 'V')
+		v++;
+	return *v >= '0' && *v <= '9';
+}
+
+static int run_dropin(const char *base, int argc, char **argv, bool *found)
+{
+	for (size_t i = 0; i < sizeof(dropins) / sizeof(dropins[0]); i++) {
+		if (is_dropin_name(base, dropins[i].name)) {
+			*found = true;
+			cli_progname = dropins[i].name;
+			return dropins[i].fn(argc, argv);
+		}
+	}
+	*found = false;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -59,49 +72,36 @@ int main(int argc, char **argv)
 	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
 	base = base ? base + 1 : (argc > 0 ? argv[0] : "agesops");
 
-	if (strcmp(base, "age") == 0) {
-		cli_progname = "age";
-		return cmd_age(argc, argv);
-	}
-	if (strcmp(base, "age-keygen") == 0) {
-		cli_progname = "age-keygen";
-		return cmd_keygen(argc, argv);
-	}
-	static const struct {
-		const char *name;
-		cli_cmd_fn fn;
-	} programs[] = { /* age 1.3's other programs, and Mic92's ssh-to-age */
-		{ "age-inspect", cmd_inspect },
-		{ "age-plugin-batchpass", cmd_batchpass },
-		{ "ssh-to-age", cmd_ssh_to_age },
-	};
-	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
-		if (strcmp(base, programs[i].name) == 0) {
-			cli_progname = programs[i].name;
-			return programs[i].fn(argc, argv);
-		}
-	}
-	if (strcmp(base, "sops") == 0) {
-		cli_progname = "sops";
-		return cmd_sops(argc, argv);
-	}
+	bool found;
+	int rc = run_dropin(base, argc, argv, &found);
+	if (found)
+		return rc;
 
 	if (argc < 2) {
-		usage(stderr);
+		cli_help_commands(stderr);
 		return 1;
 	}
 	const char *name = argv[1];
-	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
-		usage(stdout);
+	if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
+		cli_help_commands(stdout);
 		return 0;
 	}
+	if (!strcmp(name, "help"))
+		return cli_help_main(argc - 1, argv + 1);
+	if (!strcmp(name, "completion"))
+		return cli_completion_main(argc - 1, argv + 1);
 	if (!strcmp(name, "version") || !strcmp(name, "--version") || !strcmp(name, "-v")) {
 		printf("agesops %s\n", AGS_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(name, commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	/* "agesops sops ...", "agesops age-keygen ...": as that drop-in program */
+	if (!strcmp(name, "sops") || !strcmp(name, "age-keygen")) {
+		rc = run_dropin(name, argc - 1, argv + 1, &found);
+		return rc;
+	}
+	const struct cli_command *c = cli_command_find(name);
+	if (c && c->fn && !strchr(name, ' '))
+		return c->fn(argc - 1, argv + 1);
 	cli_error("unknown command '%s' (see 'agesops --help')", name);
 	return 1;
 }

@@ -10,67 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-enum flag_id {
-	F_IN_PLACE, F_OUTPUT, F_INPUT_TYPE, F_OUTPUT_TYPE, F_FILENAME_OVERRIDE, F_EXTRACT, F_CONFIG,
-	F_DECRYPTION_ORDER, F_INDENT, F_IGNORE_MAC, F_TEXTCONV, F_VERBOSE, F_AGE, F_UNENC_SUFFIX,
-	F_ENC_SUFFIX, F_UNENC_REGEX, F_ENC_REGEX, F_UNENC_COMMENT_REGEX, F_ENC_COMMENT_REGEX,
-	F_MAC_ONLY, F_SHAMIR, F_PGP, F_IGNORED_BOOL, F_LOCAL_KEYSERVICE, F_UNSUPPORTED_KEY,
-};
-
-struct flag {
-	const char *name;
-	const char *alias; /* short form or NULL */
-	enum flag_id id;
-	bool value;
-};
-
-static const struct flag FLAGS[] = {
-	{ "--in-place", "-i", F_IN_PLACE, false },
-	{ "--output", NULL, F_OUTPUT, true },
-	{ "--input-type", NULL, F_INPUT_TYPE, true },
-	{ "--output-type", NULL, F_OUTPUT_TYPE, true },
-	{ "--filename-override", NULL, F_FILENAME_OVERRIDE, true },
-	{ "--extract", NULL, F_EXTRACT, true },
-	{ "--config", NULL, F_CONFIG, true },
-	{ "--decryption-order", NULL, F_DECRYPTION_ORDER, true },
-	{ "--indent", NULL, F_INDENT, true },
-	{ "--ignore-mac", NULL, F_IGNORE_MAC, false },
-	{ "--textconv", NULL, F_TEXTCONV, false },
-	{ "--verbose", NULL, F_VERBOSE, false },
-	{ "--age", "-a", F_AGE, true },
-	{ "--unencrypted-suffix", NULL, F_UNENC_SUFFIX, true },
-	{ "--encrypted-suffix", NULL, F_ENC_SUFFIX, true },
-	{ "--unencrypted-regex", NULL, F_UNENC_REGEX, true },
-	{ "--encrypted-regex", NULL, F_ENC_REGEX, true },
-	{ "--unencrypted-comment-regex", NULL, F_UNENC_COMMENT_REGEX, true },
-	{ "--encrypted-comment-regex", NULL, F_ENC_COMMENT_REGEX, true },
-	{ "--mac-only-encrypted", NULL, F_MAC_ONLY, false },
-	{ "--shamir-secret-sharing-threshold", NULL, F_SHAMIR, true },
-	/* accepted for compatibility, no effect here */
-	{ "--disable-version-check", NULL, F_IGNORED_BOOL, false },
-	/* agesops always uses its keys locally, as this flag (default true) says */
-	{ "--enable-local-keyservice", NULL, F_LOCAL_KEYSERVICE, false },
-	/* key sources and key services agesops does not have (keysource.h) */
-	{ "--keyservice", NULL, F_UNSUPPORTED_KEY, true },
-	{ "--aws-profile", NULL, F_UNSUPPORTED_KEY, true },
-	{ "--encryption-context", NULL, F_UNSUPPORTED_KEY, true },
-	{ "--pgp", "-p", F_PGP, true },
-	{ "--kms", "-k", F_UNSUPPORTED_KEY, true },
-	{ "--gcp-kms", NULL, F_UNSUPPORTED_KEY, true },
-	{ "--azure-kv", NULL, F_UNSUPPORTED_KEY, true },
-	{ "--hc-vault-transit", NULL, F_UNSUPPORTED_KEY, true },
-	{ "--hckms", NULL, F_UNSUPPORTED_KEY, true },
-};
-
-static const struct flag *find_flag(const char *name, size_t n)
+/* A flag as written ("--in-place", "-i"; n bytes of name): the command table's entry. */
+static const struct cli_flag *find_flag(const char *name, size_t n)
 {
-	for (size_t i = 0; i < sizeof(FLAGS) / sizeof(FLAGS[0]); i++) {
-		const struct flag *f = &FLAGS[i];
-		if ((strlen(f->name) == n && strncmp(f->name, name, n) == 0) ||
-		    (f->alias && strlen(f->alias) == n && strncmp(f->alias, name, n) == 0))
-			return f;
-	}
-	return NULL;
+	const struct cli_flag *f = cli_flag_find(&cli_sops_opts_parser, name, n);
+	/* -h/--help is answered before parsing (only as the first argument) */
+	return f && f->id != 'h' ? f : NULL;
 }
 
 int sops_decryption_order(const char *flag)
@@ -87,8 +32,8 @@ int sops_decryption_order(const char *flag)
 bool sops_flag_takes_value(const char *name)
 {
 	const char *eq = strchr(name, '=');
-	const struct flag *f = find_flag(name, eq ? (size_t)(eq - name) : strlen(name));
-	return f && f->value && !eq;
+	const struct cli_flag *f = find_flag(name, eq ? (size_t)(eq - name) : strlen(name));
+	return f && f->arg && !(f->flags & CLI_ARG_OPTIONAL) && !eq;
 }
 
 static int add_ptr(const char ***v, size_t *n, const char *s)
@@ -119,7 +64,7 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 		}
 		const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
 		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-		const struct flag *f = find_flag(a, nlen);
+		const struct cli_flag *f = find_flag(a, nlen);
 		if (!f) {
 			char name[128];
 			snprintf(name, sizeof(name), "%.*s", (int)(nlen < 120 ? nlen : 120), a);
@@ -132,37 +77,38 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 			continue;
 		}
 		const char *val = NULL;
-		if (f->value) {
+		bool takes_value = f->arg && !(f->flags & CLI_ARG_OPTIONAL);
+		if (takes_value) {
 			if (eq) {
 				val = eq + 1;
 			} else if (i + 1 < argc) {
 				val = argv[++i];
 			} else {
-				cli_error("flag '%s' needs a value", f->name);
+				cli_error("flag '--%s' needs a value", f->name);
 				return EXIT_GENERIC;
 			}
 		} else if (eq) {
 			/* --in-place=true style booleans */
 			if (strcmp(eq + 1, "true") != 0 && strcmp(eq + 1, "false") != 0) {
-				cli_error("flag '%s' takes no value", f->name);
+				cli_error("flag '--%s' takes no value", f->name);
 				return EXIT_GENERIC;
 			}
 			if (strcmp(eq + 1, "false") == 0) {
-				if (f->id == F_LOCAL_KEYSERVICE)
+				if (f->id == OPT_LOCAL_KEYSERVICE)
 					return sops_keysource_flag_refuse("--enable-local-keyservice=false");
 				continue;
 			}
 		}
 		switch (f->id) {
-		case F_IN_PLACE: o->in_place = true; break;
-		case F_OUTPUT: o->output = val; break;
-		case F_INPUT_TYPE: o->input_type = val; break;
-		case F_OUTPUT_TYPE: o->output_type = val; break;
-		case F_FILENAME_OVERRIDE: o->filename_override = val; break;
-		case F_EXTRACT: o->extract = val; break;
-		case F_CONFIG: o->config = val; break;
-		case F_DECRYPTION_ORDER: o->decryption_order = val; break;
-		case F_INDENT: {
+		case 'i': o->in_place = true; break;
+		case OPT_OUTPUT: o->output = val; break;
+		case OPT_INPUT_TYPE: o->input_type = val; break;
+		case OPT_OUTPUT_TYPE: o->output_type = val; break;
+		case OPT_FILENAME_OVERRIDE: o->filename_override = val; break;
+		case OPT_EXTRACT: o->extract = val; break;
+		case OPT_CONFIG: o->config = val; break;
+		case OPT_DECRYPTION_ORDER: o->decryption_order = val; break;
+		case OPT_INDENT: {
 			char *end;
 			errno = 0;
 			long n = strtol(val, &end, 10);
@@ -173,25 +119,24 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 			o->indent = (int)n;
 			break;
 		}
-		case F_IGNORE_MAC: o->ignore_mac = true; break;
-		case F_TEXTCONV: o->textconv = true; break;
-		case F_VERBOSE: o->verbose = true; break;
-		case F_AGE:
+		case OPT_IGNORE_MAC: o->ignore_mac = true; break;
+		case OPT_TEXTCONV: o->textconv = true; break;
+		case 'a':
 			if (add_ptr(&o->age, &o->nage, val) < 0)
 				return EXIT_GENERIC;
 			break;
-		case F_PGP:
+		case OPT_PGP:
 			if (add_ptr(&o->pgp, &o->npgp, val) < 0)
 				return EXIT_GENERIC;
 			break;
-		case F_UNENC_SUFFIX: o->rules.unencrypted_suffix = val; break;
-		case F_ENC_SUFFIX: o->rules.encrypted_suffix = val; break;
-		case F_UNENC_REGEX: o->rules.unencrypted_regex = val; break;
-		case F_ENC_REGEX: o->rules.encrypted_regex = val; break;
-		case F_UNENC_COMMENT_REGEX: o->rules.unencrypted_comment_regex = val; break;
-		case F_ENC_COMMENT_REGEX: o->rules.encrypted_comment_regex = val; break;
-		case F_MAC_ONLY: o->rules.mac_only_encrypted = true; break;
-		case F_SHAMIR: {
+		case OPT_UNENC_SUFFIX: o->rules.unencrypted_suffix = val; break;
+		case OPT_ENC_SUFFIX: o->rules.encrypted_suffix = val; break;
+		case OPT_UNENC_REGEX: o->rules.unencrypted_regex = val; break;
+		case OPT_ENC_REGEX: o->rules.encrypted_regex = val; break;
+		case OPT_UNENC_COMMENT_REGEX: o->rules.unencrypted_comment_regex = val; break;
+		case OPT_ENC_COMMENT_REGEX: o->rules.encrypted_comment_regex = val; break;
+		case OPT_MAC_ONLY: o->rules.mac_only_encrypted = true; break;
+		case OPT_SHAMIR: {
 			char *end;
 			long n = strtol(val, &end, 10);
 			if (*val == 0 || *end || n < 0 || n > 255) {
@@ -201,10 +146,11 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 			o->shamir_threshold = (unsigned)n;
 			break;
 		}
-		case F_IGNORED_BOOL:
-		case F_LOCAL_KEYSERVICE:
+		case OPT_IGNORED:
+		case OPT_IGNORED_VALUE:
+		case OPT_LOCAL_KEYSERVICE:
 			break;
-		case F_UNSUPPORTED_KEY: {
+		case OPT_UNSUPPORTED_KEY: {
 			char written[64]; /* as given: -k or --kms */
 			snprintf(written, sizeof(written), "%.*s", (int)(nlen < 60 ? nlen : 60), a);
 			return sops_keysource_flag_refuse(written);
@@ -401,17 +347,12 @@ void sm_opts_init(struct sm_opts *o)
 	o->indent = AGS_SOPS_INDENT_DEFAULT;
 }
 
-#define SM_KEYSOURCE_NAME(i, name) [i] = "--" name,
-static const char *const KEYSOURCE_NAMES[] = { SM_KEYSOURCE_FLAGS(SM_KEYSOURCE_NAME) };
-
 bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 {
-	size_t ks = (size_t)(opt - SM_OPT_KEYSOURCE);
-	if (opt >= SM_OPT_KEYSOURCE && ks < sizeof(KEYSOURCE_NAMES) / sizeof(KEYSOURCE_NAMES[0])) {
-		*rc = sops_keysource_flag_refuse(KEYSOURCE_NAMES[ks]);
-		return true;
-	}
 	switch (opt) {
+	case SM_OPT_UNSUPPORTED_KEY:
+		*rc = sops_keysource_flag_refuse(cli_optname ? cli_optname : "flag");
+		return true;
 	case SM_OPT_INPUT_TYPE:
 		o->input_type = arg;
 		return true;
@@ -428,6 +369,7 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 		*rc = sops_decryption_order(arg);
 		return true;
 	case SM_OPT_IGNORED:
+	case SM_OPT_IGNORED_VALUE:
 		/* sops global flags without an effect here */
 		return true;
 	case SM_OPT_LOCAL_KEYSERVICE:

@@ -7,6 +7,7 @@
 #ifndef AGS_SRC_SOPS_OPTS_H
 #define AGS_SRC_SOPS_OPTS_H
 
+#include "../cli-opts.h"
 #include <agesops/agesops.h>
 #include <agesops/sops.h>
 #include <stdbool.h>
@@ -106,41 +107,22 @@ struct sm_opts {
 };
 void sm_opts_init(struct sm_opts *o);
 
-/* Long option ids shared by the commands (values above any short option). */
+/* Option ids of the flags every sops command takes: the command table's
+ * (src/cli-opts.h, where they are declared with their help). */
 enum {
-	SM_OPT_INPUT_TYPE = 1000,
-	SM_OPT_OUTPUT_TYPE,
-	SM_OPT_CONFIG,
-	SM_OPT_INDENT,
-	SM_OPT_IGNORE_MAC,
-	SM_OPT_DECRYPTION_ORDER,
-	SM_OPT_IGNORED,
-	SM_OPT_LOCAL_KEYSERVICE,
-	SM_OPT_KEYSOURCE, /* + the index in SM_KEYSOURCE_FLAGS */
-	SM_OPT_FIRST_FREE = SM_OPT_KEYSOURCE + 32,
+	SM_OPT_INPUT_TYPE = OPT_INPUT_TYPE,
+	SM_OPT_OUTPUT_TYPE = OPT_OUTPUT_TYPE,
+	SM_OPT_CONFIG = OPT_CONFIG,
+	SM_OPT_INDENT = OPT_INDENT,
+	SM_OPT_IGNORE_MAC = OPT_IGNORE_MAC,
+	SM_OPT_DECRYPTION_ORDER = OPT_DECRYPTION_ORDER,
+	SM_OPT_IGNORED = OPT_IGNORED,
+	SM_OPT_IGNORED_VALUE = OPT_IGNORED_VALUE,
+	SM_OPT_LOCAL_KEYSERVICE = OPT_LOCAL_KEYSERVICE,
+	SM_OPT_UNSUPPORTED_KEY = OPT_UNSUPPORTED_KEY,
 };
-/* The key-source and key-service flags of Go sops' commands: accepted by
- * the parser so that they are refused by name (keysource.h), never with
- * getopt's "unrecognized option". */
-#define SM_KEYSOURCE_FLAGS(X)                                                                          \
-	X(0, "kms") X(1, "gcp-kms") X(2, "azure-kv") X(3, "hc-vault-transit") X(4, "hckms")             \
-	X(5, "aws-profile") X(6, "encryption-context") X(7, "keyservice") X(8, "add-kms") X(9, "rm-kms") \
-	X(10, "add-gcp-kms") X(11, "rm-gcp-kms") X(12, "add-azure-kv") X(13, "rm-azure-kv")             \
-	X(14, "add-hc-vault-transit") X(15, "rm-hc-vault-transit") X(16, "add-hckms") X(17, "rm-hckms")
-#define SM_KEYSOURCE_LONGOPT(i, name) { name, required_argument, NULL, SM_OPT_KEYSOURCE + (i) },
 /* Handles one of the shared options; true if it was one.  Prints and sets
- * *rc on a bad value. */
+ * *rc on a bad value, and on a key-source flag agesops does not have
+ * (refused by the name cli_getopt saw, cli_optname). */
 bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
-#define SM_COMMON_LONGOPTS                                                                              \
-	{ "input-type", required_argument, NULL, SM_OPT_INPUT_TYPE },                                   \
-	{ "output-type", required_argument, NULL, SM_OPT_OUTPUT_TYPE },                                 \
-	{ "config", required_argument, NULL, SM_OPT_CONFIG },                                           \
-	{ "indent", required_argument, NULL, SM_OPT_INDENT },                                           \
-	{ "ignore-mac", no_argument, NULL, SM_OPT_IGNORE_MAC },                                         \
-	{ "decryption-order", required_argument, NULL, SM_OPT_DECRYPTION_ORDER },                       \
-	{ "verbose", no_argument, NULL, SM_OPT_IGNORED },                                               \
-	{ "disable-version-check", no_argument, NULL, SM_OPT_IGNORED },                                 \
-	SM_KEYSOURCE_FLAGS(SM_KEYSOURCE_LONGOPT)                                                        \
-	{ "enable-local-keyservice", optional_argument, NULL, SM_OPT_LOCAL_KEYSERVICE }
-
 #endif
