@@ -27,184 +27,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Until the SOPS core is merged these may be missing: the MAC check and
- * --fix-recipients then report that they could not run. */
-
 #define CHECK_FILE_MAX ((size_t)64 << 20)
 #define GENERATOR_SOURCE_MAX ((size_t)5 << 20) /* kustomize-controller's cap */
 
-struct dircache {
-	char *dir;
-	struct ags_sops_config *cfg; /* NULL: none */
-	char **pub;                  /* .sops.public.key recipients */
-	size_t npub;
-	char *pubpath;
-};
-
 struct checker {
 	bool mac, fix, quiet;
-	struct dircache *dc;
-	size_t ndc;
+	struct ags_gitops_rules *rules;
 	struct ags_age_identities ids;
 	int ids_state; /* 0 not loaded, 1 loaded, -1 none */
 	size_t problems, files, notes;
 	bool mac_note_done;
 };
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static char *abs_dir(const char *path)
-{
-	char buf[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	if (!slash) {
-		if (!getcwd(buf, sizeof(buf)))
-			return NULL;
-		return strdup(buf);
-	}
-	char *d = strndup(path, (size_t)(slash - path) + (slash == path));
-	if (!d)
-		return NULL;
-	char *r = realpath(d, NULL);
-	free(d);
-	return r;
-}
-
-static int read_pubkeys(const char *p, char ***v, size_t *n)
-{
-	struct ags_buf b;
-	ags_buf_init(&b, 1 << 20);
-	int r = ags_file_read(p, &b);
-	const char *s = (const char *)b.data, *end = s + b.len;
-	while (r == 0 && s && s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *le = nl ? nl : end, *a = s, *e = le;
-		while (a < e && (*a == ' ' || *a == '\t'))
-			a++;
-		while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
-		if (e > a && *a != '#') {
-			char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-			if (!nv || !(nv[*n] = strndup(a, (size_t)(e - a)))) {
-				if (nv)
-					*v = nv;
-				r = AGS_E_NOMEM;
-				break;
-			}
-			*v = nv;
-			(*n)++;
-		}
-		s = nl ? nl + 1 : end;
-	}
-	ags_buf_release(&b);
-	return r;
-}
-
-/* Config and public key for a directory, searched upwards once per directory. */
-static struct dircache *dir_info(struct checker *c, const char *dir)
-{
-	for (size_t i = 0; i < c->ndc; i++)
-		if (!strcmp(c->dc[i].dir, dir))
-			return &c->dc[i];
-	struct dircache *nd = realloc(c->dc, (c->ndc + 1) * sizeof(*nd));
-	if (!nd)
-		return NULL;
-	c->dc = nd;
-	struct dircache *e = &nd[c->ndc];
-	memset(e, 0, sizeof(*e));
-	if (!(e->dir = strdup(dir)))
-		return NULL;
-	c->ndc++;
-	char *cfgpath = NULL, *warn = NULL;
-	if (ags_sops_config_find(dir, &cfgpath, &warn) == 0) {
-		struct ags_diag d = { 0 };
-		if (ags_sops_config_load(cfgpath, &e->cfg, &d) < 0) {
-			cli_warn("%s", d.msg[0] ? d.msg : cfgpath);
-			e->cfg = NULL;
-		}
-	}
-	free(cfgpath);
-	free(warn);
-	char p[PATH_MAX];
-	snprintf(p, sizeof(p), "%s", dir);
-	for (int depth = 0; depth < 100; depth++) {
-		char kp[PATH_MAX + 32];
-		snprintf(kp, sizeof(kp), "%s/.sops.public.key", strcmp(p, "/") ? p : "");
-		if (access(kp, R_OK) == 0) {
-			if (read_pubkeys(kp, &e->pub, &e->npub) == 0)
-				e->pubpath = strdup(kp);
-			break;
-		}
-		if (access(strcmp(p, "/") ? p : "/", F_OK) == 0) {
-			char gp[PATH_MAX + 8];
-			snprintf(gp, sizeof(gp), "%s/.git", p);
-			if (access(gp, F_OK) == 0)
-				break; /* stop at the repository root */
-		}
-		char *slash = strrchr(p, '/');
-		if (!slash || slash == p)
-			break;
-		*slash = 0;
-	}
-	return e;
-}
-
-/* The expected recipients for path; *v points into caches (do not free). */
-static int expected_recipients(struct checker *c, const char *path, char ***v, size_t *n, const char **src)
-{
-	*v = NULL;
-	*n = 0;
-	*src = NULL;
-	char *dir = abs_dir(path);
-	if (!dir)
-		return -errno;
-	struct dircache *e = dir_info(c, dir);
-	free(dir);
-	if (!e)
-		return AGS_E_NOMEM;
-	if (e->cfg) {
-		const struct ags_sops_creation_rule *rule = NULL;
-		struct ags_diag d = { 0 };
-		char *abs = realpath(path, NULL);
-		int r = ags_sops_config_match(e->cfg, abs ? abs : path, &rule, &d);
-		free(abs);
-		if (r == 0 && rule && rule->ngroups) {
-			/* flatten: a static list of pointers into the config */
-			static char *flat[1024];
-			size_t k = 0;
-			for (size_t g = 0; g < rule->ngroups; g++)
-				for (size_t i = 0; i < rule->groups[g].nage && k < 1024; i++)
-					flat[k++] = rule->groups[g].age[i];
-			*v = flat;
-			*n = k;
-			*src = e->cfg->path;
-			return 0;
-		}
-	}
-	if (e->npub) {
-		*v = e->pub;
-		*n = e->npub;
-		*src = e->pubpath;
-	}
-	return 0;
-}
-
-static bool in_set(char *const *v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
 static void report(struct checker *c, const char *path, unsigned line, enum ags_check_kind kind, const char *msg)
 {
-	if (kind == AGS_CHECK_NOTE || kind == AGS_CHECK_SYNTAX) {
+	if (kind == AGS_CHECK_NOTE) {
 		c->notes++;
 		if (!c->quiet) {
 			if (line)
@@ -219,6 +56,40 @@ static void report(struct checker *c, const char *path, unsigned line, enum ags_
 		fprintf(stdout, "%s:%u: %s\n", path, line, msg);
 	else
 		fprintf(stdout, "%s: %s\n", path, msg);
+}
+
+/* "FILE:LINE:COL: cause" of a config that does not load, FILE relative to the working directory. */
+static void report_config(struct checker *c, const char *cfgpath, const char *msg)
+{
+	char cwd[PATH_MAX], m[AGS_DIAG_MAX + PATH_MAX];
+	if (strstr(msg, cfgpath))
+		snprintf(m, sizeof(m), "%s", msg);
+	else
+		snprintf(m, sizeof(m), "%s: %s", cfgpath, msg);
+	size_t cl = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
+	const char *rel = cl && !strncmp(m, cwd, cl) && m[cl] == '/' ? m + cl + 1 : m;
+	c->problems++;
+	fprintf(stdout, "%s\n", rel);
+}
+
+/* What path should be encrypted for; a .sops.yaml that does not load is reported (once). */
+static int expected(struct checker *c, const char *path, struct ags_gitops_expected *x)
+{
+	struct ags_diag d = { 0 };
+	int r = ags_gitops_rules_expected(c->rules, path, x, &d);
+	if (r < 0)
+		report(c, path, 0, AGS_CHECK_SYNTAX, d.msg[0] ? d.msg : ags_strerror(r));
+	else if (x->config_error)
+		report_config(c, x->config_path, x->config_error);
+	return r;
+}
+
+static bool in_set(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
 }
 
 static const struct ags_age_identities *identities(struct checker *c)
@@ -241,37 +112,25 @@ static int check_mac(struct checker *c, const char *path, const struct ags_buf *
 		c->mac_note_done = true;
 		return 2;
 	}
-	struct ags_sops_doc *doc = NULL;
 	struct ags_diag d = { 0 };
-	struct ags_sops_load_opts lo = { .filename = path };
-	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
-	int r = ags_sops_doc_load(b->data, b->len, &lo, &doc, &d);
-	int rc = 0;
-	if (r == 0)
-		r = ags_sops_doc_get_data_key(doc, ids, key, &d);
+	int r = ags_gitops_verify_mac(path, b->data, b->len, ids, &d);
 	if (r == AGS_E_SOPS_NO_KEY) {
 		report(c, path, mac_line, AGS_CHECK_NOTE, "MAC not checked: none of the available keys opens this file");
-		rc = 2;
-	} else if (r < 0) {
-		report(c, path, 0, AGS_CHECK_NOTE, d.msg[0] ? d.msg : ags_strerror(r));
-		rc = 2;
-	} else {
-		r = ags_sops_doc_decrypt(doc, key, false, &d);
-		if (r == AGS_E_SOPS_MAC_MISMATCH || r == AGS_E_SOPS_MAC_NOT_FOUND) {
-			report(c, path, mac_line, AGS_CHECK_MAC,
-			       "MAC mismatch: values changed after encryption (a hand edit, e.g. of metadata.namespace?); "
-			       "re-encrypt from the plaintext or edit with agesops edit");
-			rc = 1;
-		} else if (r < 0) {
-			char m[AGS_DIAG_MAX + 32];
-			snprintf(m, sizeof(m), "cannot decrypt: %s", d.msg[0] ? d.msg : ags_strerror(r));
-			report(c, path, mac_line, AGS_CHECK_MAC, m);
-			rc = 1;
-		}
+		return 2;
 	}
-	ags_wipe(key, sizeof(key));
-	ags_sops_doc_free(doc);
-	return rc;
+	if (r == AGS_E_SOPS_MAC_MISMATCH || r == AGS_E_SOPS_MAC_NOT_FOUND) {
+		report(c, path, mac_line, AGS_CHECK_MAC,
+		       "MAC mismatch: values changed after encryption (a hand edit, e.g. of metadata.namespace?); "
+		       "re-encrypt from the plaintext or edit with agesops edit");
+		return 1;
+	}
+	if (r < 0) {
+		char m[AGS_DIAG_MAX + 32];
+		snprintf(m, sizeof(m), "cannot decrypt: %s", d.msg[0] ? d.msg : ags_strerror(r));
+		report(c, path, mac_line, AGS_CHECK_MAC, m);
+		return 1;
+	}
+	return 0;
 }
 
 static int fix_recipients(struct checker *c, const char *path, const struct ags_buf *b, char *const *want,
@@ -282,25 +141,8 @@ static int fix_recipients(struct checker *c, const char *path, const struct ags_
 		cli_error("%s: --fix-recipients needs an age identity that opens the file", path);
 		return -1;
 	}
-	struct ags_sops_doc *doc = NULL;
 	struct ags_diag d = { 0 };
-	struct ags_sops_load_opts lo = { .filename = path };
-	uint8_t key[AGS_SOPS_DATA_KEY_LEN];
-	struct ags_buf out;
-	ags_buf_init(&out, CHECK_FILE_MAX * 2);
-	struct ags_sops_group_spec g = { .age = (const char *const *)want, .nage = nwant };
-	int r = ags_sops_doc_load(b->data, b->len, &lo, &doc, &d);
-	if (r == 0)
-		r = ags_sops_doc_get_data_key(doc, ids, key, &d);
-	if (r == 0)
-		r = ags_sops_doc_set_keys(doc, &g, 1, 0, key, &d);
-	if (r == 0)
-		r = ags_sops_doc_emit(doc, NULL, AGS_SOPS_INDENT_DEFAULT, &out, &d);
-	if (r == 0)
-		r = ags_file_write_atomic(path, out.data, out.len, -1, false);
-	ags_wipe(key, sizeof(key));
-	ags_sops_doc_free(doc);
-	ags_buf_release(&out);
+	int r = ags_gitops_rekey(path, b->data, b->len, ids, (const char *const *)want, nwant, &d);
 	if (r < 0) {
 		cli_error("%s: cannot re-key: %s", path, d.msg[0] ? d.msg : ags_strerror(r));
 		return -1;
@@ -308,19 +150,35 @@ static int fix_recipients(struct checker *c, const char *path, const struct ags_
 	return 0;
 }
 
+/* The mistake that breaks Flux: sops -e without the encrypted_regex rule. */
+static void report_encrypted_manifest(struct checker *c, const char *path, unsigned line, const char *regex)
+{
+	char m[1024];
+	snprintf(m, sizeof(m),
+		 "kind/metadata are encrypted, so kustomize and Flux cannot read this manifest (it was encrypted "
+		 "without %s%.200s); fix: agesops decrypt -i %s && agesops encrypt -i %s, run inside the repository%s",
+		 regex ? "the .sops.yaml rule's encrypted_regex: " : "an encrypted_regex",
+		 regex ? regex : "", path, path,
+		 regex ? "" : " after adding encrypted_regex: ^(data|stringData)$ to the .sops.yaml rule");
+	report(c, path, line, AGS_CHECK_ENCRYPTED_METADATA, m);
+}
+
 static void check_refs(struct checker *c, const char *path, const struct ags_check_scan *s)
 {
-	char *dir = abs_dir(path);
-	for (size_t i = 0; dir && i < s->nrefs; i++) {
+	/* sources are relative to the kustomization's directory */
+	const char *slash = strrchr(path, '/');
+	int dl = slash ? (int)(slash - path) + 1 : 0;
+	for (size_t i = 0; i < s->nrefs; i++) {
 		const struct ags_check_ref *ref = &s->refs[i];
 		char p[PATH_MAX * 2], m[600];
-		snprintf(p, sizeof(p), "%s/%s", dir, ref->path);
+		snprintf(p, sizeof(p), "%.*s%s", dl, path, ref->path);
 		struct ags_buf b;
 		ags_buf_init(&b, GENERATOR_SOURCE_MAX);
 		int r = ags_file_read(p, &b);
 		if (r < 0) {
+			/* a missing source fails the kustomize build itself; one that cannot be read is not checked */
 			snprintf(m, sizeof(m), "secretGenerator source '%s': %s", ref->path, ags_strerror(r));
-			report(c, path, ref->line, r == AGS_E_TOO_BIG ? AGS_CHECK_GENERATOR : AGS_CHECK_NOTE, m);
+			report(c, path, ref->line, r == -ENOENT ? AGS_CHECK_NOTE : AGS_CHECK_GENERATOR, m);
 		} else {
 			/* Flux picks the format from the key name (files) or the path (envs, dotenv by default) */
 			const char *name = ref->key ? ref->key : ref->path;
@@ -335,7 +193,6 @@ static void check_refs(struct checker *c, const char *path, const struct ags_che
 		}
 		ags_buf_release(&b);
 	}
-	free(dir);
 }
 
 static void check_file(struct checker *c, const char *path)
@@ -347,7 +204,9 @@ static void check_file(struct checker *c, const char *path)
 	ags_buf_init(&b, CHECK_FILE_MAX);
 	int r = ags_file_read(path, &b);
 	if (r < 0) {
-		report(c, path, 0, AGS_CHECK_NOTE, r == AGS_E_TOO_BIG ? "larger than 64 MiB: not checked" : ags_strerror(r));
+		/* fail closed: what cannot be read cannot be vouched for */
+		report(c, path, 0, AGS_CHECK_SYNTAX,
+		       r == AGS_E_TOO_BIG ? "larger than 64 MiB: cannot be checked" : ags_strerror(r));
 		ags_buf_release(&b);
 		return;
 	}
@@ -364,13 +223,21 @@ static void check_file(struct checker *c, const char *path)
 	}
 	for (size_t i = 0; i < s.nf; i++)
 		report(c, path, s.f[i].line, s.f[i].kind, s.f[i].msg);
+	/* a config that does not load is an error even where no encrypted file needs it */
+	const char *base = strrchr(path, '/');
+	struct ags_gitops_expected x;
+	if (!strcmp(base ? base + 1 : path, ".sops.yaml"))
+		expected(c, path, &x);
 	if (s.nrefs)
 		check_refs(c, path, &s);
 	if (s.sops) {
-		char **want;
-		size_t nwant;
-		const char *src;
-		if (expected_recipients(c, path, &want, &nwant, &src) == 0 && nwant) {
+		int er = expected(c, path, &x);
+		char *const *want = (char *const *)x.age;
+		size_t nwant = x.nage;
+		const char *src = x.source;
+		if (er == 0 && s.enc_manifest_line)
+			report_encrypted_manifest(c, path, s.enc_manifest_line, x.encrypted_regex);
+		if (er == 0 && nwant) {
 			bool same = nwant == s.nrec;
 			for (size_t i = 0; same && i < s.nrec; i++)
 				same = in_set(want, nwant, s.recipients[i]);
@@ -407,7 +274,7 @@ static void walk(struct checker *c, const char *dir, int depth)
 		return;
 	DIR *d = opendir(dir);
 	if (!d) {
-		cli_warn("%s: %s", dir, strerror(errno));
+		report(c, dir, 0, AGS_CHECK_SYNTAX, strerror(errno));
 		return;
 	}
 	char **names = NULL;
@@ -479,6 +346,9 @@ int cmd_check(int argc, char **argv)
 	struct cli_getopt g;
 	cli_getopt_init(&g, "check");
 	struct checker c = { .mac = true };
+	int rc;
+	if (ags_gitops_rules_new(&c.rules) < 0)
+		return cli_fail(AGS_E_NOMEM, NULL, NULL);
 	int opt;
 	optind = 1;
 	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
@@ -486,11 +356,11 @@ int cmd_check(int argc, char **argv)
 		case OPT_NO_MAC: c.mac = false; break;
 		case OPT_FIX_RECIPIENTS: c.fix = true; break;
 		case 'q': c.quiet = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
+		case 'h': usage(stdout); rc = 0; goto out;
+		default: usage(stderr); rc = EXIT_GENERIC; goto out;
 		}
 	}
-	int rc = 0;
+	rc = 0;
 	if (optind >= argc) {
 		if (git_files(&c) < 0) {
 			cli_error("not in a git work tree: give the paths to check");
@@ -510,18 +380,13 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	if (!c.quiet)
-		fprintf(stderr, "%s: checked %zu file%s: %zu problem%s\n", cli_progname, c.files,
-			c.files == 1 ? "" : "s", c.problems, c.problems == 1 ? "" : "s");
-	for (size_t i = 0; i < c.ndc; i++) {
-		free(c.dc[i].dir);
-		ags_sops_config_free(c.dc[i].cfg);
-		strv_free(c.dc[i].pub, c.dc[i].npub);
-		free(c.dc[i].pubpath);
-	}
-	free(c.dc);
+		fprintf(stderr, "%s: checked %zu file%s: %zu problem%s\n", cli_progname, c.files, c.files == 1 ? "" : "s",
+			c.problems, c.problems == 1 ? "" : "s");
+	if (!rc && c.problems)
+		rc = EXIT_GENERIC;
+out:
+	ags_gitops_rules_free(c.rules);
 	if (c.ids_state == 1)
 		ags_age_identities_clear(&c.ids);
-	if (rc)
-		return rc;
-	return c.problems ? EXIT_GENERIC : 0;
+	return rc;
 }

@@ -8,193 +8,11 @@
 #include <agesops/gitops.h>
 
 #include <ctype.h>
-#include <libfyaml.h>
-#include "yaml/fyaml.h"
+#include "gitops/check_tree.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_DEPTH 64
-#define MAX_NODES 200000
-
-/* ---- a small line-numbered tree from libfyaml events ---- */
-
-enum nkind { N_SCALAR, N_MAP, N_SEQ };
-
-struct node {
-	enum nkind kind;
-	unsigned line; /* 1-based */
-	char *s;
-	size_t len;
-	struct node **kids; /* MAP: key, value, key, value ...; SEQ: items */
-	size_t n, cap;
-};
-
-static void node_free(struct node *n)
-{
-	if (!n)
-		return;
-	for (size_t i = 0; i < n->n; i++)
-		node_free(n->kids[i]);
-	free(n->kids);
-	/* Secret values pass through here: wipe them */
-	if (n->s)
-		ags_free_secret(n->s, n->len + 1);
-	free(n);
-}
-
-static int node_add(struct node *p, struct node *c)
-{
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 8;
-		struct node **nk = realloc(p->kids, nc * sizeof(*nk));
-		if (!nk)
-			return AGS_E_NOMEM;
-		p->kids = nk;
-		p->cap = nc;
-	}
-	p->kids[p->n++] = c;
-	return 0;
-}
-
-static const struct node *map_get(const struct node *m, const char *key)
-{
-	if (!m || m->kind != N_MAP)
-		return NULL;
-	size_t kl = strlen(key);
-	for (size_t i = 0; i + 1 < m->n; i += 2) {
-		const struct node *k = m->kids[i];
-		if (k->kind == N_SCALAR && k->len == kl && !memcmp(k->s, key, kl))
-			return m->kids[i + 1];
-	}
-	return NULL;
-}
-
-static bool scalar_is(const struct node *n, const char *s)
-{
-	return n && n->kind == N_SCALAR && n->len == strlen(s) && !memcmp(n->s, s, n->len);
-}
-
-struct docs {
-	struct node **v;
-	size_t n;
-};
-
-static void docs_free(struct docs *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		node_free(d->v[i]);
-	free(d->v);
-	d->v = NULL;
-	d->n = 0;
-}
-
-/* Parses every document into trees.  Aliases become empty scalars (Secrets don't use them). */
-static int parse_docs(const char *data, size_t len, bool json, struct docs *out, unsigned *errline)
-{
-	struct ags_fy_parser p;
-	AGS_TRY(ags_fy_parser_open(&p, data, len, json));
-	struct fy_parser *fyp = p.fyp;
-	int r = 0;
-	struct node *stack[MAX_DEPTH + 1];
-	size_t depth = 0, nodes = 0;
-	struct node *root = NULL;
-	struct fy_event *e;
-	while (r == 0 && (e = fy_parser_parse(fyp))) {
-		struct node *nn = NULL;
-		const struct fy_mark *m = fy_event_start_mark(e);
-		unsigned line = m ? (unsigned)m->line + 1 : 0;
-		switch (e->type) {
-		case FYET_SCALAR:
-		case FYET_ALIAS:
-		case FYET_MAPPING_START:
-		case FYET_SEQUENCE_START:
-			if (++nodes > MAX_NODES) {
-				r = AGS_E_TOO_BIG;
-				break;
-			}
-			nn = calloc(1, sizeof(*nn));
-			if (!nn) {
-				r = AGS_E_NOMEM;
-				break;
-			}
-			nn->line = line;
-			if (e->type == FYET_SCALAR) {
-				size_t tl = 0;
-				const char *t = NULL;
-				struct ags_buf sq; /* may hold a plaintext secret value */
-				ags_buf_init_secret(&sq, len);
-				r = ags_fy_scalar_text(e, p.src, p.len, json, &sq, &t, &tl);
-				nn->kind = N_SCALAR;
-				nn->s = r < 0 ? NULL : malloc(tl + 1);
-				if (!nn->s) {
-					ags_buf_release(&sq);
-					free(nn);
-					nn = NULL;
-					r = r < 0 ? r : AGS_E_NOMEM;
-					break;
-				}
-				if (tl)
-					memcpy(nn->s, t, tl);
-				nn->s[tl] = 0;
-				nn->len = tl;
-				ags_buf_release(&sq);
-			} else if (e->type == FYET_ALIAS) {
-				nn->kind = N_SCALAR;
-				nn->s = calloc(1, 1);
-			} else {
-				nn->kind = e->type == FYET_MAPPING_START ? N_MAP : N_SEQ;
-			}
-			if (depth == 0) {
-				root = nn;
-			} else if ((r = node_add(stack[depth - 1], nn)) < 0) {
-				node_free(nn);
-				break;
-			}
-			if (e->type == FYET_MAPPING_START || e->type == FYET_SEQUENCE_START) {
-				if (depth >= MAX_DEPTH) {
-					r = AGS_E_TOO_BIG;
-					break;
-				}
-				stack[depth++] = nn;
-			}
-			break;
-		case FYET_MAPPING_END:
-		case FYET_SEQUENCE_END:
-			if (depth)
-				depth--;
-			break;
-		case FYET_DOCUMENT_END:
-			if (root) {
-				struct node **nv = realloc(out->v, (out->n + 1) * sizeof(*nv));
-				if (!nv) {
-					r = AGS_E_NOMEM;
-					break;
-				}
-				out->v = nv;
-				out->v[out->n++] = root;
-				root = NULL;
-			}
-			depth = 0;
-			break;
-		default:
-			break;
-		}
-		fy_parser_event_free(fyp, e);
-	}
-	if (r == 0 && fy_parser_get_stream_error(fyp)) {
-		r = AGS_E_SYNTAX;
-		void *it = NULL;
-		struct fy_diag_error *err = fy_diag_errors_iterate(p.diag, &it);
-		if (errline)
-			*errline = err ? (unsigned)err->line : 0;
-	}
-	if (root && (!out->n || out->v[out->n - 1] != root))
-		node_free(root);
-	ags_fy_parser_close(&p);
-	return r;
-}
 
 /* ---- findings ---- */
 
@@ -324,7 +142,7 @@ static int age_list(struct ags_check_scan *s, const struct node *l)
 	if (!l || l->kind != N_SEQ)
 		return 0;
 	for (size_t i = 0; i < l->n; i++) {
-		const struct node *r = map_get(l->kids[i], "recipient");
+		const struct node *r = ags_ct_map_get(l->kids[i], "recipient");
 		if (r && r->kind == N_SCALAR)
 			AGS_TRY(add_recipient(s, r->s, r->len, r->line));
 	}
@@ -335,18 +153,18 @@ static int sops_metadata(struct ags_check_scan *s, const struct node *sops)
 {
 	if (!sops || sops->kind != N_MAP)
 		return 0;
-	const struct node *mac = map_get(sops, "mac");
+	const struct node *mac = ags_ct_map_get(sops, "mac");
 	if (!mac || mac->kind != N_SCALAR || mac->len < 4 || memcmp(mac->s, "ENC[", 4))
 		return 0;
 	if (s->sops) /* multi-document YAML repeats the same block */
 		return 0;
 	s->sops = true;
 	s->mac_line = mac->line;
-	AGS_TRY(age_list(s, map_get(sops, "age")));
-	const struct node *kg = map_get(sops, "key_groups");
+	AGS_TRY(age_list(s, ags_ct_map_get(sops, "age")));
+	const struct node *kg = ags_ct_map_get(sops, "key_groups");
 	if (kg && kg->kind == N_SEQ)
 		for (size_t i = 0; i < kg->n; i++)
-			AGS_TRY(age_list(s, map_get(kg->kids[i], "age")));
+			AGS_TRY(age_list(s, ags_ct_map_get(kg->kids[i], "age")));
 	return 0;
 }
 
@@ -355,42 +173,93 @@ static bool is_enc(const struct node *v)
 	return v->kind == N_SCALAR && v->len >= 16 && !memcmp(v->s, "ENC[AES256_GCM,", 15);
 }
 
-static int check_secret_values(struct ags_check_scan *s, const struct node *doc, const char *field, bool sops)
+static int check_value(struct ags_check_scan *s, const char *field, const struct node *k, const struct node *v,
+		       bool sops)
 {
-	const struct node *m = map_get(doc, field);
-	if (!m || m->kind != N_MAP)
+	int kl = (int)AGS_MIN(k->len, 100);
+	if (v->kind != N_SCALAR)
+		return add_finding(s, AGS_CHECK_PLAINTEXT, v->line, "Secret %s.%.*s is not a string", field, kl, k->s);
+	/* Go sops never encrypts an empty value or null: not plaintext */
+	if (is_enc(v) || ags_ct_is_null(v))
+		return 0;
+	if (sops)
+		return add_finding(s, AGS_CHECK_PLAINTEXT, v->line,
+				   "Secret value %s.%.*s left in plaintext by the encryption rules", field, kl, k->s);
+	return add_finding(s, AGS_CHECK_PLAINTEXT, v->line,
+			   "plaintext Secret value %s.%.*s (encrypt it: agesops encrypt -i, or agesops secret ... --encrypt)",
+			   field, kl, k->s);
+}
+
+/* The entries of a data/stringData map, those a "<<" merge key brings in included. */
+static int check_values_map(struct ags_check_scan *s, const struct node *m, const char *field, bool sops, int depth)
+{
+	if (!m || m->kind != N_MAP || depth > 8)
 		return 0;
 	for (size_t i = 0; i + 1 < m->n; i += 2) {
-		const struct node *k = m->kids[i], *v = m->kids[i + 1];
+		const struct node *k = m->kids[i], *v = ags_ct_deref(m->kids[i + 1]);
 		if (k->kind != N_SCALAR)
 			continue;
-		if (v->kind != N_SCALAR) {
-			AGS_TRY(add_finding(s, AGS_CHECK_PLAINTEXT, v->line, "Secret %s.%.*s is not a string", field,
-					    (int)AGS_MIN(k->len, 100), k->s));
+		if (k->plain && ags_ct_scalar_is(k, "<<") && (v->kind == N_MAP || v->kind == N_SEQ)) {
+			if (v->kind == N_MAP)
+				AGS_TRY(check_values_map(s, v, field, sops, depth + 1));
+			for (size_t j = 0; v->kind == N_SEQ && j < v->n; j++)
+				AGS_TRY(check_values_map(s, ags_ct_deref(v->kids[j]), field, sops, depth + 1));
 			continue;
 		}
-		if (is_enc(v))
-			continue;
-		if (sops)
-			AGS_TRY(add_finding(s, AGS_CHECK_PLAINTEXT, v->line,
-					    "Secret value %s.%.*s left in plaintext by the encryption rules", field,
-					    (int)AGS_MIN(k->len, 100), k->s));
-		else if (v->len > 0 && !scalar_is(v, "null") && !scalar_is(v, "~"))
-			AGS_TRY(add_finding(s, AGS_CHECK_PLAINTEXT, v->line,
-					    "plaintext Secret value %s.%.*s (encrypt it: agesops encrypt -i, or agesops secret ... --encrypt)",
-					    field, (int)AGS_MIN(k->len, 100), k->s));
+		AGS_TRY(check_value(s, field, k, v, sops));
 	}
 	return 0;
 }
 
+static int check_secret_values(struct ags_check_scan *s, const struct node *doc, const char *field, bool sops)
+{
+	return check_values_map(s, ags_ct_map_get(doc, field), field, sops, 0);
+}
+
+/* A Secret, or the Secrets in the items of a kind: List (kubectl get -o yaml writes those). */
+static int check_resource(struct ags_check_scan *s, const struct node *doc, bool sops, int depth)
+{
+	const struct node *kind = ags_ct_map_get(doc, "kind");
+	if (ags_ct_scalar_is(kind, "Secret") && !ags_ct_scalar_is(ags_ct_map_get(doc, "$patch"), "delete")) {
+		AGS_TRY(check_secret_values(s, doc, "data", sops));
+		return check_secret_values(s, doc, "stringData", sops);
+	}
+	const struct node *items = ags_ct_map_get(doc, "items");
+	if (kind && kind->kind == N_SCALAR && kind->len >= 4 && !memcmp(kind->s + kind->len - 4, "List", 4) && items &&
+	    items->kind == N_SEQ && depth < 8)
+		for (size_t i = 0; i < items->n; i++)
+			AGS_TRY(check_resource(s, ags_ct_deref(items->kids[i]), sops, depth + 1));
+	return 0;
+}
+
+/*
+ * An encrypted manifest whose apiVersion, kind or metadata are encrypted too
+ * (sops -e without the encrypted_regex rule): kustomize and Flux cannot read it.
+ */
+static void encrypted_manifest(struct ags_check_scan *s, const struct node *doc)
+{
+	static const char *const keys[] = { "kind", "apiVersion", "metadata" };
+	if (!ags_ct_map_get(doc, "kind") || s->enc_manifest_line)
+		return;
+	for (size_t i = 0; i < AGS_ARRAY_SIZE(keys); i++) {
+		const struct node *v = ags_ct_map_get(doc, keys[i]);
+		if (v && v->kind == N_MAP)
+			v = ags_ct_map_get(v, "name");
+		if (v && is_enc(v)) {
+			s->enc_manifest_line = v->line;
+			return;
+		}
+	}
+}
+
 static int check_generator(struct ags_check_scan *s, const struct node *doc)
 {
-	const struct node *sg = map_get(doc, "secretGenerator");
+	const struct node *sg = ags_ct_map_get(doc, "secretGenerator");
 	if (!sg || sg->kind != N_SEQ)
 		return 0;
 	for (size_t i = 0; i < sg->n; i++) {
 		const struct node *g = sg->kids[i];
-		const struct node *lits = map_get(g, "literals");
+		const struct node *lits = ags_ct_map_get(g, "literals");
 		if (lits && lits->kind == N_SEQ)
 			for (size_t j = 0; j < lits->n; j++) {
 				const struct node *l = lits->kids[j];
@@ -404,7 +273,7 @@ static int check_generator(struct ags_check_scan *s, const struct node *doc)
 						    "secretGenerator literal '%.*s' is plaintext (use an encrypted file: files: [%.*s=file.enc])",
 						    (int)AGS_MIN(kl, 100), l->s, (int)AGS_MIN(kl, 100), l->s));
 			}
-		const struct node *files = map_get(g, "files");
+		const struct node *files = ags_ct_map_get(g, "files");
 		if (files && files->kind == N_SEQ)
 			for (size_t j = 0; j < files->n; j++) {
 				const struct node *f = files->kids[j];
@@ -417,12 +286,12 @@ static int check_generator(struct ags_check_scan *s, const struct node *doc)
 				else
 					AGS_TRY(add_ref(s, NULL, 0, f->s, f->len, f->line, false));
 			}
-		const struct node *envs = map_get(g, "envs");
+		const struct node *envs = ags_ct_map_get(g, "envs");
 		if (envs && envs->kind == N_SEQ)
 			for (size_t j = 0; j < envs->n; j++)
 				if (envs->kids[j]->kind == N_SCALAR && envs->kids[j]->len)
 					AGS_TRY(add_ref(s, NULL, 0, envs->kids[j]->s, envs->kids[j]->len, envs->kids[j]->line, true));
-		const struct node *env = map_get(g, "env");
+		const struct node *env = ags_ct_map_get(g, "env");
 		if (env && env->kind == N_SCALAR && env->len)
 			AGS_TRY(add_ref(s, NULL, 0, env->s, env->len, env->line, true));
 	}
@@ -493,47 +362,143 @@ bool ags_gitops_is_kustomization(const char *path)
 	return !strcmp(b, "kustomization.yaml") || !strcmp(b, "kustomization.yml") || !strcmp(b, "Kustomization");
 }
 
+enum fmt { F_NONE, F_YAML, F_JSON, F_ENV, F_INI };
+
+static enum fmt fmt_of_name(const char *name, size_t n)
+{
+	static const struct {
+		const char *ext;
+		enum fmt f;
+	} exts[] = { { ".yaml", F_YAML }, { ".yml", F_YAML }, { ".json", F_JSON }, { ".env", F_ENV }, { ".ini", F_INI } };
+	for (size_t i = 0; i < AGS_ARRAY_SIZE(exts); i++) {
+		size_t el = strlen(exts[i].ext);
+		if (n >= el && !strncasecmp(name + n - el, exts[i].ext, el))
+			return exts[i].f;
+	}
+	return F_NONE;
+}
+
+/* Length of name without a temp-file suffix (".tmpXXXXXX", ".agesops-XXXXXX", "~"), else 0. */
+static size_t strip_temp(const char *name, size_t n)
+{
+	static const char *const marks[] = { ".tmp", ".agesops-", ".sops-" };
+	if (n > 1 && name[n - 1] == '~')
+		return n - 1;
+	for (size_t i = 0; i < AGS_ARRAY_SIZE(marks); i++) {
+		size_t ml = strlen(marks[i]);
+		for (size_t at = n; at-- > 0;) {
+			if (n - at < ml || strncmp(name + at, marks[i], ml))
+				continue;
+			size_t k = at + ml;
+			while (k < n && isalnum((unsigned char)name[k]))
+				k++;
+			if (k == n)
+				return at;
+		}
+	}
+	return 0;
+}
+
+/* A file without a known extension that a Kubernetes tool would read. */
+static enum fmt sniff(const char *data, size_t len)
+{
+	size_t i = 0;
+	while (i < len && isspace((unsigned char)data[i]))
+		i++;
+	if (i < len && data[i] == '{')
+		return memmem(data, len, "\"kind\"", 6) || memmem(data, len, "\"sops\"", 6) ? F_JSON : F_NONE;
+	for (const char *p = data; p && p < data + len;) {
+		size_t rest = len - (size_t)(p - data);
+		if ((rest >= 5 && !memcmp(p, "kind:", 5)) || (rest >= 11 && !memcmp(p, "apiVersion:", 11)) ||
+		    (rest >= 5 && !memcmp(p, "sops:", 5)))
+			return F_YAML;
+		p = memchr(p, '\n', rest);
+		p = p ? p + 1 : NULL;
+	}
+	return F_NONE;
+}
+
+static enum fmt fmt_of(const char *path, const char *data, size_t len)
+{
+	const char *b = base_name(path);
+	size_t n = strlen(b);
+	if (ags_gitops_is_kustomization(path))
+		return F_YAML;
+	enum fmt f = fmt_of_name(b, n);
+	size_t stripped = f == F_NONE ? strip_temp(b, n) : 0;
+	if (stripped)
+		f = fmt_of_name(b, stripped);
+	return f != F_NONE ? f : sniff(data, len);
+}
+
+/* NAME.tmpXXXXXXXX / NAME.agesops-XXXXXXXX: the temp files agesops writes before a rename. */
+static bool agesops_temp_name(const char *path)
+{
+	static const char *const marks[] = { ".tmp", ".agesops-" };
+	const char *b = base_name(path);
+	size_t n = strlen(b);
+	for (size_t i = 0; i < AGS_ARRAY_SIZE(marks); i++) {
+		size_t ml = strlen(marks[i]);
+		if (n < ml + 9 || strncmp(b + n - 8 - ml, marks[i], ml))
+			continue;
+		bool hex = true;
+		for (size_t k = n - 8; k < n && hex; k++)
+			hex = isxdigit((unsigned char)b[k]) && !isupper((unsigned char)b[k]);
+		if (hex)
+			return true;
+	}
+	return false;
+}
+
+static int scan_tree(const char *path, const char *data, size_t len, bool json, struct ags_check_scan *s)
+{
+	struct docs docs = { 0 };
+	unsigned errline = 0;
+	int r = 0;
+	if (!ags_utf8_valid(data, len, NULL))
+		return add_finding(s, AGS_CHECK_SYNTAX, 0, "not valid UTF-8: cannot be checked for Secrets");
+	int pr = ags_ct_parse_docs(data, len, json, &docs, &errline);
+	if (pr == AGS_E_SYNTAX || pr == AGS_E_TOO_BIG) {
+		/* a Helm or Go template is not YAML until rendered: say so, do not fail */
+		bool tmpl = !json && memmem(data, len, "{{", 2);
+		r = add_finding(s, tmpl ? AGS_CHECK_NOTE : AGS_CHECK_SYNTAX, errline,
+				tmpl ? "a template that is not YAML: not checked for Secrets"
+				     : "cannot parse as %s: cannot be checked for Secrets",
+				json ? "JSON" : "YAML");
+	} else if (pr < 0) {
+		r = pr;
+	}
+	for (size_t i = 0; r == 0 && i < docs.n; i++)
+		r = sops_metadata(s, ags_ct_map_get(docs.v[i], "sops"));
+	for (size_t i = 0; r == 0 && i < docs.n; i++) {
+		const struct node *doc = docs.v[i];
+		r = check_resource(s, doc, s->sops, 0);
+		if (s->sops)
+			encrypted_manifest(s, doc);
+		if (r == 0 && (ags_gitops_is_kustomization(path) || ags_ct_scalar_is(ags_ct_map_get(doc, "kind"), "Kustomization")))
+			r = check_generator(s, doc);
+	}
+	ags_ct_docs_free(&docs);
+	return r;
+}
+
 int ags_gitops_check_scan(const char *path, const void *vdata, size_t len, struct ags_check_scan *out,
 			  struct ags_diag *d)
 {
 	const char *data = vdata;
 	struct ags_check_scan s = { 0 };
 	int r = scan_private_keys(data, len, &s);
-	bool yaml = has_ext(path, ".yaml") || has_ext(path, ".yml") || ags_gitops_is_kustomization(path);
-	bool json = has_ext(path, ".json");
+	enum fmt f = fmt_of(path, data, len);
+	if (r == 0 && agesops_temp_name(path))
+		r = add_finding(&s, AGS_CHECK_LEFTOVER, 0,
+				"temporary file left by an interrupted write (it may hold plaintext): delete it");
 	/* Cheap prefilter: only parse what may hold a Secret, sops metadata or a generator. */
 	bool interesting = memmem(data, len, "Secret", 6) || memmem(data, len, "sops", 4) ||
 			   memmem(data, len, "secretGenerator", 15);
-	if (r == 0 && (yaml || json) && interesting) {
-		struct docs docs = { 0 };
-		unsigned errline = 0;
-		if (!ags_utf8_valid(data, len, NULL)) {
-			r = add_finding(&s, AGS_CHECK_SYNTAX, 0, "not valid UTF-8: not checked for Secrets");
-		} else {
-			int pr = parse_docs(data, len, json, &docs, &errline);
-			if (pr == AGS_E_SYNTAX || pr == AGS_E_TOO_BIG)
-				r = add_finding(&s, AGS_CHECK_SYNTAX, errline,
-						"cannot parse as %s: not checked for Secrets", json ? "JSON" : "YAML");
-			else if (pr < 0)
-				r = pr;
-		}
-		for (size_t i = 0; r == 0 && i < docs.n; i++)
-			r = sops_metadata(&s, map_get(docs.v[i], "sops"));
-		for (size_t i = 0; r == 0 && i < docs.n; i++) {
-			const struct node *doc = docs.v[i];
-			if (scalar_is(map_get(doc, "kind"), "Secret") && !scalar_is(map_get(doc, "$patch"), "delete")) {
-				r = check_secret_values(&s, doc, "data", s.sops);
-				if (r == 0)
-					r = check_secret_values(&s, doc, "stringData", s.sops);
-			}
-			if (r == 0 && (ags_gitops_is_kustomization(path) ||
-				       scalar_is(map_get(doc, "kind"), "Kustomization")))
-				r = check_generator(&s, doc);
-		}
-		docs_free(&docs);
-	} else if (r == 0 && (has_ext(path, ".env") || has_ext(path, ".ini")) && memmem(data, len, "sops", 4)) {
-		r = flat_metadata(&s, data, len, has_ext(path, ".ini"));
-	}
+	if (r == 0 && (f == F_YAML || f == F_JSON) && interesting)
+		r = scan_tree(path, data, len, f == F_JSON, &s);
+	else if (r == 0 && (f == F_ENV || f == F_INI) && memmem(data, len, "sops", 4))
+		r = flat_metadata(&s, data, len, f == F_INI);
 	if (r < 0) {
 		ags_gitops_check_scan_clear(&s);
 		return ags_diag_set(d, r, "%s: %s", path, ags_strerror(r));

@@ -1,5 +1,6 @@
 /*
- * Helpers shared by `agesops secret`, `cluster` and `check`.
+ * CLI helpers shared by `agesops secret` and `cluster`: reading secret
+ * values, and writing a generated manifest (encrypted on request).
  */
 #ifndef AGS_GITOPS_CLI_H
 #define AGS_GITOPS_CLI_H
@@ -23,10 +24,6 @@ struct gcli_encrypt {
 	const char *path_hint; /* file name used to match .sops.yaml rules (default "secret.yaml") */
 };
 
-/* Parses one of the shared options (--encrypt, --age, --encrypted-regex);
- * returns 1 if consumed (with optarg), 0 if not one of them. */
-int gcli_encrypt_opt(struct gcli_encrypt *e, const char *name, const char *arg);
-
 /*
  * Encrypts the YAML manifest in `plain` (when e->enabled) for the recipients
  * of --age, else of the .sops.yaml rule matching path_hint, else of
@@ -34,14 +31,5 @@ int gcli_encrypt_opt(struct gcli_encrypt *e, const char *name, const char *arg);
  * result to `out` (NULL = stdout).  Returns an exit code.
  */
 int gcli_output_manifest(const struct gcli_encrypt *e, const struct ags_buf *plain, const char *out);
-
-/* Encrypts `plain` for recipients (comma lists allowed) with regex; appends to out. */
-int gcli_encrypt_manifest(const char *const *age, size_t nage, const char *regex, const char *filename,
-			  const struct ags_buf *plain, struct ags_buf *out);
-
-/* Finds the recipients for path (absolute or relative): .sops.yaml rule,
- * then .sops.public.key (searched upwards from path's directory).  Fills
- * v and n with malloc'd strings; source gets the file used (malloc'd). */
-int gcli_find_recipients(const char *path, char ***v, size_t *n, char **source, char **regex);
 
 #endif
