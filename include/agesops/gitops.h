@@ -399,8 +399,9 @@ int ags_gitops_verify_mac(const char *path, const void *data, size_t len, const 
 			  struct ags_diag *d);
 /*
  * Re-encrypts the data key of an encrypted file for exactly these age
- * recipients (one key group), keeping the values and the MAC, and writes
- * it back atomically.  ids must open the file.
+ * recipients (one key group), keeping the file's PGP fingerprints in that
+ * group (gpg encrypts the new data key to them) and the values and MAC,
+ * and writes it back atomically.  ids must open the file.
  */
 int ags_gitops_rekey(const char *path, const void *data, size_t len, const struct ags_age_identities *ids,
 		     const char *const *age, size_t nage, struct ags_diag *d);

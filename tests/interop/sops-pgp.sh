@@ -170,5 +170,21 @@ if cmp -s tamp.yaml enc.yaml; then bad "tampering changed nothing"; fi
 "$AGS" decrypt tamp.yaml >out 2>err; rc=$?
 [ $rc = 128 ] && [ ! -s out ] && ok "tampered pgp entry: 128, nothing printed" || bad "tampered pgp entry: exit $rc"
 
+# check --fix-recipients re-keys for the rule's age keys and keeps the PGP holders
+mkdir -p fix/secrets && (cd fix && git init -q . && "$AGS" keygen -o ../other.key 2>/dev/null)
+OTHER=$("$AGS" keygen -y other.key)
+printf 'creation_rules:\n  - path_regex: ^secrets/.*\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: %s\n    pgp: %s\n' "$AGE" "$FP1" >fix/.sops.yaml
+printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pw: hunter2\n' >fix/secrets/s.yaml
+(cd fix && "$AGS" encrypt --age "$OTHER" --pgp "$FP1" --encrypted-regex '^(data|stringData)$' -i secrets/s.yaml) 2>err ||
+	bad "fix-recipients setup: $(cat err)"
+(cd fix && SOPS_AGE_KEY_FILE=$t/other.key "$AGS" check --fix-recipients secrets/s.yaml) >out 2>err
+if grep -q "$AGE" fix/secrets/s.yaml && ! grep -q "$OTHER" fix/secrets/s.yaml && grep -q "$FP1" fix/secrets/s.yaml &&
+	SOPS_AGE_KEY_FILE=/dev/null "$AGS" decrypt --decryption-order pgp fix/secrets/s.yaml 2>/dev/null | grep -q hunter2 &&
+	SOPS_AGE_KEY_FILE=age.key "$AGS" decrypt fix/secrets/s.yaml 2>/dev/null | grep -q hunter2; then
+	ok "check --fix-recipients re-keys for the rule's age key and keeps the PGP key able to open the file"
+else
+	bad "check --fix-recipients with a pgp entry: $(cat out err | head -5)"
+fi
+
 [ $fail = 0 ] && echo "sops-pgp: all ok"
 exit $fail
