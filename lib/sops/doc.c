@@ -40,6 +40,7 @@ void ags_sops_doc_free(struct ags_sops_doc *doc)
 	free(doc->filename);
 	if (doc->stash)
 		ags_free_secret(doc->stash, doc->capstash * sizeof(*doc->stash));
+	ags_wipe(doc->key_id, sizeof(doc->key_id));
 	free(doc);
 }
 

@@ -29,6 +29,12 @@ struct ags_sops_doc {
 	char *filename;
 	struct stash_ent *stash;
 	size_t nstash, capstash;
+	/* SHA-256 of the data key the metadata protects, once known
+	 * (get_data_key, set_keys): set_keys called again with that same key
+	 * (updatekeys, check --fix-recipients) keeps the entries of the
+	 * recipients that stay, instead of wrapping the key for them anew. */
+	uint8_t key_id[32];
+	bool has_key_id;
 };
 
 /* The file name for messages ("<stdin>" when there is none). */

@@ -9,6 +9,8 @@
 #include "sops/sops-int.h"
 #include "sops/store.h"
 #include "sops/keysource_pgp.h"
+#include "crypto/ossl.h"
+#include "util/secret.h"
 #include <errno.h>
 #include <agesops/age.h>
 #include <stdio.h>
@@ -187,13 +189,47 @@ int ags_sops_doc_get_data_key(struct ags_sops_doc *doc, const struct ags_age_ide
 		}
 	}
 	ags_free_secret(shares, ng * sizeof(*shares));
+	if (rc == 0)
+		doc->has_key_id = ags_sha256(key, AGS_SOPS_DATA_KEY_LEN, doc->key_id) == 0;
 	return rc;
+}
+
+/* Is key the data key the single-group metadata already protects?  Then
+ * the entries of recipients that stay are still good. */
+static bool same_key(const struct ags_sops_doc *doc, size_t nspecs, const uint8_t key[AGS_SOPS_DATA_KEY_LEN])
+{
+	uint8_t id[32];
+	if (nspecs != 1 || doc->md.ngroups != 1 || !doc->has_key_id || ags_sha256(key, AGS_SOPS_DATA_KEY_LEN, id) < 0)
+		return false;
+	return ags_ct_eq(id, doc->key_id, sizeof(id));
+}
+
+/* The existing age entry of recipient r in the old single group, or NULL. */
+static const char *kept_age(const struct ags_sops_metadata *old, const char *r)
+{
+	for (size_t i = 0; old && i < old->groups[0].nage; i++)
+		if (!strcmp(old->groups[0].age[i].recipient, r) && old->groups[0].age[i].enc[0])
+			return old->groups[0].age[i].enc;
+	return NULL;
+}
+
+/* The existing PGP entry of fingerprint fp in the old single group, or
+ * NULL (its created_at is set anew, as Go sops does for every entry). */
+static const char *kept_pgp(const struct ags_sops_metadata *old, const char *fp)
+{
+	for (size_t k = 0; old && k < ags_sops_pgp_count(&old->groups[0]); k++) {
+		const char *efp = NULL, *eenc = NULL;
+		ags_sops_pgp_entry(&old->groups[0], k, &efp, &eenc);
+		if (efp && eenc && *eenc && !strcmp(efp, fp))
+			return eenc;
+	}
+	return NULL;
 }
 
 /* Wraps pt for every PGP fingerprint of spec (each item may be a
  * comma-separated list, as --pgp) into group g of nm; *n counts them. */
 static int wrap_pgp(struct ags_sops_metadata *nm, size_t g, const struct ags_sops_group_spec *spec,
-		    const uint8_t *pt, size_t ptlen, size_t *n, struct ags_diag *d)
+		    const uint8_t *pt, size_t ptlen, const struct ags_sops_metadata *old, size_t *n, struct ags_diag *d)
 {
 	char now[32];
 	AGS_TRY(ags_sops_now_rfc3339(now));
@@ -219,7 +255,8 @@ static int wrap_pgp(struct ags_sops_metadata *nm, size_t g, const struct ags_sop
 			if (dup)
 				continue;
 			char *enc = NULL;
-			int er = ags_sops_pgp_encrypt(fp, pt, ptlen, &enc, d);
+			const char *kept = kept_pgp(old, fp);
+			int er = kept ? ((enc = strdup(kept)) ? 0 : AGS_E_NOMEM) : ags_sops_pgp_encrypt(fp, pt, ptlen, &enc, d);
 			if (er == AGS_E_NOMEM)
 				return er;
 			if (er < 0) {
@@ -262,6 +299,7 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 	struct ags_sops_metadata nm = { 0 };
 	int rc = 0;
 	size_t total = 0;
+	const struct ags_sops_metadata *old = same_key(doc, nspecs, key) ? &doc->md : NULL;
 	for (size_t g = 0; rc == 0 && g < nspecs; g++) {
 		char **rs = NULL;
 		size_t nr = 0;
@@ -271,7 +309,8 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 			char *enc = NULL;
 			const uint8_t *pt = shares ? shares[g] : key;
 			size_t ptlen = shares ? AGS_SOPS_SHARE_LEN : AGS_SOPS_DATA_KEY_LEN;
-			rc = ags_sops_age_wrap(rs[i], pt, ptlen, &enc, d);
+			const char *kept = kept_age(old, rs[i]);
+			rc = kept ? ((enc = strdup(kept)) ? 0 : AGS_E_NOMEM) : ags_sops_age_wrap(rs[i], pt, ptlen, &enc, d);
 			if (rc < 0 && d) {
 				char tmp[AGS_DIAG_MAX];
 				snprintf(tmp, sizeof(tmp), "%s", d->msg[0] ? d->msg : ags_strerror(rc));
@@ -288,7 +327,7 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 		nr = 0;
 		if (rc == 0 && specs[g].npgp)
 			rc = wrap_pgp(&nm, g, &specs[g], shares ? shares[g] : key,
-				      shares ? AGS_SOPS_SHARE_LEN : AGS_SOPS_DATA_KEY_LEN, &nr, d);
+				      shares ? AGS_SOPS_SHARE_LEN : AGS_SOPS_DATA_KEY_LEN, old, &nr, d);
 		total += nr;
 		if (rc == 0 && ags_sops_metadata_group_empty(&nm, g) && nspecs > 1)
 			rc = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "key group %zu has no recipients", g + 1);
@@ -305,5 +344,6 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 	doc->md.groups = nm.groups;
 	doc->md.ngroups = nm.ngroups;
 	doc->md.shamir_threshold = nspecs > 1 ? shamir_threshold : 0;
+	doc->has_key_id = ags_sha256(key, AGS_SOPS_DATA_KEY_LEN, doc->key_id) == 0;
 	return 0;
 }

@@ -158,6 +158,21 @@ stdout: admin
 stdout: k1 rc=128
 stdout: 1
 
+### updatekeys keeps the entry of a recipient that stays (same data key: only the new one is wrapped); rotate renews it
+run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
+run: enc_of() { python3 -c 'import sys,yaml; m=yaml.safe_load(open(sys.argv[1]))["sops"]; print(next(a["enc"] for a in m["age"] if a["recipient"]==sys.argv[2]))' "$@"; }
+run: enc_of s.yaml "$K1" >k1.before
+run: printf 'creation_rules:\n  - path_regex: \\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: %s,%s\n' "$K1" "$K2" > .sops.yaml
+run: "$AGS" updatekeys -y s.yaml 2>/dev/null; enc_of s.yaml "$K1" | cmp -s - k1.before && echo k1-entry-kept
+run: dec_with k2 --extract '["stringData"]["user"]' s.yaml; echo; dec_with k1 --extract '["stringData"]["user"]' s.yaml; echo
+run: "$AGS" rotate -i s.yaml; enc_of s.yaml "$K1" | cmp -s - k1.before || echo k1-entry-renewed-by-rotate
+run: dec_with k2 --extract '["stringData"]["user"]' s.yaml; echo
+stdout: k1-entry-kept
+stdout: admin
+stdout: admin
+stdout: k1-entry-renewed-by-rotate
+stdout: admin
+
 ### updatekeys: no .sops.yaml -> exit 1 (Go never returns 61)
 run: . "$SRC/tests/cli/sops-more-lib.sh"; secret
 run: "$AGS" updatekeys -y s.yaml
