@@ -23,7 +23,7 @@ int cmd_decrypt(int argc, char **argv)
 		return ec;
 	}
 	if (many.check || many.dir) {
-		/* verify many files (or -r DIR) in parallel: sops-more, src/sops/more.c */
+		/* verify many files (or -r DIR) in parallel: src/sops/many.c */
 		if (!many.check) {
 			cli_error("-r DIR is only supported with --check for decrypt");
 			ec = EXIT_GENERIC;

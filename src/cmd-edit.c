@@ -328,21 +328,14 @@ static int new_doc(const char *path, const struct sm_opts *o, const char *const 
 int cmd_edit(int argc, char **argv)
 {
 	struct sm_opts o;
-	sm_opts_init(&o);
 	const char *age[64], *pgp[64];
 	size_t nage = 0, npgp = 0;
 	struct ags_sops_rules rules = { 0 };
 	unsigned threshold = 0;
-	struct cli_getopt g;
-	cli_getopt_init(&g, "edit");
-	int c, rc = 0;
-	optind = 1;
-	while ((c = cli_getopt(&g, argc, argv)) != -1) {
-		if (sm_opts_handle(&o, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
+	struct sm_getopt so;
+	sm_getopt_init(&so, "edit", NULL, &o);
+	int c;
+	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case 'a':
 		case OPT_PGP:
@@ -367,10 +360,10 @@ int cmd_edit(int argc, char **argv)
 			cli_error("--show-master-keys is not supported: the key entries are not editable here "
 				  "(use updatekeys, rotate or groups)");
 			return EXIT_GENERIC;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}
+	if (c == SM_GETOPT_EXIT)
+		return so.rc;
 	if (argc - optind != 1) {
 		cli_error("no file specified");
 		usage(stderr);

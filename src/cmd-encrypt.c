@@ -29,7 +29,7 @@ int cmd_encrypt(int argc, char **argv)
 	}
 	sops_keysource_env_warn();
 	if (many.dir || (o.nfiles > 1 && o.in_place)) {
-		/* many files in place (or -r DIR) in parallel: sops-more, src/sops/more.c */
+		/* many files in place (or -r DIR) in parallel: src/sops/many.c */
 		if (!o.in_place || o.output || many.check) {
 			cli_error("encrypting several files (or -r DIR) needs -i and no --output");
 			ec = EXIT_CONFLICTING_PARAMETERS;

@@ -126,18 +126,11 @@ static int val_string(const struct ags_value *v, struct ags_buf *out)
 int cmd_exec_env(int argc, char **argv)
 {
 	struct sm_opts o;
-	sm_opts_init(&o);
 	bool pristine = false;
-	struct cli_getopt g;
-	cli_getopt_init(&g, "exec-env");
+	struct sm_getopt so;
+	sm_getopt_init(&so, "exec-env", NULL, &o);
 	int c, rc = 0;
-	optind = 1;
-	while ((c = cli_getopt(&g, argc, argv)) != -1) {
-		if (sm_opts_handle(&o, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
+	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case OPT_PRISTINE: pristine = true; break;
 		case OPT_BACKGROUND:
@@ -145,10 +138,10 @@ int cmd_exec_env(int argc, char **argv)
 		case OPT_USER:
 			cli_error("--background, --same-process and --user are not supported");
 			return EXIT_GENERIC;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}
+	if (c == SM_GETOPT_EXIT)
+		return so.rc;
 	if (argc - optind != 2) {
 		cli_error("missing file to decrypt or command");
 		usage(stderr);

@@ -115,19 +115,12 @@ static char *placeholder(const char *cmd, const char *path)
 int cmd_exec_file(int argc, char **argv)
 {
 	struct sm_opts o;
-	sm_opts_init(&o);
 	bool no_fifo = false;
 	const char *name = NULL;
-	struct cli_getopt g;
-	cli_getopt_init(&g, "exec-file");
+	struct sm_getopt so;
+	sm_getopt_init(&so, "exec-file", NULL, &o);
 	int c, rc = 0;
-	optind = 1;
-	while ((c = cli_getopt(&g, argc, argv)) != -1) {
-		if (sm_opts_handle(&o, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
+	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case OPT_NO_FIFO: no_fifo = true; break;
 		case OPT_FILENAME: name = optarg; break;
@@ -135,10 +128,10 @@ int cmd_exec_file(int argc, char **argv)
 		case OPT_USER:
 			cli_error("--background and --user are not supported");
 			return EXIT_GENERIC;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}
+	if (c == SM_GETOPT_EXIT)
+		return so.rc;
 	if (argc - optind != 2) {
 		cli_error("missing file to decrypt or command");
 		usage(stderr);

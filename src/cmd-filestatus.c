@@ -22,24 +22,12 @@ static void usage(FILE *f)
 int cmd_filestatus(int argc, char **argv)
 {
 	struct sm_opts o;
-	sm_opts_init(&o);
-	struct cli_getopt g;
-	cli_getopt_init(&g, "filestatus");
-	int c, rc = 0;
-	optind = 1;
-	while ((c = cli_getopt(&g, argc, argv)) != -1) {
-		if (sm_opts_handle(&o, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (c == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		usage(stderr);
-		return EXIT_GENERIC;
-	}
+	struct sm_getopt so;
+	sm_getopt_init(&so, "filestatus", NULL, &o);
+	int c;
+	c = sm_getopt(&so, argc, argv);
+	if (c != -1) /* filestatus has no flags of its own */
+		return c == SM_GETOPT_EXIT ? so.rc : EXIT_GENERIC;
 	if (argc - optind != 1) {
 		cli_error("error: no file specified");
 		usage(stderr);

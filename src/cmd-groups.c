@@ -35,21 +35,14 @@ int cmd_groups(int argc, char **argv)
 	argc--;
 	argv++;
 	struct sm_opts o;
-	sm_opts_init(&o);
 	const char *file = NULL, *age[64], *pgp[64];
 	size_t nage = 0, npgp = 0;
 	long threshold = -1;
 	bool in_place = false;
-	struct cli_getopt g;
-	cli_getopt_init(&g, add ? "groups add" : "groups delete");
-	int c, rc = 0;
-	optind = 1;
-	while ((c = cli_getopt(&g, argc, argv)) != -1) {
-		if (sm_opts_handle(&o, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
+	struct sm_getopt so;
+	sm_getopt_init(&so, add ? "groups add" : "groups delete", "groups", &o);
+	int c;
+	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case OPT_FILE: file = optarg; break;
 		case 'a':
@@ -76,10 +69,10 @@ int cmd_groups(int argc, char **argv)
 			}
 			break;
 		}
-		case 'h': cli_help(stdout, add ? "groups add" : "groups delete"); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}
+	if (c == SM_GETOPT_EXIT)
+		return so.rc;
 	if (!file) {
 		cli_error("--file is required");
 		return EXIT_NO_FILE;

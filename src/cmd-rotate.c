@@ -128,19 +128,12 @@ static void usage(FILE *f)
 int cmd_rotate(int argc, char **argv)
 {
 	struct rot ro = { 0 };
-	sm_opts_init(&ro.o);
 	const char *dir = NULL;
 	unsigned jobs = 0;
-	struct cli_getopt g;
-	cli_getopt_init(&g, "rotate");
+	struct sm_getopt so;
+	sm_getopt_init(&so, "rotate", NULL, &ro.o);
 	int c, rc = 0;
-	optind = 1;
-	while ((c = cli_getopt(&g, argc, argv)) != -1) {
-		if (sm_opts_handle(&ro.o, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
+	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case 'i': ro.in_place = true; break;
 		case OPT_OUTPUT: ro.output = optarg; break;
@@ -160,10 +153,10 @@ int cmd_rotate(int argc, char **argv)
 		}
 		case 'r': dir = optarg; break;
 		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}
+	if (c == SM_GETOPT_EXIT)
+		return so.rc;
 	if (!dir && optind >= argc) {
 		cli_error("no file specified");
 		usage(stderr);

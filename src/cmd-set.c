@@ -63,27 +63,20 @@ static int json_value(const char *text, size_t len, struct ags_value *out, struc
 int cmd_set(int argc, char **argv)
 {
 	struct sm_opts o;
-	sm_opts_init(&o);
 	bool value_file = false, value_stdin = false, idempotent = false;
-	struct cli_getopt g;
-	cli_getopt_init(&g, "set");
-	int c, rc = 0;
-	optind = 1;
-	while ((c = cli_getopt(&g, argc, argv)) != -1) {
-		if (sm_opts_handle(&o, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
+	struct sm_getopt so;
+	sm_getopt_init(&so, "set", NULL, &o);
+	int c;
+	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case OPT_VALUE_FILE: value_file = true; break;
 		case OPT_VALUE_STDIN: value_stdin = true; break;
 		case OPT_IDEMPOTENT: idempotent = true; break;
 		case OPT_SHAMIR: break; /* accepted for sops compatibility; set keeps the key groups */
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}
+	if (c == SM_GETOPT_EXIT)
+		return so.rc;
 	if (value_file && value_stdin) {
 		cli_error("cannot use both --value-file and --value-stdin");
 		return EXIT_GENERIC;

@@ -20,25 +20,18 @@ static void usage(FILE *f)
 int cmd_unset(int argc, char **argv)
 {
 	struct sm_opts o;
-	sm_opts_init(&o);
 	bool idempotent = false;
-	struct cli_getopt g;
-	cli_getopt_init(&g, "unset");
-	int c, rc = 0;
-	optind = 1;
-	while ((c = cli_getopt(&g, argc, argv)) != -1) {
-		if (sm_opts_handle(&o, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
+	struct sm_getopt so;
+	sm_getopt_init(&so, "unset", NULL, &o);
+	int c;
+	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case OPT_IDEMPOTENT: idempotent = true; break;
 		case OPT_SHAMIR: break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_GENERIC;
 		}
 	}
+	if (c == SM_GETOPT_EXIT)
+		return so.rc;
 	if (argc - optind != 2) {
 		cli_error("no file specified, or index is missing");
 		usage(stderr);

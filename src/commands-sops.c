@@ -7,7 +7,7 @@
 
 #define HELP_FLAG { "help", 'h', NULL, 'h', 0, "show this help and exit", NULL }
 
-/* Every sops command takes these (src/sops/more.c sm_opts_handle, src/sops/opts.c). */
+/* Every sops command takes these (src/sops/opts.c: sm_getopt, sops_opts_parse). */
 static const struct cli_flag common_flags[] = {
 	{ "input-type", 0, "TYPE", OPT_INPUT_TYPE, CLI_FORMAT,
 	  "store of the input: yaml, json, dotenv, ini or binary (default: from the file name)", "sops --input-type" },
@@ -99,7 +99,7 @@ static const struct cli_flag rule_flags[] = {
 	{ 0 },
 };
 
-/* many files at once (src/sops/more.c sm_many_flag) */
+/* many files at once (src/sops/many.c sm_many_flag) */
 static const struct cli_flag many_flags[] = {
 	{ "recursive", 'r', "DIR", 'r', CLI_DIR, "every file under DIR that .sops.yaml rules select", NULL },
 	{ "jobs", 'j', "N", 'j', 0, "files processed in parallel (default: the CPUs)", NULL },

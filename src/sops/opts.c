@@ -347,7 +347,10 @@ void sm_opts_init(struct sm_opts *o)
 	o->indent = AGS_SOPS_INDENT_DEFAULT;
 }
 
-bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
+/* Handles one of the shared options; true if it was one.  Prints and sets
+ * *rc on a bad value, and on a key-source flag agesops does not have
+ * (refused by the name cli_getopt saw, cli_optname). */
+static bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 {
 	switch (opt) {
 	case SM_OPT_UNSUPPORTED_KEY:
@@ -391,4 +394,38 @@ bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 	}
 	}
 	return false;
+}
+
+void sm_getopt_init(struct sm_getopt *s, const char *path, const char *usage, struct sm_opts *o)
+{
+	memset(s, 0, sizeof(*s));
+	cli_getopt_init(&s->g, path);
+	s->path = path;
+	s->usage = usage ? usage : path;
+	s->o = o;
+	sm_opts_init(o);
+	optind = 1;
+}
+
+int sm_getopt(struct sm_getopt *s, int argc, char **argv)
+{
+	int c;
+	while ((c = cli_getopt(&s->g, argc, argv)) != -1) {
+		if (sm_opts_handle(s->o, c, optarg, &s->rc)) {
+			if (s->rc)
+				return SM_GETOPT_EXIT;
+			continue;
+		}
+		if (c == 'h') {
+			cli_help(stdout, s->path);
+			return SM_GETOPT_EXIT;
+		}
+		if (c == '?' || c == ':') {
+			cli_usage(stderr, s->usage);
+			s->rc = EXIT_GENERIC;
+			return SM_GETOPT_EXIT;
+		}
+		return c;
+	}
+	return -1;
 }

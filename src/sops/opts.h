@@ -121,8 +121,24 @@ enum {
 	SM_OPT_LOCAL_KEYSERVICE = OPT_LOCAL_KEYSERVICE,
 	SM_OPT_UNSUPPORTED_KEY = OPT_UNSUPPORTED_KEY,
 };
-/* Handles one of the shared options; true if it was one.  Prints and sets
- * *rc on a bad value, and on a key-source flag agesops does not have
- * (refused by the name cli_getopt saw, cli_optname). */
-bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc);
+/*
+ * The flag loop of these commands: sm_getopt returns each flag the command
+ * handles itself (its id from the command table, optarg set), -1 after the
+ * last flag, or SM_GETOPT_EXIT when the command must return rc: 0 after
+ * -h/--help (its help printed), else the exit code of a bad flag (the
+ * message and the short usage printed).  The shared flags above land in o.
+ * The command's switch needs a case for each of its own flags in the table.
+ */
+#define SM_GETOPT_EXIT (-2)
+struct sm_getopt {
+	struct cli_getopt g;
+	const char *path;  /* the command: -h prints its help */
+	const char *usage; /* a bad flag prints this command's short usage */
+	struct sm_opts *o;
+	int rc;
+};
+/* Starts the loop (optind reset) and clears o (sm_opts_init); usage NULL
+ * means path ("groups add" shows the usage of "groups"). */
+void sm_getopt_init(struct sm_getopt *s, const char *path, const char *usage, struct sm_opts *o);
+int sm_getopt(struct sm_getopt *s, int argc, char **argv);
 #endif
