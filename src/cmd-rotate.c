@@ -173,13 +173,7 @@ int cmd_rotate(int argc, char **argv)
 	ro.cfg = cfg;
 	struct ags_repo_files files = { 0 };
 	ro.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
-	if (dir && (rc = sm_collect(dir, &ro.o, AGS_REPO_SELECT_ANY_RULE, &files)) != 0) {
-		ags_sops_config_free(cfg);
-		return rc;
-	}
-	for (int i = optind; i < argc; i++)
-		if (ags_repo_files_add(&files, argv[i]) < 0)
-			rc = EXIT_GENERIC;
+	rc = sm_many_files(argv + optind, (size_t)(argc - optind), dir, &ro.o, AGS_REPO_SELECT_ANY_RULE, &files);
 	if (rc == 0) {
 		if (files.n == 1 && !dir && (ro.nadd || ro.nrm) && access(files.paths[0], F_OK) != 0) {
 			cli_error("cannot add or remove keys on non-existent file \"%s\", use the `edit` subcommand "

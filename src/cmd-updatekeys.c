@@ -115,15 +115,7 @@ int cmd_updatekeys(int argc, char **argv)
 	u.cfg = cfg;
 	struct ags_repo_files files = { 0 };
 	u.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
-	if (dir && (rc = sm_collect(dir, &u.o, AGS_REPO_SELECT_ANY_RULE, &files)) != 0) {
-		ags_sops_config_free(cfg);
-		return rc;
-	}
-	for (int i = optind; i < argc; i++)
-		if (ags_repo_files_add(&files, argv[i]) < 0) {
-			cli_error("out of memory");
-			rc = EXIT_GENERIC;
-		}
+	rc = sm_many_files(argv + optind, (size_t)(argc - optind), dir, &u.o, AGS_REPO_SELECT_ANY_RULE, &files);
 	if (rc == 0) {
 		if (files.n == 1 && !dir) {
 			u.interactive = true;

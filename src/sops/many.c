@@ -211,8 +211,8 @@ int sm_many_flag(void *ctx, const char *name, const char *value, const char *nex
 	return value ? 0 : 1;
 }
 
-static int many_files(char **files, size_t nfiles, const char *dir, const struct sm_opts *o,
-		      enum ags_repo_select sel, struct ags_repo_files *out)
+int sm_many_files(char **files, size_t nfiles, const char *dir, const struct sm_opts *o, enum ags_repo_select sel,
+		  struct ags_repo_files *out)
 {
 	if (dir) {
 		int rc = sm_collect(dir, o, sel, out);
@@ -237,7 +237,7 @@ int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m,
 	o.ignore_mac = ignore_mac;
 	o.skip_plain = m->dir != NULL;
 	struct ags_repo_files f = { 0 };
-	int rc = many_files(files, nfiles, m->dir, &o, AGS_REPO_SELECT_ANY_RULE, &f);
+	int rc = sm_many_files(files, nfiles, m->dir, &o, AGS_REPO_SELECT_ANY_RULE, &f);
 	if (rc == 0 && f.n == 0 && !m->dir) {
 		cli_error("decrypt --check needs files or -r DIR");
 		rc = EXIT_NO_FILE;
@@ -271,7 +271,7 @@ int sm_encrypt_many(char **files, size_t nfiles, const struct sm_many_flags *m, 
 		return cli_fail(r, &d, NULL);
 	e.cfg = cfg;
 	struct ags_repo_files f = { 0 };
-	int rc = many_files(files, nfiles, m->dir, &e.o, AGS_REPO_SELECT_REGEX_RULE, &f);
+	int rc = sm_many_files(files, nfiles, m->dir, &e.o, AGS_REPO_SELECT_REGEX_RULE, &f);
 	if (rc == 0)
 		rc = sm_run_many("encrypt", &f, m->jobs, sm_encrypt_job, &e);
 	ags_repo_files_clear(&f);

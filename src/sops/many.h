@@ -22,6 +22,11 @@ int sm_run_many(const char *what, const struct ags_repo_files *files, unsigned j
 		void *ctx);
 /* Collects files for -r DIR (printing errors); 0 or an exit code. */
 int sm_collect(const char *dir, const struct sm_opts *o, enum ags_repo_select sel, struct ags_repo_files *out);
+/* The files of a many-file run: -r DIR's (sm_collect, when dir is set) then
+ * the FILE arguments.  Prints errors; 0 or an exit code.  out is the
+ * caller's to clear either way. */
+int sm_many_files(char **files, size_t nfiles, const char *dir, const struct sm_opts *o, enum ags_repo_select sel,
+		  struct ags_repo_files *out);
 
 /* Repository jobs for decrypt --check and encrypt -i over many files (the
  * callers are cmd-decrypt.c / cmd-encrypt.c).  ctx: const struct sm_opts *
