@@ -21,18 +21,18 @@
 #include "sops/keygroups.h"
 #include "sops/opts.h"
 #include "sops/keysource.h"
+#include "sops/shell.h"
+#include "sops/tmpfile.h"
 #include "crypto/ossl.h"
 #include "sops/tree.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/buf.h"
@@ -40,151 +40,8 @@
 #include "util/outfile.h"
 #include "util/secret.h"
 
-#define MAX_EDITOR_ARGS 64
-
-/* Paths removed by the signal handler; written before handlers can fire. */
-static char tmp_dir[PATH_MAX];
-static char tmp_file[PATH_MAX];
-static volatile sig_atomic_t tmp_live;
-
-static void cleanup_tmp(void)
-{
-	if (tmp_live) {
-		/* overwrite before unlinking: the editor may have left more copies,
-		 * but at least ours does not linger in free blocks as-is */
-		int fd = open(tmp_file, O_WRONLY);
-		if (fd >= 0) {
-			struct stat st;
-			if (fstat(fd, &st) == 0 && st.st_size > 0) {
-				static const char zeros[4096];
-				off_t left = st.st_size;
-				while (left > 0) {
-					ssize_t w = write(fd, zeros, left > (off_t)sizeof(zeros) ? sizeof(zeros) : (size_t)left);
-					if (w <= 0)
-						break;
-					left -= w;
-				}
-				fsync(fd);
-			}
-			close(fd);
-		}
-		unlink(tmp_file);
-		/* editors leave swap/backup files and directories next to it:
-		 * clear the whole dir */
-		(void)ags_rmtree_at(AT_FDCWD, tmp_dir);
-		tmp_live = 0;
-	}
-}
-
-static void on_signal(int sig)
-{
-	if (tmp_live) {
-		(void)ags_rmtree_at(AT_FDCWD, tmp_dir); /* async-signal-safe */
-		tmp_live = 0;
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* POSIX-shell-like word splitting (quotes and backslashes), no expansion,
- * as sops splits $EDITOR with shlex. */
-static int shlex_split(const char *s, char *buf, size_t cap, char **argv, int maxargs)
-{
-	int n = 0;
-	size_t o = 0;
-	const char *p = s;
-	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		if (n >= maxargs - 1)
-			return -1;
-		argv[n++] = buf + o;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
-			if (o + 2 >= cap)
-				return -1;
-			if (*p == '\'') {
-				p++;
-				while (*p && *p != '\'') {
-					if (o + 2 >= cap)
-						return -1;
-					buf[o++] = *p++;
-				}
-				if (*p != '\'')
-					return -1;
-				p++;
-			} else if (*p == '"') {
-				p++;
-				while (*p && *p != '"') {
-					if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`'))
-						p++;
-					if (o + 2 >= cap)
-						return -1;
-					buf[o++] = *p++;
-				}
-				if (*p != '"')
-					return -1;
-				p++;
-			} else if (*p == '\\' && p[1]) {
-				buf[o++] = p[1];
-				p += 2;
-			} else {
-				buf[o++] = *p++;
-			}
-		}
-		buf[o++] = '\0';
-	}
-	argv[n] = NULL;
-	return n;
-}
-
-/* Runs the editor on tmp_file; 0 when it exited 0. */
-static int run_editor(struct ags_diag *d)
-{
-	const char *ed = getenv("SOPS_EDITOR");
-	if (!ed || !*ed)
-		ed = getenv("EDITOR");
-	if (!ed || !*ed)
-		ed = "vi";
-	char buf[4096];
-	char *argv[MAX_EDITOR_ARGS + 2];
-	int n = shlex_split(ed, buf, sizeof(buf), argv, MAX_EDITOR_ARGS);
-	if (n <= 0)
-		return ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "cannot parse the editor command '%s'", ed);
-	argv[n] = tmp_file;
-	argv[n + 1] = NULL;
-
-	/* the editor owns the terminal: let it handle ^C, as system() does */
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	int status = 0, r = 0;
-	if (pid < 0) {
-		r = ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "could not run editor: %s", strerror(errno));
-	} else {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			r = ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "could not run editor '%s'", argv[0]);
-		else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			r = ags_diag_set(d, AGS_E_CHILD, "editor '%s' failed (%s %d); file not changed", argv[0],
-					 WIFEXITED(status) ? "exit status" : "signal",
-					 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
-	return r;
-}
+/* The plaintext file (sm_tmp_make) the editor works on. */
+static const char *tmp_file;
 
 static int write_tmp(const struct ags_buf *pt, struct ags_diag *d)
 {
@@ -201,43 +58,21 @@ static int write_tmp(const struct ags_buf *pt, struct ags_diag *d)
 
 static int make_tmp(const char *name, struct ags_diag *d)
 {
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
 	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
 		base = "tmp-file";
-	int r = ags_private_dir_make(tmp, "agesops-edit-", tmp_dir, sizeof(tmp_dir));
+	int r = sm_tmp_make("agesops-edit-", base, true, &tmp_file, d);
 	if (r < 0)
-		return ags_diag_set(d, r, "could not create a temporary directory in %s: %s", tmp, ags_strerror(r));
-	if ((size_t)snprintf(tmp_file, sizeof(tmp_file), "%s/%s", tmp_dir, base) >= sizeof(tmp_file)) {
-		rmdir(tmp_dir);
-		return ags_diag_set(d, -ENAMETOOLONG, "file name too long");
-	}
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+		return r;
 	int fd = open(tmp_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		int e = errno;
-		rmdir(tmp_dir);
+		sm_tmp_remove();
 		return ags_diag_set(d, -e, "%s: %s", tmp_file, strerror(e));
 	}
 	close(fd);
-	tmp_live = 1;
 	return 0;
-}
-
-/* Removes everything in tmp_dir (editor leftovers, subdirectories too) and
- * the dir itself. */
-static void clear_tmp(void)
-{
-	cleanup_tmp();
-	(void)ags_rmtree_at(AT_FDCWD, tmp_dir);
 }
 
 static const char *template_for(const char *store)
@@ -410,7 +245,7 @@ int cmd_edit(int argc, char **argv)
 		r = write_tmp(&orig, &d);
 	struct ags_sops_doc *nd = NULL;
 	while (r == 0) {
-		r = run_editor(&d);
+		r = sm_run_editor(tmp_file, &d);
 		if (r < 0)
 			break;
 		ags_buf_reset(&edited);
@@ -456,7 +291,7 @@ int cmd_edit(int argc, char **argv)
 		r = ags_sops_doc_encrypt(f.doc, f.key, NULL, &d);
 	}
 	ags_sops_doc_free(nd);
-	clear_tmp();
+	sm_tmp_remove();
 	ags_buf_release(&orig);
 	ags_buf_release(&edited);
 	if (r == 0) {

@@ -10,13 +10,12 @@
 #include "cli-opts.h"
 #include "sops/fileio.h"
 #include "sops/shell.h"
+#include "sops/tmpfile.h"
 #include "sops/opts.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,45 +29,10 @@
 #include "util/outfile.h"
 #include "util/secret.h"
 
-static char dir_path[PATH_MAX], file_path[PATH_MAX];
-static volatile sig_atomic_t live;
 static atomic_bool writer_done;
 
-static void scrub(void)
-{
-	if (!live)
-		return;
-	struct stat st;
-	if (lstat(file_path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		int fd = open(file_path, O_WRONLY | O_NOFOLLOW);
-		if (fd >= 0) {
-			static const char zeros[4096];
-			for (off_t left = st.st_size; left > 0;) {
-				ssize_t w = write(fd, zeros, left > (off_t)sizeof(zeros) ? sizeof(zeros) : (size_t)left);
-				if (w <= 0)
-					break;
-				left -= w;
-			}
-			fsync(fd);
-			close(fd);
-		}
-	}
-	unlink(file_path);
-	(void)ags_rmtree_at(AT_FDCWD, dir_path);
-	live = 0;
-}
-
-static void on_signal(int sig)
-{
-	if (live) {
-		(void)ags_rmtree_at(AT_FDCWD, dir_path); /* async-signal-safe */
-		live = 0;
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 struct writer {
+	const char *path;
 	const unsigned char *p;
 	size_t n;
 };
@@ -77,7 +41,7 @@ static void *fifo_writer(void *arg)
 {
 	struct writer *w = arg;
 	/* blocks until the command opens the FIFO for reading */
-	int fd = open(file_path, O_WRONLY | O_CLOEXEC);
+	int fd = open(w->path, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		ags_write_all(fd, w->p, w->n);
 		close(fd);
@@ -163,32 +127,17 @@ int cmd_exec_file(int argc, char **argv)
 		return cli_fail(r, &d, NULL);
 	}
 
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
-	int mr = ags_private_dir_make(tmp, "agesops-exec-", dir_path, sizeof(dir_path));
-	if (mr < 0) {
-		cli_error("could not create a temporary directory in %s: %s", tmp, ags_strerror(mr));
-		ags_buf_release(&pt);
-		return EXIT_GENERIC;
-	}
 	if (!name)
 		name = "tmp-file";
-	if ((size_t)snprintf(file_path, sizeof(file_path), "%s/%s", dir_path, name) >= sizeof(file_path)) {
-		rmdir(dir_path);
-		cli_error("file name too long: %s", name);
+	const char *file_path;
+	if (sm_tmp_make("agesops-exec-", name, false, &file_path, &d) < 0) {
+		cli_error("%s", d.msg);
 		ags_buf_release(&pt);
 		return EXIT_GENERIC;
 	}
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	live = 1;
 	pthread_t tid;
 	bool writer = false;
-	struct writer w = { pt.data ? pt.data : (unsigned char *)"", pt.len };
+	struct writer w = { file_path, pt.data ? pt.data : (unsigned char *)"", pt.len };
 	if (no_fifo) {
 		int fd = open(file_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0 || ags_write_all(fd, w.p, w.n) < 0 || close(fd) < 0) {
@@ -224,7 +173,7 @@ int cmd_exec_file(int argc, char **argv)
 			pthread_cancel(tid);
 		pthread_join(tid, NULL);
 	}
-	scrub();
+	sm_tmp_remove();
 	ags_buf_release(&pt);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /*
- * Runs the command of exec-env / exec-file (shell.h).
+ * Runs the command of exec-env / exec-file and the editor of edit (shell.h).
  */
 #include "shell.h"
 #include "../cli.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,4 +51,105 @@ int sm_run_shell(const char *cmd, char **envp)
 	sigaction(SIGTERM, &ot, NULL);
 	sigaction(SIGHUP, &oh, NULL);
 	return rc;
+}
+
+#define MAX_EDITOR_ARGS 64
+
+/* POSIX-shell-like word splitting (quotes and backslashes), no expansion,
+ * as sops splits $EDITOR with shlex. */
+static int shlex_split(const char *s, char *buf, size_t cap, char **argv, int maxargs)
+{
+	int n = 0;
+	size_t o = 0;
+	const char *p = s;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		if (n >= maxargs - 1)
+			return -1;
+		argv[n++] = buf + o;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+			if (o + 2 >= cap)
+				return -1;
+			if (*p == '\'') {
+				p++;
+				while (*p && *p != '\'') {
+					if (o + 2 >= cap)
+						return -1;
+					buf[o++] = *p++;
+				}
+				if (*p != '\'')
+					return -1;
+				p++;
+			} else if (*p == '"') {
+				p++;
+				while (*p && *p != '"') {
+					if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`'))
+						p++;
+					if (o + 2 >= cap)
+						return -1;
+					buf[o++] = *p++;
+				}
+				if (*p != '"')
+					return -1;
+				p++;
+			} else if (*p == '\\' && p[1]) {
+				buf[o++] = p[1];
+				p += 2;
+			} else {
+				buf[o++] = *p++;
+			}
+		}
+		buf[o++] = '\0';
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+int sm_run_editor(const char *file, struct ags_diag *d)
+{
+	const char *ed = getenv("SOPS_EDITOR");
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	if (!ed || !*ed)
+		ed = "vi";
+	char buf[4096];
+	char *argv[MAX_EDITOR_ARGS + 2];
+	int n = shlex_split(ed, buf, sizeof(buf), argv, MAX_EDITOR_ARGS);
+	if (n <= 0)
+		return ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "cannot parse the editor command '%s'", ed);
+	argv[n] = (char *)file; /* execvp does not write to it */
+	argv[n + 1] = NULL;
+
+	/* the editor owns the terminal: let it handle ^C, as system() does */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int status = 0, r = 0;
+	if (pid < 0) {
+		r = ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "could not run editor: %s", strerror(errno));
+	} else {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			r = ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "could not run editor '%s'", argv[0]);
+		else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			r = ags_diag_set(d, AGS_E_CHILD, "editor '%s' failed (%s %d); file not changed", argv[0],
+					 WIFEXITED(status) ? "exit status" : "signal",
+					 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return r;
 }
