@@ -106,6 +106,23 @@ static int connect_client(const struct kube_args *a, struct ags_k8s_client **c)
 	return kube_connect(&k, c);
 }
 
+/* The start of the subcommands that take flags only (pubkey, bootstrap):
+ * parse, refuse arguments, connect.  Returns the exit code to stop with
+ * (0 after --help) and *c NULL, or 0 with *c connected. */
+static int start_no_args(int argc, char **argv, const char *what, bool bootstrap, struct kube_args *a,
+			 struct ags_k8s_client **c)
+{
+	*c = NULL;
+	int p = parse(argc, argv, a, bootstrap);
+	if (p)
+		return p > 0 ? 0 : KUBE_EXIT_USAGE;
+	if (a->nargs) {
+		cli_error("%s takes no arguments", what);
+		return KUBE_EXIT_USAGE;
+	}
+	return connect_client(a, c);
+}
+
 static int install_key(int argc, char **argv)
 {
 	struct kube_args a;
@@ -161,16 +178,9 @@ static int install_key(int argc, char **argv)
 static int pubkey(int argc, char **argv)
 {
 	struct kube_args a;
-	int p = parse(argc, argv, &a, false);
-	if (p)
-		return p > 0 ? 0 : KUBE_EXIT_USAGE;
-	if (a.nargs) {
-		cli_error("pubkey takes no arguments");
-		return KUBE_EXIT_USAGE;
-	}
-	struct ags_k8s_client *c = NULL;
-	int rc = connect_client(&a, &c);
-	if (rc)
+	struct ags_k8s_client *c;
+	int rc = start_no_args(argc, argv, "pubkey", false, &a, &c);
+	if (!c)
 		return rc;
 	struct ags_diag d = { 0 };
 	char *recips = NULL;
@@ -305,16 +315,9 @@ out:
 static int bootstrap(int argc, char **argv)
 {
 	struct kube_args a;
-	int p = parse(argc, argv, &a, true);
-	if (p)
-		return p > 0 ? 0 : KUBE_EXIT_USAGE;
-	if (a.nargs) {
-		cli_error("bootstrap takes no arguments");
-		return KUBE_EXIT_USAGE;
-	}
-	struct ags_k8s_client *c = NULL;
-	int rc = connect_client(&a, &c);
-	if (rc)
+	struct ags_k8s_client *c;
+	int rc = start_no_args(argc, argv, "bootstrap", true, &a, &c);
+	if (!c)
 		return rc;
 	if (a.rotate) {
 		rc = bootstrap_rotate(c, &a);
