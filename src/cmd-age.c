@@ -120,27 +120,11 @@ static int fail_usage(const char *msg, const char *hint)
 	return go_compat ? 1 : AGE_EXIT_USAGE;
 }
 
-struct strlist {
-	const char **v;
-	size_t n;
-};
-
-static int strlist_add(struct strlist *l, const char *s)
-{
-	const char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	if (!v)
-		return AGS_E_NOMEM;
-	v[l->n++] = s;
-	l->v = v;
-	return 0;
-}
-
 struct opts {
 	bool decrypt, encrypt, pass, armor, version;
 	const char *out;
-	struct strlist r, R, i;
+	struct age_keys k; /* -r, -R, -i, -j; whether stdin is taken */
 	const char *in;
-	bool stdin_used;
 };
 
 /* Go's flag package: -f and --f are equivalent, "-f=v" or "-f v", parsing
@@ -198,11 +182,11 @@ static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 				cli_help(stdout, "age");
 			return -1;
 		case 'o': o->out = val; break;
-		case 'r': if (strlist_add(&o->r, val) < 0) return 1; break;
-		case 'R': if (strlist_add(&o->R, val) < 0) return 1; break;
-		case 'i': if (strlist_add(&o->i, val) < 0) return 1; break;
+		case 'r': if (age_strlist_add(&o->k.r, val) < 0) return 1; break;
+		case 'R': if (age_strlist_add(&o->k.R, val) < 0) return 1; break;
+		case 'i': if (age_strlist_add(&o->k.i, val) < 0) return 1; break;
 		case OPT_PLUGIN: /* kept in order with -i (as Go); marked by a leading \1 */
-			if (asprintf(&jv, "\1%s", val) < 0 || strlist_add(&o->i, jv) < 0) return 1;
+			if (asprintf(&jv, "\1%s", val) < 0 || age_strlist_add(&o->k.i, jv) < 0) return 1;
 			break;
 		}
 	}
@@ -227,20 +211,20 @@ static const char *class_prefix(int err)
  * the output over an input (the input, -i and -R files). */
 static int check_files(const struct opts *o)
 {
-	const char **files = calloc(o->i.n + o->R.n + 2, sizeof(*files));
+	const char **files = calloc(o->k.i.n + o->k.R.n + 2, sizeof(*files));
 	size_t n = 0, ni;
 	int rc = 0;
 	if (!files)
 		return fail_usage(ags_strerror(AGS_E_NOMEM), NULL);
-	for (size_t k = 0; k < o->i.n; k++)
-		if (o->i.v[k][0] != '\1') /* -j NAME is not a file */
-			files[n++] = o->i.v[k];
+	for (size_t k = 0; k < o->k.i.n; k++)
+		if (o->k.i.v[k][0] != '\1') /* -j NAME is not a file */
+			files[n++] = o->k.i.v[k];
 	ni = n;
-	age_cli_warn_duplicates(o->r.v, o->r.n, "recipient");
-	age_cli_warn_duplicates(o->R.v, o->R.n, "recipients file");
+	age_cli_warn_duplicates(o->k.r.v, o->k.r.n, "recipient");
+	age_cli_warn_duplicates(o->k.R.v, o->k.R.n, "recipients file");
 	age_cli_warn_duplicates(files, ni, "identity file");
-	for (size_t k = 0; k < o->R.n; k++)
-		files[n++] = o->R.v[k];
+	for (size_t k = 0; k < o->k.R.n; k++)
+		files[n++] = o->k.R.v[k];
 	if (o->in && strcmp(o->in, "-"))
 		files[n++] = o->in;
 	for (size_t k = 0; o->out && strcmp(o->out, "-") && k < n && !rc; k++) {
@@ -254,185 +238,9 @@ static int check_files(const struct opts *o)
 	return rc;
 }
 
-/* Reads a key file named by a flag ("-" = stdin, once). */
-static int read_keyfile(struct opts *o, const char *path, struct ags_buf *data)
-{
-	if (!strcmp(path, "-")) {
-		if (o->stdin_used) {
-			cli_error("standard input is used for multiple purposes");
-			return -1;
-		}
-		o->stdin_used = true;
-	}
-	int r = age_cli_read_file(path, (size_t)16 << 20, data);
-	if (r < 0) {
-		cli_error("failed to open file \"%s\": %s", path, ags_strerror(r));
-		return r;
-	}
-	return 0;
-}
-
-static int load_identities(struct opts *o, struct ags_age_identities *ids)
-{
-	for (size_t k = 0; k < o->i.n; k++) {
-		struct ags_buf data;
-		if (o->i.v[k][0] == '\1') { /* -j NAME: a plugin without identity data */
-			struct ags_age_identity *pid;
-			struct ags_diag pd = { 0 };
-			int pr = ags_age_plugin_identity_new(o->i.v[k] + 1, &pid, &pd);
-			if (pr == 0)
-				pr = ags_age_identities_add(ids, pid);
-			if (pr < 0) {
-				cli_error("-j %s: %s", o->i.v[k] + 1, pd.msg[0] ? pd.msg : ags_strerror(pr));
-				return pr;
-			}
-			continue;
-		}
-		int r = read_keyfile(o, o->i.v[k], &data);
-		if (r < 0)
-			return r == -1 ? AGS_E_INVAL : r;
-		struct ags_diag d = { 0 };
-		r = ags_age_parse_identity_file((const char *)data.data, data.len, o->i.v[k],
-						age_cli_read_passphrase, NULL, ids, &d);
-		ags_buf_release(&data);
-		if (r < 0) {
-			cli_error("reading \"%s\": %s", o->i.v[k], d.msg[0] ? d.msg : ags_strerror(r));
-			return r;
-		}
-	}
-	return 0;
-}
-
-static int load_recipients(struct opts *o, struct ags_age_recipients *rs)
-{
-	for (size_t k = 0; k < o->r.n; k++) {
-		struct ags_age_recipient *r;
-		struct ags_diag d = { 0 };
-		int rc = ags_age_recipient_parse(o->r.v[k], &r, &d);
-		if (rc < 0) {
-			cli_error("%s", d.msg[0] ? d.msg : ags_strerror(rc));
-			return rc;
-		}
-		if ((rc = ags_age_recipients_add(rs, r)) < 0)
-			return rc;
-	}
-	for (size_t k = 0; k < o->R.n; k++) {
-		struct ags_buf data;
-		int rc = read_keyfile(o, o->R.v[k], &data);
-		if (rc < 0)
-			return rc == -1 ? AGS_E_INVAL : rc;
-		struct ags_diag d = { 0 };
-		rc = ags_age_parse_recipients_file((const char *)data.data, data.len, o->R.v[k], rs, &d);
-		ags_buf_release(&data);
-		if (rc < 0) {
-			cli_error("failed to parse recipient file \"%s\": %s", o->R.v[k], d.msg[0] ? d.msg : ags_strerror(rc));
-			return rc;
-		}
-	}
-	if (o->i.n) {
-		struct ags_age_identities ids = { 0 };
-		int rc = load_identities(o, &ids);
-		for (size_t k = 0; rc == 0 && k < ids.n; k++) {
-			struct ags_age_recipient *r;
-			rc = ags_age_identity_to_recipient(ids.v[k], &r);
-			if (rc == 0)
-				rc = ags_age_recipients_add(rs, r);
-			else
-				cli_error("internal error processing identity of type %s: %s",
-					  ags_age_identity_kind(ids.v[k]), ags_strerror(rc));
-		}
-		ags_age_identities_clear(&ids);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* Ten random words: what age offers when the passphrase is left empty. */
-static int autogenerate_passphrase(char *buf, size_t cap)
-{
-	static const char letters[] = "abcdefghijkmnopqrstuvwxyz";
-	uint8_t rnd[50];
-	if (cap < 61 || ags_random(rnd, sizeof(rnd)) < 0)
-		return AGS_E_CRYPTO;
-	size_t n = 0;
-	for (int w = 0; w < 10; w++) {
-		if (w)
-			buf[n++] = '-';
-		for (int c = 0; c < 5; c++)
-			buf[n++] = letters[rnd[w * 5 + c] % 25];
-	}
-	buf[n] = 0;
-	ags_wipe(rnd, sizeof(rnd));
-	return (int)n;
-}
-
-static int passphrase_recipient(struct ags_age_recipients *rs)
-{
-	char *p1 = calloc(1, 4097), *p2 = calloc(1, 4097);
-	int r = p1 && p2 ? 0 : AGS_E_NOMEM;
-	int n = 0;
-	if (r == 0 && (n = age_cli_read_passphrase(NULL, "Enter passphrase (leave empty to autogenerate a secure one):",
-						   p1, 4097)) < 0)
-		r = n;
-	if (r == 0 && n == 0) {
-		if ((n = autogenerate_passphrase(p1, 4097)) < 0)
-			r = n;
-		char msg[160];
-		snprintf(msg, sizeof(msg), "%s: using autogenerated passphrase \"%s\"", cli_progname, p1);
-		if (r == 0 && (r = age_cli_tty_print(msg)) < 0)
-			ags_wipe(msg, sizeof(msg));
-		ags_wipe(msg, sizeof(msg));
-	} else if (r == 0) {
-		int m = age_cli_read_passphrase(NULL, "Confirm passphrase:", p2, 4097);
-		if (m < 0)
-			r = m;
-		else if (m != n || !ags_ct_eq(p1, p2, (size_t)n)) {
-			cli_error("passphrases didn't match");
-			r = AGS_E_AGE_PASSPHRASE;
-			goto out;
-		}
-	}
-	if (r < 0) {
-		cli_error("could not read passphrase: %s", r == AGS_E_AGE_PASSPHRASE
-				  ? "standard input is not a terminal, and /dev/tty is not available"
-				  : ags_strerror(r));
-		goto out;
-	}
-	struct ags_age_recipient *rc;
-	if ((r = ags_age_recipient_new_scrypt(p1, (size_t)n, 18, &rc)) == 0)
-		r = ags_age_recipients_add(rs, rc);
-	if (r < 0)
-		cli_error("%s", ags_strerror(r));
-out:
-	if (p1)
-		ags_free_secret(p1, 4097);
-	if (p2)
-		ags_free_secret(p2, 4097);
-	return r;
-}
-
-/* How plugins reach the user (Go's terminal UI): messages on stderr,
- * requests on the terminal. */
-static int plugin_message(void *ctx, const char *plugin, const char *msg)
-{
-	(void)ctx;
-	fprintf(stderr, "%s plugin: %s\n", plugin, msg);
-	return 0;
-}
-
-static int plugin_request(void *ctx, const char *plugin, const char *prompt, bool secret, char *buf, size_t cap)
-{
-	char q[1200];
-	(void)secret;
-	snprintf(q, sizeof(q), "%s plugin: %s", plugin, prompt);
-	return age_cli_read_passphrase(ctx, q, buf, cap);
-}
-
 int cmd_age(int argc, char **argv)
 {
-	static const struct ags_age_plugin_ui plugin_ui = { plugin_message, plugin_request, NULL };
-	ags_age_plugin_set_ui(&plugin_ui);
+	age_cli_plugin_ui_install();
 	struct opts o = { 0 };
 	struct ags_age_recipients rs = { 0 };
 	struct ags_age_identities ids = { 0 };
@@ -471,25 +279,25 @@ int cmd_age(int argc, char **argv)
 		else if (o.pass)
 			rc = fail_usage("-p/--passphrase can't be used with -d/--decrypt",
 					"note that password protected files are detected automatically");
-		else if (o.r.n)
+		else if (o.k.r.n)
 			rc = fail_usage("-r/--recipient can't be used with -d/--decrypt",
 					"did you mean to use -i/--identity to specify a private key?");
-		else if (o.R.n)
+		else if (o.k.R.n)
 			rc = fail_usage("-R/--recipients-file can't be used with -d/--decrypt",
 					"did you mean to use -i/--identity to specify a private key?");
 	} else {
-		if (o.i.n && !o.encrypt)
+		if (o.k.i.n && !o.encrypt)
 			rc = fail_usage("-i/--identity can't be used in encryption mode unless symmetric encryption "
 					"is explicitly selected with -e/--encrypt",
 					"did you forget to specify -d/--decrypt?");
-		else if (o.r.n + o.R.n + o.i.n == 0 && !o.pass)
+		else if (o.k.r.n + o.k.R.n + o.k.i.n == 0 && !o.pass)
 			rc = fail_usage("missing recipients",
 					"did you forget to specify -r/--recipient, -R/--recipients-file or -p/--passphrase?");
-		else if (o.r.n && o.pass)
+		else if (o.k.r.n && o.pass)
 			rc = fail_usage("-p/--passphrase can't be combined with -r/--recipient", NULL);
-		else if (o.R.n && o.pass)
+		else if (o.k.R.n && o.pass)
 			rc = fail_usage("-p/--passphrase can't be combined with -R/--recipients-file", NULL);
-		else if (o.i.n && o.pass)
+		else if (o.k.i.n && o.pass)
 			rc = fail_usage("-p/--passphrase can't be combined with -i/--identity", NULL);
 	}
 	if (rc || (rc = check_files(&o)) != 0)
@@ -503,7 +311,7 @@ int cmd_age(int argc, char **argv)
 			goto done;
 		}
 	} else {
-		o.stdin_used = true;
+		o.k.stdin_used = true;
 		if (o.decrypt && isatty(0) && (in_fd = age_cli_buffer_terminal_input(0)) < 0) {
 			cli_error("failed to buffer terminal input: %s", ags_strerror(in_fd));
 			in_fd = 0;
@@ -522,12 +330,12 @@ int cmd_age(int argc, char **argv)
 	struct ags_diag d = { 0 };
 	if (o.decrypt) {
 		struct ags_age_identity *id;
-		if (o.i.n == 0) {
+		if (o.k.i.n == 0) {
 			r = ags_age_identity_new_scrypt_prompt(age_cli_read_passphrase, NULL, 0, &id);
 			if (r == 0)
 				r = ags_age_identities_add(&ids, id);
 		} else {
-			if ((r = load_identities(&o, &ids)) < 0) {
+			if ((r = age_cli_load_identities(&o.k, &ids)) < 0) {
 				rc = exit_for(r);
 				goto done;
 			}
@@ -541,7 +349,7 @@ int cmd_age(int argc, char **argv)
 			goto done;
 		}
 	} else {
-		r = o.pass ? passphrase_recipient(&rs) : load_recipients(&o, &rs);
+		r = o.pass ? age_cli_passphrase_recipient(&rs) : age_cli_load_recipients(&o.k, &rs);
 		if (r < 0) {
 			rc = exit_for(r);
 			goto done;
@@ -570,7 +378,7 @@ int cmd_age(int argc, char **argv)
 				(int)strcspn(d.msg, " "), d.msg);
 			fprintf(stderr, "%s: hint: visit https://age-encryption.org/awesome#plugins for a list of "
 					"available plugins\n", cli_progname);
-		} else if (r == AGS_E_AGE_NO_MATCH && o.decrypt && o.i.n == 0) {
+		} else if (r == AGS_E_AGE_NO_MATCH && o.decrypt && o.k.i.n == 0) {
 			cli_error("the file is not passphrase-encrypted, identities are required");
 			fprintf(stderr, "%s: hint: specify identities with -i/--identity or -j to decrypt this file\n",
 				cli_progname);
@@ -592,11 +400,6 @@ done:
 		close(in_fd);
 	ags_age_identities_clear(&ids);
 	ags_age_recipients_clear(&rs);
-	free(o.r.v);
-	free(o.R.v);
-	for (size_t k = 0; k < o.i.n; k++)
-		if (o.i.v[k][0] == '\1') /* -j values were allocated */
-			free((char *)o.i.v[k]);
-	free(o.i.v);
+	age_keys_clear(&o.k);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/secret.h"
+#include "age/plugin.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -146,4 +147,27 @@ int age_cli_buffer_terminal_input(int fd)
 		return r;
 	}
 	return mfd;
+}
+
+/* How plugins reach the user (Go's terminal UI): messages on stderr,
+ * requests on the terminal. */
+static int plugin_message(void *ctx, const char *plugin, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s plugin: %s\n", plugin, msg);
+	return 0;
+}
+
+static int plugin_request(void *ctx, const char *plugin, const char *prompt, bool secret, char *buf, size_t cap)
+{
+	char q[1200];
+	(void)secret;
+	snprintf(q, sizeof(q), "%s plugin: %s", plugin, prompt);
+	return age_cli_read_passphrase(ctx, q, buf, cap);
+}
+
+void age_cli_plugin_ui_install(void)
+{
+	static const struct ags_age_plugin_ui ui = { plugin_message, plugin_request, NULL };
+	ags_age_plugin_set_ui(&ui);
 }
