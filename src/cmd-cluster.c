@@ -1,9 +1,10 @@
 /*
  * agesops cluster init NAME: the seed runbook in one command.  The work is
  * ags_gitops_cluster_init (lib/gitops/cluster.c); this file reads the flags,
- * obtains the cluster key (local, or the cluster's published one), supplies
- * the secret values (environment, --secrets-stdin or the terminal), prints
- * what was done and the remaining steps.
+ * obtains the cluster key (src/gitops/cluster-key.c: local, or the
+ * cluster's published one), supplies the secret values (environment,
+ * --secrets-stdin or the terminal), prints what was done and the remaining
+ * steps.
  */
 #include "cli.h"
 #include "cli-opts.h"
@@ -22,7 +23,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 struct opts {
@@ -39,102 +39,6 @@ struct opts {
 	const char *admin_args[64];
 	size_t nadmin_args;
 };
-
-/* Loads an existing key file's first identity recipient, or makes a new key. */
-static int cluster_key(const char *keypath, char **recipient)
-{
-	struct ags_diag d = { 0 };
-	int r;
-	if (keypath && access(keypath, F_OK) == 0) {
-		if ((r = ags_gitops_key_file_recipient(keypath, recipient, &d)) < 0)
-			return cli_fail(r, &d, NULL);
-		fprintf(stderr, "using the existing key %s (%s)\n", keypath, *recipient);
-		return 0;
-	}
-	char *text = NULL;
-	size_t len = 0;
-	if ((r = ags_gitops_keygen(&text, &len, recipient, &d)) < 0)
-		return cli_fail(r, &d, NULL);
-	if (keypath) {
-		r = ags_gitops_write_key_file(keypath, text, len, &d);
-	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-		/* to the pipe only */
-		r = ags_diag_set(&d, -errno, "standard output: %s", strerror(errno));
-	}
-	ags_gitops_secret_text_free(text, len);
-	if (r < 0) {
-		free(*recipient);
-		*recipient = NULL;
-		return cli_fail(r, &d, NULL);
-	}
-	if (keypath)
-		fprintf(stderr, "created the cluster key %s (mode 0600)\n", keypath);
-	fprintf(stderr, "Public key: %s\n", *recipient);
-	return 0;
-}
-
-/*
- * --from-cluster: the key was made in the cluster (agesops kube bootstrap)
- * and only its public half was published; ask `agesops kube pubkey`.
- */
-static int cluster_pubkey(const struct opts *o, char **recipient)
-{
-	const char *argv[8];
-	int n = 0;
-	argv[n++] = "agesops";
-	argv[n++] = "kube";
-	argv[n++] = "pubkey";
-	if (o->kubeconfig) {
-		argv[n++] = "--kubeconfig";
-		argv[n++] = o->kubeconfig;
-	}
-	if (o->context) {
-		argv[n++] = "--context";
-		argv[n++] = o->context;
-	}
-	argv[n] = NULL;
-	int p[2];
-	if (pipe(p) != 0)
-		return cli_fail(-errno, NULL, "pipe");
-	pid_t pid = fork();
-	if (pid < 0)
-		return cli_fail(-errno, NULL, "fork");
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		execv("/proc/self/exe", (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	char buf[8192];
-	size_t len = 0;
-	ssize_t k;
-	while ((k = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0 || (k < 0 && errno == EINTR))
-		if (k > 0)
-			len += (size_t)k;
-	close(p[0]);
-	buf[len] = 0;
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		cli_error("--from-cluster: agesops kube pubkey failed (is the key bootstrapped? agesops kube bootstrap)");
-		return EXIT_GENERIC;
-	}
-	char *line = strtok(buf, "\r\n");
-	struct ags_age_recipient *r = NULL;
-	struct ags_diag d = { 0 };
-	if (!line || ags_age_recipient_parse(line, &r, &d) < 0) {
-		cli_error("--from-cluster: the cluster published no valid age recipient");
-		return EXIT_GENERIC;
-	}
-	ags_age_recipient_free(r);
-	if (!(*recipient = strdup(line)))
-		return cli_fail(AGS_E_NOMEM, NULL, NULL);
-	fprintf(stderr, "using the cluster's published key %s (the private key stays in the cluster)\n", line);
-	return 0;
-}
 
 /* ---- secret values: env, --secrets-stdin (KEY=VALUE lines), or the terminal ---- */
 
@@ -238,38 +142,6 @@ static void next_steps(const struct opts *o, const struct ags_gitops_cluster *c,
 	if (!o->from_cluster)
 		fprintf(stderr, "  %d. to decrypt locally: export SOPS_AGE_KEY_FILE=%s\n", step + 1,
 			keypath ? keypath : "<the saved key>");
-}
-
-/* The key's place: outside the repository, or only to a pipe (NULL). */
-static int key_place(const struct opts *o, const char *root, char **keypath)
-{
-	*keypath = NULL;
-	if (o->from_cluster) {
-		if (o->key_file) {
-			cli_error("--from-cluster and --key-file cannot be used together");
-			return EXIT_CONFLICTING_PARAMETERS;
-		}
-		return 0;
-	}
-	if (o->key_file && !strcmp(o->key_file, "-")) {
-		if (isatty(1)) {
-			cli_error("--key-file -: standard output is a terminal; pipe it somewhere safe");
-			return EXIT_GENERIC;
-		}
-		return 0;
-	}
-	struct ags_diag d = { 0 };
-	int r = o->key_file ? ((*keypath = strdup(o->key_file)) ? 0 : AGS_E_NOMEM)
-			    : ags_gitops_default_key_path(o->name, keypath, &d);
-	if (r < 0)
-		return cli_fail(r, &d, NULL);
-	if (ags_gitops_path_inside(*keypath, root)) {
-		cli_error("--key-file %s is inside the repository %s: a private key must never be committed", *keypath, root);
-		free(*keypath);
-		*keypath = NULL;
-		return EXIT_GENERIC;
-	}
-	return 0;
 }
 
 static int repo_root(const struct opts *o, char **root)
@@ -432,9 +304,10 @@ int cmd_cluster(int argc, char **argv)
 	if ((r = ags_gitops_cluster_layout(root, o.name, o.secrets_dir, o.flux_dir, &c, &d)) < 0)
 		rc = cli_fail(r, &d, NULL);
 	if (rc == 0)
-		rc = key_place(&o, root, &keypath);
+		rc = gcli_cluster_key_place(o.key_file, o.from_cluster, o.name, root, &keypath);
 	if (rc == 0)
-		rc = o.from_cluster ? cluster_pubkey(&o, &recipient) : cluster_key(keypath, &recipient);
+		rc = o.from_cluster ? gcli_cluster_pubkey(o.kubeconfig, o.context, &recipient)
+				    : gcli_cluster_key(keypath, &recipient);
 	if (rc == 0)
 		rc = read_admins(&o, root);
 	if (rc == 0) {

@@ -32,4 +32,20 @@ struct gcli_encrypt {
  */
 int gcli_output_manifest(const struct gcli_encrypt *e, const struct ags_buf *plain, const char *out);
 
+/*
+ * The key of cluster init (src/gitops/cluster-key.c); each prints its
+ * errors and returns an exit code.
+ * gcli_cluster_key_place: where the private key goes: *keypath is --key-file
+ * or the default path (refused inside the repository root), NULL for "-"
+ * (standard output, never a terminal) and for --from-cluster.
+ * gcli_cluster_key: the first identity of an existing key file, else a new
+ * key written there (0600) or to standard output; *recipient is its public key.
+ * gcli_cluster_pubkey: --from-cluster, the key was made in the cluster
+ * (agesops kube bootstrap) and only its public half was published.
+ */
+int gcli_cluster_key_place(const char *key_file, bool from_cluster, const char *name, const char *root,
+			   char **keypath);
+int gcli_cluster_key(const char *keypath, char **recipient);
+int gcli_cluster_pubkey(const char *kubeconfig, const char *context, char **recipient);
+
 #endif
