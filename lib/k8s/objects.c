@@ -267,29 +267,48 @@ static int put_json(struct ags_buf *b, const struct k8s_json *j)
 	return AGS_E_INVAL;
 }
 
-static int finish(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *what, struct ags_buf *resp,
-		  struct ags_k8s_object **ret, struct ags_diag *d)
+/* One request on an object: its API path, and what it does for the messages
+ * ("get Secret ns/name"). */
+struct call {
+	char path[512], what[400];
+};
+
+/* collection: the path of the namespace's objects of that kind (create). */
+static void call_init(struct call *k, const char *verb, enum ags_k8s_kind kind, const char *ns, const char *name,
+		      bool collection)
 {
-	if (!ret)
-		return 0;
-	return parse_object(c, kind, what, resp, ret, d);
+	if (collection)
+		snprintf(k->path, sizeof(k->path), "/api/v1/namespaces/%s/%s", ns, resource(kind));
+	else
+		snprintf(k->path, sizeof(k->path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), name);
+	snprintf(k->what, sizeof(k->what), "%s %s %s/%s", verb, kind_name(kind), ns, name);
+}
+
+/* Sends body (NULL for none; r: the result of building it) and parses the
+ * object the server returns when ret is wanted.  Releases body. */
+static int call_send(struct ags_k8s_client *c, const struct call *k, const char *method, enum ags_k8s_kind kind,
+		     struct ags_buf *body, int r, struct ags_k8s_object **ret, struct ags_diag *d)
+{
+	struct ags_buf resp;
+	ags_buf_init_secret(&resp, k8s_response_max());
+	long st;
+	if (!r)
+		r = k8s_request(c, method, k->path, body, k->what, &st, &resp, d);
+	if (!r && ret)
+		r = parse_object(c, kind, k->what, &resp, ret, d);
+	if (body)
+		ags_buf_release(body);
+	ags_buf_release(&resp);
+	return r;
 }
 
 int ags_k8s_get(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
 		struct ags_k8s_object **ret, struct ags_diag *d)
 {
 	AGS_TRY(check_names(kind, ns, name, d));
-	char path[512], what[400];
-	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), name);
-	snprintf(what, sizeof(what), "get %s %s/%s", kind_name(kind), ns, name);
-	struct ags_buf resp;
-	ags_buf_init_secret(&resp, k8s_response_max());
-	long st;
-	int r = k8s_request(c, "GET", path, NULL, what, &st, &resp, d);
-	if (r == 0)
-		r = parse_object(c, kind, what, &resp, ret, d);
-	ags_buf_release(&resp);
-	return r;
+	struct call k;
+	call_init(&k, "get", kind, ns, name, false);
+	return call_send(c, &k, "GET", kind, NULL, 0, ret, d);
 }
 
 int ags_k8s_create(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
@@ -297,12 +316,10 @@ int ags_k8s_create(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char 
 {
 	AGS_TRY(check_names(kind, ns, name, d));
 	AGS_TRY(check_entries(kind, data, n, d));
-	char path[512], what[400];
-	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s", ns, resource(kind));
-	snprintf(what, sizeof(what), "create %s %s/%s", kind_name(kind), ns, name);
-	struct ags_buf body, resp;
+	struct call k;
+	call_init(&k, "create", kind, ns, name, true);
+	struct ags_buf body;
 	ags_buf_init_secret(&body, k8s_response_max());
-	ags_buf_init_secret(&resp, k8s_response_max());
 	/* the shape kubectl create secret generic / configmap sends (no type: the server defaults Opaque) */
 	int r = ags_buf_printf(&body, "{\"apiVersion\":\"v1\",\"kind\":\"%s\",\"metadata\":{\"name\":\"%s\","
 				      "\"namespace\":\"%s\"},\"data\":", kind_name(kind), name, ns);
@@ -310,14 +327,7 @@ int ags_k8s_create(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char 
 		r = put_data(&body, kind, data, n, NULL, 0);
 	if (!r)
 		r = ags_buf_putc(&body, '}');
-	long st;
-	if (!r)
-		r = k8s_request(c, "POST", path, &body, what, &st, &resp, d);
-	if (!r)
-		r = finish(c, kind, what, &resp, ret, d);
-	ags_buf_release(&body);
-	ags_buf_release(&resp);
-	return r;
+	return call_send(c, &k, "POST", kind, &body, r, ret, d);
 }
 
 int ags_k8s_update(struct ags_k8s_client *c, const struct ags_k8s_object *base, const struct ags_k8s_entry *data,
@@ -330,12 +340,10 @@ int ags_k8s_update(struct ags_k8s_client *c, const struct ags_k8s_object *base, 
 	if (!base->resource_version)
 		return ags_diag_set(d, AGS_E_INVAL, "update of %s %s/%s without a resourceVersion", kind_name(kind),
 				    ns, base->name);
-	char path[512], what[400];
-	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), base->name);
-	snprintf(what, sizeof(what), "update %s %s/%s", kind_name(kind), ns, base->name);
-	struct ags_buf body, resp;
+	struct call k;
+	call_init(&k, "update", kind, ns, base->name, false);
+	struct ags_buf body;
 	ags_buf_init_secret(&body, k8s_response_max());
-	ags_buf_init_secret(&resp, k8s_response_max());
 	/* Send the object back as read, with data replaced: other fields
 	 * (labels, annotations, type, immutable) are kept, and
 	 * metadata.resourceVersion makes the server refuse a stale write. */
@@ -368,14 +376,7 @@ int ags_k8s_update(struct ags_k8s_client *c, const struct ags_k8s_object *base, 
 	}
 	if (!r)
 		r = ags_buf_putc(&body, '}');
-	long st;
-	if (!r)
-		r = k8s_request(c, "PUT", path, &body, what, &st, &resp, d);
-	if (!r)
-		r = finish(c, kind, what, &resp, ret, d);
-	ags_buf_release(&body);
-	ags_buf_release(&resp);
-	return r;
+	return call_send(c, &k, "PUT", kind, &body, r, ret, d);
 }
 
 int ags_k8s_patch_data(struct ags_k8s_client *c, const struct ags_k8s_object *base, const struct ags_k8s_entry *set,
@@ -394,12 +395,10 @@ int ags_k8s_patch_data(struct ags_k8s_client *c, const struct ags_k8s_object *ba
 	if (!base->resource_version)
 		return ags_diag_set(d, AGS_E_INVAL, "patch of %s %s/%s without a resourceVersion", kind_name(kind), ns,
 				    base->name);
-	char path[512], what[400];
-	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), base->name);
-	snprintf(what, sizeof(what), "patch %s %s/%s", kind_name(kind), ns, base->name);
-	struct ags_buf body, resp;
+	struct call k;
+	call_init(&k, "patch", kind, ns, base->name, false);
+	struct ags_buf body;
 	ags_buf_init_secret(&body, k8s_response_max());
-	ags_buf_init_secret(&resp, k8s_response_max());
 	/* A JSON merge patch: null removes a key.  The resourceVersion in it is a
 	 * precondition, so a concurrent writer makes this a 409 Conflict rather
 	 * than a lost update. */
@@ -425,26 +424,17 @@ int ags_k8s_patch_data(struct ags_k8s_client *c, const struct ags_k8s_object *ba
 	}
 	if (!r)
 		r = ags_buf_putc(&body, '}');
-	long st;
-	if (!r)
-		r = k8s_request(c, "PATCH", path, &body, what, &st, &resp, d);
-	if (!r)
-		r = finish(c, kind, what, &resp, ret, d);
-	ags_buf_release(&body);
-	ags_buf_release(&resp);
-	return r;
+	return call_send(c, &k, "PATCH", kind, &body, r, ret, d);
 }
 
 int ags_k8s_delete(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
 		   const char *resource_version, struct ags_diag *d)
 {
 	AGS_TRY(check_names(kind, ns, name, d));
-	char path[512], what[400];
-	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), name);
-	snprintf(what, sizeof(what), "delete %s %s/%s", kind_name(kind), ns, name);
-	struct ags_buf body, resp;
+	struct call k;
+	call_init(&k, "delete", kind, ns, name, false);
+	struct ags_buf body;
 	ags_buf_init(&body, 4096);
-	ags_buf_init_secret(&resp, k8s_response_max());
 	int r = ags_buf_puts(&body, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\"");
 	if (!r && resource_version) {
 		r = ags_buf_puts(&body, ",\"preconditions\":{\"resourceVersion\":");
@@ -455,12 +445,7 @@ int ags_k8s_delete(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char 
 	}
 	if (!r)
 		r = ags_buf_putc(&body, '}');
-	long st;
-	if (!r)
-		r = k8s_request(c, "DELETE", path, &body, what, &st, &resp, d);
-	ags_buf_release(&body);
-	ags_buf_release(&resp);
-	return r;
+	return call_send(c, &k, "DELETE", kind, &body, r, NULL, d);
 }
 
 int ags_k8s_move_entry(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char *ns, const char *name,
@@ -469,18 +454,12 @@ int ags_k8s_move_entry(struct ags_k8s_client *c, enum ags_k8s_kind kind, const c
 	AGS_TRY(check_names(kind, ns, name, d));
 	if (!valid_key(from) || !valid_key(to))
 		return ags_diag_set(d, AGS_E_INVAL, "invalid data key");
-	char path[512], what[400];
-	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/%s/%s", ns, resource(kind), name);
-	snprintf(what, sizeof(what), "move %s to %s in %s %s/%s", from, to, kind_name(kind), ns, name);
-	struct ags_buf body, resp;
+	struct call k;
+	call_init(&k, "move", kind, ns, name, false);
+	snprintf(k.what, sizeof(k.what), "move %s to %s in %s %s/%s", from, to, kind_name(kind), ns, name);
+	struct ags_buf body;
 	ags_buf_init(&body, 4096);
-	ags_buf_init_secret(&resp, k8s_response_max());
 	/* data keys cannot hold '/' or '~', so they need no JSON-pointer escaping */
 	int r = ags_buf_printf(&body, "[{\"op\":\"move\",\"from\":\"/data/%s\",\"path\":\"/data/%s\"}]", from, to);
-	long st;
-	if (!r)
-		r = k8s_request(c, "PATCH-JSON", path, &body, what, &st, &resp, d);
-	ags_buf_release(&body);
-	ags_buf_release(&resp);
-	return r;
+	return call_send(c, &k, "PATCH-JSON", kind, &body, r, NULL, d);
 }
