@@ -4,140 +4,19 @@
  */
 #include "internal.h"
 #include "sops/sops-int.h"
-#include <locale.h>
+#include "sops/scalar.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static locale_t c_locale(void)
-{
-	/* Floats must not depend on the user's LC_NUMERIC; one C locale for the
-	 * process, created on first use and kept (duplicates from a race are
-	 * harmless and leak at most one locale object). */
-	static locale_t loc;
-	locale_t l = __atomic_load_n(&loc, __ATOMIC_ACQUIRE);
-	if (!l) {
-		l = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-		if (l)
-			__atomic_store_n(&loc, l, __ATOMIC_RELEASE);
-	}
-	return l;
-}
-
-/* e is "%.*e" output ([-]d.ddde[+-]XX).  Replaces it with the last-digit
- * neighbour (+1 or -1) that reads back as f, if any; true on success. */
-static bool try_neighbours(char *e, double f)
-{
-	char *ex = strchr(e, 'e');
-	if (!ex)
-		return false;
-	for (int dir = 1; dir >= -1; dir -= 2) {
-		char c[64];
-		snprintf(c, sizeof(c), "%s", e);
-		char *q = c + (ex - e) - 1;
-		/* add dir to the last digit with carry/borrow, stopping at the first digit */
-		char *first = c + (c[0] == '-');
-		bool ok = false;
-		for (; q >= first; q--) {
-			if (*q == '.')
-				continue;
-			if (dir > 0 && *q < '9') {
-				(*q)++;
-				ok = true;
-				break;
-			}
-			if (dir < 0 && *q > '0') {
-				(*q)--;
-				ok = true;
-				break;
-			}
-			*q = dir > 0 ? '0' : '9';
-		}
-		if (!ok || *first == '0')
-			continue; /* the digit count would change: not a same-length candidate */
-		if (strtod(c, NULL) == f) {
-			strcpy(e, c);
-			return true;
-		}
-	}
-	return false;
-}
-
 int ags_sops_float_format(double f, char *out, size_t cap)
 {
 	if (cap < AGS_SOPS_FLOAT_MAX)
 		return AGS_E_INVAL;
-	if (isnan(f)) {
-		strcpy(out, "NaN");
-		return 3;
-	}
-	if (isinf(f)) {
-		strcpy(out, f > 0 ? "+Inf" : "-Inf");
-		return 4;
-	}
-	locale_t loc = c_locale();
-	if (!loc)
-		return AGS_E_NOMEM;
-	locale_t old = uselocale(loc);
-	/* Shortest digit count that reads back to the same double: what Go's
-	 * shortest formatting produces.  (Checked against Python's repr, also a
-	 * shortest-round-trip algorithm, on 300,000 random doubles.) */
-	char e[64];
-	for (int p = 1; p <= 17; p++) {
-		snprintf(e, sizeof(e), "%.*e", p - 1, f);
-		if (strtod(e, NULL) == f)
-			break;
-		/* The correctly rounded p-digit form can miss while its neighbour in
-		 * the last digit still reads back (the binary rounding interval is not
-		 * centred on a decimal boundary); the shortest algorithm Go uses
-		 * finds that one, so try both neighbours. */
-		if (p > 1 && try_neighbours(e, f))
-			break;
-	}
-	uselocale(old);
-	/* e = [-]d[.ddd]e[+-]XX  ->  digits and decimal point position */
-	const char *s = e;
-	bool neg = false;
-	if (*s == '-') {
-		neg = true;
-		s++;
-	}
-	char dig[24];
-	size_t nd = 0;
-	for (; *s && *s != 'e'; s++)
-		if (*s >= '0' && *s <= '9')
-			dig[nd++] = *s;
-	int exp10 = *s == 'e' ? atoi(s + 1) : 0;
-	while (nd > 1 && dig[nd - 1] == '0')
-		nd--;
-	size_t o = 0;
-	if (neg)
-		out[o++] = '-';
-	if (nd == 1 && dig[0] == '0') {
-		out[o++] = '0';
-		out[o] = 0;
-		return (int)o;
-	}
-	int dp = exp10 + 1; /* digits before the decimal point */
-	if (dp <= 0) {
-		out[o++] = '0';
-		out[o++] = '.';
-		for (int i = 0; i < -dp; i++)
-			out[o++] = '0';
-		memcpy(out + o, dig, nd);
-		o += nd;
-	} else {
-		for (int i = 0; i < dp; i++)
-			out[o++] = (size_t)i < nd ? dig[i] : '0';
-		if ((size_t)dp < nd) {
-			out[o++] = '.';
-			memcpy(out + o, dig + dp, nd - (size_t)dp);
-			o += nd - (size_t)dp;
-		}
-	}
-	out[o] = 0;
-	return (int)o;
+	/* sops writes floats with strconv.FormatFloat(f, 'f', -1, 64): the
+	 * shortest digits that read back, never an exponent (scalar.c) */
+	return (int)ags_fmt_float_go(f, 'f', out);
 }
 
 static bool ieq(const char *a, size_t n, const char *b)
@@ -176,43 +55,10 @@ int ags_sops_float_parse(const char *s, size_t n, double *out)
 		*out = NAN;
 		return 0;
 	}
-	/* Decimal forms only: digits, one '.', an exponent.  (Go also reads hex
-	 * floats and '_' separators with a base prefix; sops never writes them.) */
-	size_t i = 0, ndig = 0;
-	while (i < m && p[i] >= '0' && p[i] <= '9')
-		i++, ndig++;
-	if (i < m && p[i] == '.') {
-		i++;
-		while (i < m && p[i] >= '0' && p[i] <= '9')
-			i++, ndig++;
-	}
-	if (ndig == 0)
-		return AGS_E_SYNTAX;
-	if (i < m && (p[i] == 'e' || p[i] == 'E')) {
-		i++;
-		if (i < m && (p[i] == '+' || p[i] == '-'))
-			i++;
-		size_t ed = 0;
-		while (i < m && p[i] >= '0' && p[i] <= '9')
-			i++, ed++;
-		if (ed == 0)
-			return AGS_E_SYNTAX;
-	}
-	if (i != m)
-		return AGS_E_SYNTAX;
-	char buf[1024];
-	memcpy(buf, s, n);
-	buf[n] = 0;
-	locale_t loc = c_locale();
-	if (!loc)
-		return AGS_E_NOMEM;
-	errno = 0;
-	double v = strtod_l(buf, NULL, loc);
-	/* Go: out-of-range is an error (ErrRange with +-Inf); underflow to 0 is fine. */
-	if (errno == ERANGE && isinf(v))
-		return AGS_E_SYNTAX;
-	*out = v;
-	return 0;
+	/* Decimal forms only, as go-yaml's float syntax (scalar.c); Go also reads
+	 * hex floats and '_' separators with a base prefix, sops never writes them.
+	 * Out of range is an error (Go's ErrRange), underflow to 0 is fine. */
+	return ags_parse_float_dec(s, n, out) ? 0 : AGS_E_SYNTAX;
 }
 
 int ags_sops_int_parse(const char *s, size_t n, int64_t *out)
