@@ -12,14 +12,7 @@ int ags_age_stanzas_add(struct ags_age_stanzas *l, const char *const *args, size
 		return AGS_E_INVAL;
 	if (l->n >= AGS_AGE_MAX_STANZAS)
 		return AGS_E_TOO_BIG;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 4;
-		struct ags_age_stanza *v = realloc(l->v, nc * sizeof(*v));
-		if (!v)
-			return AGS_E_NOMEM;
-		l->v = v;
-		l->cap = nc;
-	}
+	AGS_TRY(ags_array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 4));
 	struct ags_age_stanza s = { 0 };
 	s.args = calloc(nargs, sizeof(char *));
 	s.body = malloc(bodylen ? bodylen : 1);

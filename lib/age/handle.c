@@ -88,17 +88,9 @@ int ags_age_identity_to_recipient(const struct ags_age_identity *id, struct ags_
 /* Room for one more pointer in a handle list (capped: 65536 handles). */
 static int grow(void ***v, size_t n, size_t *cap)
 {
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 4;
-	if (nc > 65536)
+	if (n >= 65536)
 		return AGS_E_TOO_BIG;
-	void **nv = realloc(*v, nc * sizeof(**v));
-	if (!nv)
-		return AGS_E_NOMEM;
-	*v = nv;
-	*cap = nc;
-	return 0;
+	return ags_array_grow((void **)v, cap, n, sizeof(**v), 4);
 }
 
 int ags_age_identities_add(struct ags_age_identities *l, struct ags_age_identity *id)

@@ -36,14 +36,7 @@ void ags_ct_node_free(struct node *n)
 
 static int node_add(struct node *p, struct node *c)
 {
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 8;
-		struct node **nk = realloc(p->kids, nc * sizeof(*nk));
-		if (!nk)
-			return AGS_E_NOMEM;
-		p->kids = nk;
-		p->cap = nc;
-	}
+	AGS_TRY(ags_array_grow((void **)&p->kids, &p->cap, p->n, sizeof(*p->kids), 8));
 	p->kids[p->n++] = c;
 	return 0;
 }

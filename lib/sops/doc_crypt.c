@@ -94,14 +94,7 @@ struct walk {
 
 static int path_push(struct walk *w, const struct ags_value *k)
 {
-	if (w->path.n == w->path.cap) {
-		size_t nc = w->path.cap ? w->path.cap * 2 : 16;
-		const struct ags_value **p = realloc(w->path.k, nc * sizeof(*p));
-		if (!p)
-			return AGS_E_NOMEM;
-		w->path.k = p;
-		w->path.cap = nc;
-	}
+	AGS_TRY(ags_array_grow((void **)&w->path.k, &w->path.cap, w->path.n, sizeof(*w->path.k), 16));
 	w->path.k[w->path.n++] = k;
 	return 0;
 }
@@ -115,15 +108,10 @@ static void level_clear(struct ags_sops_cstack_level *lv)
 
 static int stack_push(struct walk *w)
 {
-	if (w->stack.n == w->stack.cap) {
-		size_t nc = w->stack.cap ? w->stack.cap * 2 : 16;
-		struct ags_sops_cstack_level *l = realloc(w->stack.lv, nc * sizeof(*l));
-		if (!l)
-			return AGS_E_NOMEM;
-		memset(l + w->stack.cap, 0, (nc - w->stack.cap) * sizeof(*l));
-		w->stack.lv = l;
-		w->stack.cap = nc;
-	}
+	size_t old = w->stack.cap;
+	AGS_TRY(ags_array_grow((void **)&w->stack.lv, &w->stack.cap, w->stack.n, sizeof(*w->stack.lv), 16));
+	/* new levels start empty: level_clear below reads them */
+	memset(w->stack.lv + old, 0, (w->stack.cap - old) * sizeof(*w->stack.lv));
 	level_clear(&w->stack.lv[w->stack.n]);
 	w->stack.n++;
 	return 0;
@@ -137,14 +125,7 @@ static void stack_pop(struct walk *w)
 static int stack_add_comment(struct walk *w, const struct ags_value *c)
 {
 	struct ags_sops_cstack_level *lv = &w->stack.lv[w->stack.n - 1];
-	if (lv->n == lv->cap) {
-		size_t nc = lv->cap ? lv->cap * 2 : 4;
-		struct ags_sops_cstr *p = realloc(lv->c, nc * sizeof(*p));
-		if (!p)
-			return AGS_E_NOMEM;
-		lv->c = p;
-		lv->cap = nc;
-	}
+	AGS_TRY(ags_array_grow((void **)&lv->c, &lv->cap, lv->n, sizeof(*lv->c), 4));
 	char *s = malloc(c->str.len + 1);
 	if (!s)
 		return AGS_E_NOMEM;

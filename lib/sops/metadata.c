@@ -86,14 +86,7 @@ int ags_sops_metadata_add_age(struct ags_sops_metadata *m, size_t g, const char 
 	struct ags_sops_key_group *kg = &m->groups[g];
 	if (kg->nage >= AGS_SOPS_MAX_KEYS)
 		return AGS_E_TOO_BIG;
-	if (kg->nage == kg->cap) {
-		size_t nc = kg->cap ? kg->cap * 2 : 4;
-		struct ags_sops_age_key *a = realloc(kg->age, nc * sizeof(*a));
-		if (!a)
-			return AGS_E_NOMEM;
-		kg->age = a;
-		kg->cap = nc;
-	}
+	AGS_TRY(ags_array_grow((void **)&kg->age, &kg->cap, kg->nage, sizeof(*kg->age), 4));
 	char *r = strdup(recipient ? recipient : "");
 	char *e = strdup(enc ? enc : "");
 	if (!r || !e) {

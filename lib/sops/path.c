@@ -24,14 +24,7 @@ static int add_comp(struct ags_sops_path *p, size_t *cap, struct ags_sops_path_e
 {
 	if (p->n >= AGS_PATH_MAX_COMPONENTS)
 		return AGS_E_TOO_BIG;
-	if (p->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		struct ags_sops_path_elem *nc = realloc(p->v, ncap * sizeof(*nc));
-		if (!nc)
-			return AGS_E_NOMEM;
-		p->v = nc;
-		*cap = ncap;
-	}
+	AGS_TRY(ags_array_grow((void **)&p->v, cap, p->n, sizeof(*p->v), 4));
 	p->v[p->n++] = *c;
 	return 0;
 }

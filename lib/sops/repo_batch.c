@@ -34,18 +34,8 @@ int ags_repo_batch_new(struct ags_repo_batch **out)
 
 static int push(struct ags_repo_batch *b, const struct ags_out *o)
 {
-	int r = 0;
 	pthread_mutex_lock(&b->mu);
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct ags_out *v = realloc(b->v, cap * sizeof(*v));
-		if (v) {
-			b->v = v;
-			b->cap = cap;
-		} else {
-			r = AGS_E_NOMEM;
-		}
-	}
+	int r = ags_array_grow((void **)&b->v, &b->cap, b->n, sizeof(*b->v), 64);
 	if (r == 0)
 		b->v[b->n++] = *o;
 	pthread_mutex_unlock(&b->mu);

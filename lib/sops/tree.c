@@ -21,24 +21,9 @@ int ags_list_new(struct ags_list **ret)
 	return 0;
 }
 
-static int grow(void **items, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	if (ncap > SIZE_MAX / size)
-		return AGS_E_NOMEM;
-	void *p = realloc(*items, ncap * size);
-	if (!p)
-		return AGS_E_NOMEM;
-	*items = p;
-	*cap = ncap;
-	return 0;
-}
-
 int ags_branch_append(struct ags_branch *b, struct ags_value *key, struct ags_value *value)
 {
-	AGS_TRY(grow((void **)&b->items, &b->cap, b->n, sizeof(*b->items)));
+	AGS_TRY(ags_array_grow((void **)&b->items, &b->cap, b->n, sizeof(*b->items), 8));
 	struct ags_item *it = &b->items[b->n++];
 	it->key = *key;
 	memset(key, 0, sizeof(*key));
@@ -53,7 +38,7 @@ int ags_branch_append(struct ags_branch *b, struct ags_value *key, struct ags_va
 
 int ags_list_append(struct ags_list *l, struct ags_value *v)
 {
-	AGS_TRY(grow((void **)&l->items, &l->cap, l->n, sizeof(*l->items)));
+	AGS_TRY(ags_array_grow((void **)&l->items, &l->cap, l->n, sizeof(*l->items), 8));
 	l->items[l->n++] = *v;
 	memset(v, 0, sizeof(*v));
 	return 0;
