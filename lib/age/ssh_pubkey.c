@@ -30,8 +30,15 @@ void ags_ssh_pubkey_free(struct ags_ssh_pubkey *pk)
 	free(pk);
 }
 
-static int set_tag(struct ags_ssh_pubkey *pk)
+/* Takes the canonical wire form built in b (b is left empty) and derives
+ * the stanza tag from it: the first four bytes of its SHA-256, as age's ssh
+ * recipients write it. */
+static int set_wire(struct ags_ssh_pubkey *pk, struct ags_buf *b)
 {
+	pk->wirelen = b->len;
+	pk->wire = (uint8_t *)ags_buf_detach(b, NULL);
+	if (!pk->wire)
+		return AGS_E_NOMEM;
 	uint8_t h[32];
 	AGS_TRY(ags_sha256(pk->wire, pk->wirelen, h));
 	ags_b64_encode(h, 4, AGS_B64_UNPADDED, pk->tag);
@@ -78,13 +85,7 @@ int ags_ssh_pubkey_new_rsa(const BIGNUM *n, const BIGNUM *e, struct ags_ssh_pubk
 	ags_buf_init(&b, 8192);
 	if ((r = ags_ssh_put_string(&b, "ssh-rsa", 7)) < 0 || (r = ags_ssh_put_mpint(&b, e)) < 0 || (r = ags_ssh_put_mpint(&b, n)) < 0)
 		goto fail;
-	pk->wirelen = b.len;
-	pk->wire = (uint8_t *)ags_buf_detach(&b, NULL);
-	if (!pk->wire) {
-		r = AGS_E_NOMEM;
-		goto fail;
-	}
-	if ((r = set_tag(pk)) < 0 || (r = rsa_public_from_bn(n, e, &pk->rsa)) < 0)
+	if ((r = set_wire(pk, &b)) < 0 || (r = rsa_public_from_bn(n, e, &pk->rsa)) < 0)
 		goto fail;
 	*ret = pk;
 	return 0;
@@ -113,13 +114,7 @@ int ags_ssh_pubkey_new_ed25519(const uint8_t pub[32], struct ags_ssh_pubkey **re
 	ags_buf_init(&b, 256);
 	if ((r = ags_ssh_put_string(&b, "ssh-ed25519", 11)) < 0 || (r = ags_ssh_put_string(&b, pub, 32)) < 0)
 		goto fail;
-	pk->wirelen = b.len;
-	pk->wire = (uint8_t *)ags_buf_detach(&b, NULL);
-	if (!pk->wire) {
-		r = AGS_E_NOMEM;
-		goto fail;
-	}
-	if ((r = set_tag(pk)) < 0)
+	if ((r = set_wire(pk, &b)) < 0)
 		goto fail;
 	*ret = pk;
 	return 0;
