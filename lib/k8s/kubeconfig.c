@@ -125,26 +125,10 @@ static int resolve_path(const char *dir, const char *p, char **out)
 static int decode_data(const char *s, bool secret, unsigned char **out, size_t *outlen, const char *where,
 		       struct ags_diag *d)
 {
-	size_t n = strlen(s), m = 0;
-	char *clean = malloc(n + 1);
-	if (!clean)
-		return AGS_E_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '\n' && s[i] != '\r')
-			clean[m++] = s[i];
-	unsigned char *buf = malloc(ags_b64_decoded_max(m) + 1);
-	size_t bl = 0;
-	int r = buf ? ags_b64_decode(clean, m, AGS_B64_PADDED, buf, &bl) : AGS_E_NOMEM;
-	ags_free_secret(clean, n + 1);
-	if (r < 0) {
-		if (buf)
-			ags_free_secret(buf, ags_b64_decoded_max(m) + 1);
+	(void)secret; /* the copies made on the way are wiped either way */
+	int r = ags_b64_decode_wrapped(s, strlen(s), out, outlen);
+	if (r < 0)
 		return r == AGS_E_NOMEM ? r : ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: invalid base64", where);
-	}
-	(void)secret;
-	buf[bl] = 0;
-	*out = buf;
-	*outlen = bl;
 	return 0;
 }
 

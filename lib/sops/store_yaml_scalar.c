@@ -128,22 +128,13 @@ static int scalar_value_text(struct loader *L, struct fy_event *e, uint32_t line
 	}
 	struct ags_scalar_type t;
 	if (tag && (strcmp(tag, "tag:yaml.org,2002:binary") == 0 || strcmp(tag, "!!binary") == 0)) {
-		/* Go's base64.StdEncoding ignores line breaks */
-		char *clean = malloc(n + 1);
-		if (!clean)
-			return AGS_E_NOMEM;
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++)
-			if (s[i] != '\n' && s[i] != '\r')
-				clean[m++] = s[i];
-		unsigned char *dec = malloc(ags_b64_decoded_max(m) + 1);
-		size_t dl = 0;
-		int r = dec ? ags_b64_decode(clean, m, AGS_B64_PADDED, dec, &dl) : AGS_E_NOMEM;
-		free(clean);
-		if (r == 0)
+		unsigned char *dec;
+		size_t dl;
+		int r = ags_b64_decode_wrapped(s, n, &dec, &dl);
+		if (r == 0) {
 			r = ags_value_set_str(out, AGS_VAL_STR, (const char *)dec, dl);
-		if (dec)
-			ags_free_secret(dec, ags_b64_decoded_max(m) + 1);
+			ags_free_secret(dec, dl);
+		}
 		if (r == AGS_E_BASE64)
 			return ags_yl_fail(L, AGS_E_SOPS_FORMAT, line, "!!binary value contains invalid base64 data");
 		out->line = line;

@@ -1,4 +1,5 @@
 #include "internal.h"
+#include <stdlib.h>
 #include <string.h>
 
 static const char alphabet[] =
@@ -103,5 +104,29 @@ int ags_b64_decode(const char *in, size_t n, enum ags_b64_mode mode,
 		o[oi++] = (unsigned char)((b & 15) << 4 | c >> 2);
 	}
 	*outlen = oi;
+	return 0;
+}
+
+int ags_b64_decode_wrapped(const char *in, size_t n, unsigned char **out, size_t *outlen)
+{
+	char *clean = malloc(n + 1);
+	if (!clean)
+		return AGS_E_NOMEM;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (in[i] != '\n' && in[i] != '\r')
+			clean[m++] = in[i];
+	size_t max = ags_b64_decoded_max(m) + 1;
+	unsigned char *buf = malloc(max);
+	size_t bl = 0;
+	int r = buf ? ags_b64_decode(clean, m, AGS_B64_PADDED, buf, &bl) : AGS_E_NOMEM;
+	ags_free_secret(clean, n + 1);
+	if (r < 0) {
+		ags_free_secret(buf, max);
+		return r;
+	}
+	buf[bl] = 0;
+	*out = buf;
+	*outlen = bl;
 	return 0;
 }

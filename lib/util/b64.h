@@ -28,5 +28,13 @@ size_t ags_b64_encode(const void *in, size_t n, enum ags_b64_mode mode, char *ou
  */
 int ags_b64_decode(const char *in, size_t n, enum ags_b64_mode mode,
 		   void *out, size_t *outlen);
+/*
+ * Go's base64.StdEncoding.DecodeString on wrapped text (kubeconfig *-data
+ * fields, YAML !!binary): padded, every '\r' and '\n' skipped.  *out is a
+ * new block with the *outlen bytes and a NUL after them; a secret one is
+ * released with ags_free_secret(*out, *outlen).  The copy without line
+ * breaks is wiped.  AGS_E_BASE64 or AGS_E_NOMEM.
+ */
+int ags_b64_decode_wrapped(const char *in, size_t n, unsigned char **out, size_t *outlen);
 
 #endif
