@@ -230,6 +230,22 @@ static int get_string(const struct k8s_json *obj, const char *key, const char **
 	return 0;
 }
 
+/* An optional list of the exec block (args, env): *first its first element,
+ * *n its length, both 0 when the key is absent or null; many names the
+ * elements in the "too many" message. */
+static int exec_list(const struct kfile *f, const struct k8s_json *ex, const char *key, const char *many,
+		     const struct k8s_json **first, size_t *n, struct ags_diag *d)
+{
+	const struct k8s_json *l = k8s_json_get(ex, key);
+	*n = k8s_json_is_null(l) ? 0 : l->n;
+	if (!k8s_json_is_null(l) && l->type != K8S_JSON_ARRAY)
+		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s:%d: exec: %s must be a list", f->path, l->line, key);
+	if (*n > 1000)
+		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: exec: too many %s", f->path, many);
+	*first = *n ? l->child : NULL;
+	return 0;
+}
+
 static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, const struct kfile *f,
 		      struct ags_diag *d)
 {
@@ -265,18 +281,15 @@ static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, cons
 				    f->path, ex->line);
 	AGS_TRY(dupstr(s, &e->interactive_mode));
 
-	const struct k8s_json *args = k8s_json_get(ex, "args");
-	size_t na = k8s_json_is_null(args) ? 0 : args->n;
-	if (!k8s_json_is_null(args) && args->type != K8S_JSON_ARRAY)
-		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s:%d: exec: args must be a list", f->path, args->line);
-	if (na > 1000)
-		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: exec: too many args", f->path);
+	const struct k8s_json *args;
+	size_t na;
+	AGS_TRY(exec_list(f, ex, "args", "args", &args, &na, d));
 	e->argv = calloc(na + 2, sizeof(char *));
 	if (!e->argv)
 		return AGS_E_NOMEM;
 	AGS_TRY(dupstr(e->command, &e->argv[0]));
 	size_t i = 1;
-	for (const struct k8s_json *a = na ? args->child : NULL; a; a = a->next, i++) {
+	for (const struct k8s_json *a = args; a; a = a->next, i++) {
 		if (a->type != K8S_JSON_STRING && a->type != K8S_JSON_BOOL)
 			return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s:%d: exec: args must be strings", f->path,
 					    a->line);
@@ -284,17 +297,14 @@ static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, cons
 	}
 	e->nargs = na;
 
-	const struct k8s_json *env = k8s_json_get(ex, "env");
-	size_t ne = k8s_json_is_null(env) ? 0 : env->n;
-	if (!k8s_json_is_null(env) && env->type != K8S_JSON_ARRAY)
-		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s:%d: exec: env must be a list", f->path, env->line);
-	if (ne > 1000)
-		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: exec: too many env entries", f->path);
+	const struct k8s_json *env;
+	size_t ne;
+	AGS_TRY(exec_list(f, ex, "env", "env entries", &env, &ne, d));
 	e->env = calloc(ne + 1, sizeof(char *));
 	if (!e->env)
 		return AGS_E_NOMEM;
 	i = 0;
-	for (const struct k8s_json *v = ne ? env->child : NULL; v; v = v->next, i++) {
+	for (const struct k8s_json *v = env; v; v = v->next, i++) {
 		const char *nm = k8s_json_get_str(v, "name");
 		const char *val = k8s_json_get_str(v, "value");
 		if (!nm || !val || !nm[0] || strchr(nm, '='))
