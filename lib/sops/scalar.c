@@ -72,18 +72,25 @@ static bool float_syntax(const char *s, size_t n, bool dot_only)
 	return i == n;
 }
 
+/* Room for n bytes and a NUL: tmp when they fit (the usual short scalar),
+ * else the heap (*heap, freed by the caller).  NULL when out of memory. */
+static char *scratch(size_t n, char *tmp, size_t cap, char **heap)
+{
+	*heap = NULL;
+	if (n < cap)
+		return tmp;
+	*heap = malloc(n + 1);
+	return *heap;
+}
+
 /* strtod on a string already known to be decimal float syntax; Go's
  * ParseFloat fails only on overflow (underflow rounds to 0 silently). */
 static bool strtod_checked(const char *s, size_t n, double *out)
 {
-	char tmp[128];
-	char *heap = NULL, *p = tmp;
-	if (n >= sizeof(tmp)) {
-		heap = malloc(n + 1);
-		if (!heap)
-			return false;
-		p = heap;
-	}
+	char tmp[128], *heap;
+	char *p = scratch(n, tmp, sizeof(tmp), &heap);
+	if (!p)
+		return false;
 	memcpy(p, s, n);
 	p[n] = 0;
 	errno = 0;
@@ -516,14 +523,10 @@ static bool resolve_word(const char *s, size_t n, struct ags_scalar_type *out)
 /* int, then uint, then float, on the text with underscores removed. */
 static bool resolve_number(const char *s, size_t n, struct ags_scalar_type *out)
 {
-	char tmp[128];
-	char *heap = NULL, *p = tmp;
-	if (n >= sizeof(tmp)) {
-		heap = malloc(n + 1);
-		if (!heap)
-			return false;
-		p = heap;
-	}
+	char tmp[128], *heap;
+	char *p = scratch(n, tmp, sizeof(tmp), &heap);
+	if (!p)
+		return false;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] != '_')
