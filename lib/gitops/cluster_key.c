@@ -60,7 +60,7 @@ int ags_gitops_key_file_recipient(const char *path, char **recipient, struct ags
 	if (r < 0)
 		ags_diag_set(d, r, "%s: %s", path, ags_strerror(r));
 	if (r == 0)
-		r = ags_age_parse_identity_file((const char *)b.data, b.len, path, NULL, NULL, &ids, d);
+		r = ags_age_parse_identity_file(b.data ? (const char *)b.data : "", b.len, path, NULL, NULL, &ids, d);
 	if (r == 0 && ids.n == 0)
 		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: no age identity in the file", path);
 	if (r == 0)

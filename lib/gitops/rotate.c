@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 #include <agesops/age.h>
+#include <agesops/gitops.h>
 #include <agesops/k8s.h>
 #include <agesops/sops-config.h>
 #include "gitops/lifecycle.h"
@@ -30,30 +31,6 @@ void ags_rotation_clear(struct ags_rotation *rt)
 	free(rt->new_recipient);
 	free(rt->old_key_path);
 	memset(rt, 0, sizeof(*rt));
-}
-
-/* The recipient of a key file's first identity. */
-static int key_file_recipient(const char *path, char **ret, struct ags_diag *d)
-{
-	struct ags_buf b;
-	ags_buf_init_secret(&b, KEYFILE_MAX);
-	struct ags_age_identities ids = { 0 };
-	struct ags_age_recipient *rc = NULL;
-	int r = ags_file_read(path, &b);
-	if (r < 0)
-		r = ags_diag_set(d, r, "%s: %s", path, ags_strerror(r));
-	if (r == 0)
-		r = ags_age_parse_identity_file(b.data ? (const char *)b.data : "", b.len, path, NULL, NULL, &ids, d);
-	if (r == 0 && ids.n == 0)
-		r = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: no age identity in the file", path);
-	if (r == 0)
-		r = ags_age_identity_to_recipient(ids.v[0], &rc);
-	if (r == 0)
-		r = ags_age_recipient_string(rc, ret);
-	ags_age_recipient_free(rc);
-	ags_age_identities_clear(&ids);
-	ags_buf_release(&b);
-	return r;
 }
 
 /* Calls fn for every KEY.old-* beside key_path. */
@@ -145,9 +122,9 @@ int ags_rotation_local_key(const char *key_path, const struct ags_recipient_list
 	char *cur = NULL;
 	int r = ags_rotation_old_key_path(key_path, &rt->old_key_path, d);
 	if (r == 0)
-		r = key_file_recipient(key_path, &cur, d);
+		r = ags_gitops_key_file_recipient(key_path, &cur, d);
 	if (r == 0 && rt->old_key_path) {
-		r = key_file_recipient(rt->old_key_path, &rt->old_recipient, d);
+		r = ags_gitops_key_file_recipient(rt->old_key_path, &rt->old_recipient, d);
 		if (r == 0 && !strcmp(cur, rt->old_recipient)) {
 			/* interrupted between keeping the old key and writing the new one */
 			r = write_new_key(key_path, &rt->new_recipient, d);
