@@ -60,6 +60,22 @@ static int json_value(const char *text, size_t len, struct ags_value *out, struc
 	return 0;
 }
 
+struct set_edit {
+	const struct ags_sops_path *p;
+	struct ags_value *v;
+	bool idempotent;
+};
+
+/* --idempotent: a value already there leaves the file untouched */
+static int set_value(struct ags_branch *doc, void *ctx, bool *write, struct ags_diag *d)
+{
+	struct set_edit *e = ctx;
+	bool changed = false;
+	int r = ags_sops_path_set(doc, e->p, e->v, &changed, d);
+	*write = r == 0 && (changed || !e->idempotent);
+	return r;
+}
+
 int cmd_set(int argc, char **argv)
 {
 	struct sm_opts o;
@@ -126,30 +142,10 @@ int cmd_set(int argc, char **argv)
 		return cli_fail(r, &d, NULL);
 	}
 
-	struct sm_file f;
-	bool changed = false;
-	r = sm_open(path, &o, SM_DECRYPT, &f, &d);
-	struct ags_tree *t = r == 0 ? ags_sops_doc_tree(f.doc) : NULL;
-	if (r == 0 && (!t->ndocs || !t->docs[0]))
-		r = ags_diag_set(&d, AGS_E_SOPS_NO_DOCUMENT, "%s: the file has no document", path);
-	if (r == 0) {
-		r = ags_sops_path_set(t->docs[0], &p, &v, &changed, &d);
-		if (r < 0) {
-			char msg[AGS_DIAG_MAX];
-			snprintf(msg, sizeof(msg), "%s", d.msg);
-			ags_diag_set(&d, r, "%s: %s", path, msg);
-		}
-	}
+	struct set_edit e = { &p, &v, idempotent };
+	r = sm_edit_in_place(path, &o, set_value, &e, &d);
 	ags_value_clear(&v);
 	ags_sops_path_clear(&p);
-	if (r == 0 && !changed && idempotent) {
-		sm_close(&f);
-		sm_identities_free();
-		return 0;
-	}
-	if (r == 0)
-		r = sm_reencrypt_in_place(&f, &o, path, &d);
-	sm_close(&f);
 	sm_identities_free();
 	return r < 0 ? cli_fail(r, &d, NULL) : 0;
 }

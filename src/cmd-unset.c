@@ -17,6 +17,22 @@ static void usage(FILE *f)
 	(f == stdout ? cli_help : cli_usage)(f, "unset");
 }
 
+struct unset_edit {
+	const struct ags_sops_path *p;
+	bool idempotent;
+};
+
+/* --idempotent: a missing path leaves the file untouched */
+static int unset_path(struct ags_branch *doc, void *ctx, bool *write, struct ags_diag *d)
+{
+	struct unset_edit *e = ctx;
+	int r = ags_sops_path_unset(doc, e->p, d);
+	if (r == AGS_E_NOT_FOUND && e->idempotent)
+		return 0;
+	*write = r == 0;
+	return r;
+}
+
 int cmd_unset(int argc, char **argv)
 {
 	struct sm_opts o;
@@ -46,28 +62,9 @@ int cmd_unset(int argc, char **argv)
 		ags_sops_path_clear(&p);
 		return EXIT_INVALID_SET_FORMAT;
 	}
-	struct sm_file f;
-	r = sm_open(path, &o, SM_DECRYPT, &f, &d);
-	struct ags_tree *t = r == 0 ? ags_sops_doc_tree(f.doc) : NULL;
-	if (r == 0 && (!t->ndocs || !t->docs[0]))
-		r = ags_diag_set(&d, AGS_E_SOPS_NO_DOCUMENT, "%s: the file has no document", path);
-	if (r == 0) {
-		r = ags_sops_path_unset(t->docs[0], &p, &d);
-		if (r < 0) {
-			char msg[AGS_DIAG_MAX];
-			snprintf(msg, sizeof(msg), "%s", d.msg);
-			ags_diag_set(&d, r, "%s: %s", path, msg);
-		}
-	}
+	struct unset_edit e = { &p, idempotent };
+	r = sm_edit_in_place(path, &o, unset_path, &e, &d);
 	ags_sops_path_clear(&p);
-	if (r == AGS_E_NOT_FOUND && idempotent) {
-		sm_close(&f);
-		sm_identities_free();
-		return 0;
-	}
-	if (r == 0)
-		r = sm_reencrypt_in_place(&f, &o, path, &d);
-	sm_close(&f);
 	sm_identities_free();
 	return r < 0 ? cli_fail(r, &d, NULL) : 0;
 }

@@ -3,6 +3,7 @@
  */
 #include "fileio.h"
 #include "sops/keysource_pgp.h"
+#include "sops/tree.h"
 #include "../cli.h"
 #include <agesops/age.h>
 #include <pthread.h>
@@ -173,7 +174,7 @@ int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int i
 	return r;
 }
 
-int sm_reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const char *path, struct ags_diag *d)
+static int reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const char *path, struct ags_diag *d)
 {
 	int r = ags_sops_doc_encrypt(f->doc, f->key, NULL, d);
 	if (r < 0)
@@ -186,6 +187,29 @@ int sm_reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const char
 	const char *store = sm_store_name(o->output_type ? o->output_type : o->input_type, path);
 	r = sm_write(f->doc, path, o->output_type, sm_indent(o, cfg, store), d);
 	ags_sops_config_free(cfg);
+	return r;
+}
+
+int sm_edit_in_place(const char *path, const struct sm_opts *o, sm_doc_edit_fn edit, void *ctx,
+		     struct ags_diag *d)
+{
+	struct sm_file f;
+	bool write = false;
+	int r = sm_open(path, o, SM_DECRYPT, &f, d);
+	struct ags_tree *t = r == 0 ? ags_sops_doc_tree(f.doc) : NULL;
+	if (r == 0 && (!t->ndocs || !t->docs[0]))
+		r = ags_diag_set(d, AGS_E_SOPS_NO_DOCUMENT, "%s: the file has no document", path);
+	if (r == 0) {
+		r = edit(t->docs[0], ctx, &write, d);
+		if (r < 0) {
+			char msg[AGS_DIAG_MAX];
+			snprintf(msg, sizeof(msg), "%s", d->msg);
+			ags_diag_set(d, r, "%s: %s", path, msg);
+		}
+	}
+	if (r == 0 && write)
+		r = reencrypt_in_place(&f, o, path, d);
+	sm_close(&f);
 	return r;
 }
 

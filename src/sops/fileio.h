@@ -55,9 +55,16 @@ int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_di
 /* Emits the (encrypted) document and writes it to path atomically, keeping
  * its mode.  type NULL = the document's own store. */
 int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int indent, struct ags_diag *d);
-/* Re-encrypts an opened file with its own data key and writes it back over
- * path, indented as the flags or .sops.yaml say (set, unset). */
-int sm_reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const char *path, struct ags_diag *d);
+/*
+ * set and unset: opens path decrypted, calls edit on its first document
+ * (an error of edit gets the path in front), and when edit sets *write,
+ * re-encrypts the file with its own data key and writes it back over path,
+ * indented as the flags or .sops.yaml say.
+ */
+struct ags_branch;
+typedef int (*sm_doc_edit_fn)(struct ags_branch *doc, void *ctx, bool *write, struct ags_diag *d);
+int sm_edit_in_place(const char *path, const struct sm_opts *o, sm_doc_edit_fn edit, void *ctx,
+		     struct ags_diag *d);
 /* While b is set (sm_run_many), sm_write_bytes adds to batch b, made durable
  * and renamed by ags_repo_batch_commit. */
 struct ags_repo_batch;
