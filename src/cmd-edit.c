@@ -227,13 +227,7 @@ int cmd_edit(int argc, char **argv)
 		sm_identities_free();
 		return cli_fail(r, &d, NULL);
 	}
-	struct ags_sops_config *cfg = NULL;
-	struct ags_diag cd;
-	if (sm_config(&o, false, &cfg, &cd) < 0)
-		cfg = NULL;
-	const char *store = sm_store_name(o.input_type, path);
-	int indent = sm_indent(&o, cfg, store);
-	ags_sops_config_free(cfg);
+	int indent = sm_file_indent(&o, o.input_type, path);
 
 	struct ags_buf orig, edited;
 	ags_buf_init_secret(&orig, AGS_FILE_MAX);

@@ -111,15 +111,9 @@ int cmd_exec_file(int argc, char **argv)
 	struct ags_buf pt;
 	ags_buf_init_secret(&pt, AGS_FILE_MAX);
 	int r = sm_open(path, &o, SM_DECRYPT, &f, &d);
-	if (r == 0) {
-		struct ags_sops_config *cfg = NULL;
-		struct ags_diag cd;
-		if (sm_config(&o, false, &cfg, &cd) < 0)
-			cfg = NULL;
-		const char *store = sm_store_name(o.output_type ? o.output_type : o.input_type, path);
-		r = ags_sops_doc_emit(f.doc, o.output_type, sm_indent(&o, cfg, store), &pt, &d);
-		ags_sops_config_free(cfg);
-	}
+	if (r == 0)
+		r = ags_sops_doc_emit(f.doc, o.output_type,
+				      sm_file_indent(&o, o.output_type ? o.output_type : o.input_type, path), &pt, &d);
 	sm_close(&f);
 	sm_identities_free();
 	if (r < 0) {

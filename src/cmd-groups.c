@@ -135,12 +135,7 @@ int cmd_groups(int argc, char **argv)
 	if (r == 0)
 		r = ags_sops_doc_set_keys(f.doc, have.g, have.n, have.threshold, f.key, &d);
 	if (r == 0) {
-		struct ags_sops_config *cfg = NULL;
-		struct ags_diag cd;
-		if (sm_config(&o, false, &cfg, &cd) < 0)
-			cfg = NULL;
-		int indent = sm_indent(&o, cfg, sm_store_name(o.input_type, file));
-		ags_sops_config_free(cfg);
+		int indent = sm_file_indent(&o, o.input_type, file);
 		if (in_place) {
 			r = sm_write(f.doc, file, NULL, indent, &d);
 		} else {

@@ -179,15 +179,19 @@ static int reencrypt_in_place(struct sm_file *f, const struct sm_opts *o, const 
 	int r = ags_sops_doc_encrypt(f->doc, f->key, NULL, d);
 	if (r < 0)
 		return r;
+	return sm_write(f->doc, path, o->output_type,
+			sm_file_indent(o, o->output_type ? o->output_type : o->input_type, path), d);
+}
+
+int sm_file_indent(const struct sm_opts *o, const char *type, const char *path)
+{
 	struct ags_sops_config *cfg = NULL;
 	struct ags_diag cd;
-	/* a broken .sops.yaml only loses its indentation setting here */
 	if (sm_config(o, false, &cfg, &cd) < 0)
 		cfg = NULL;
-	const char *store = sm_store_name(o->output_type ? o->output_type : o->input_type, path);
-	r = sm_write(f->doc, path, o->output_type, sm_indent(o, cfg, store), d);
+	int indent = sm_indent(o, cfg, sm_store_name(type, path));
 	ags_sops_config_free(cfg);
-	return r;
+	return indent;
 }
 
 int sm_edit_in_place(const char *path, const struct sm_opts *o, sm_doc_edit_fn edit, void *ctx,

@@ -48,6 +48,10 @@ void sm_close(struct sm_file *f);
 const char *sm_store_name(const char *type, const char *path);
 /* Indent for store: the flag, else .sops.yaml stores setting, else default. */
 int sm_indent(const struct sm_opts *o, const struct ags_sops_config *cfg, const char *store);
+/* sm_indent for path written as store type (NULL: chosen by path's name)
+ * with this run's .sops.yaml (sm_config); a broken .sops.yaml only loses
+ * its indentation setting here. */
+int sm_file_indent(const struct sm_opts *o, const char *type, const char *path);
 
 /* Writes bytes over an existing path atomically (mode kept); in a batch
  * (sm_run_many) the directory sync is deferred to the end. */
