@@ -7,7 +7,7 @@
 
 #define HELP_FLAG { "help", 'h', NULL, 'h', 0, "show this help and exit", NULL }
 
-/* Every sops command takes these (src/sops/opts.c: sm_getopt, sops_opts_parse). */
+/* Every sops command takes these (src/sops/getopt.c sm_getopt, src/sops/opts.c sops_opts_parse). */
 static const struct cli_flag common_flags[] = {
 	{ "input-type", 0, "TYPE", OPT_INPUT_TYPE, CLI_FORMAT,
 	  "store of the input: yaml, json, dotenv, ini or binary (default: from the file name)", "sops --input-type" },

@@ -91,7 +91,7 @@ int sops_config_apply(struct sops_opts *o, const char *path);
 
 /*
  * The getopt-based commands (edit, rotate, updatekeys, set, unset, groups,
- * filestatus, exec-env, exec-file) share these options.
+ * filestatus, exec-env, exec-file) share these options (src/sops/getopt.c).
  */
 /* Options most of these commands share. */
 struct sm_opts {
