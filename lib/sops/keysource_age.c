@@ -299,6 +299,21 @@ static void add_file(struct loader *l, const char *src, const char *path, bool m
 	ags_buf_release(&b);
 }
 
+/* Runs the key command of variable var (given the recipient, as sops) and
+ * adds the identities it prints. */
+static void add_cmd(struct loader *l, const char *var, const char *cmd, const char *recipient)
+{
+	struct ags_buf b;
+	struct ags_diag cd = { 0 };
+	ags_buf_init_secret(&b, CMD_OUT_MAX);
+	int rc = run_cmd(var, cmd, recipient, &b, &cd);
+	if (rc < 0)
+		note_err(l, var, rc, &cd);
+	else
+		add_from(l, var, (const char *)b.data, b.len);
+	ags_buf_release(&b);
+}
+
 int ags_sops_age_load_identities(const char *recipient, struct ags_age_identities *out, struct ags_diag *d)
 {
 	struct loader l = { .out = out };
@@ -309,15 +324,7 @@ int ags_sops_age_load_identities(const char *recipient, struct ags_age_identitie
 	if ((v = getenv("SOPS_AGE_SSH_PRIVATE_KEY_FILE")))
 		add_file(&l, "SOPS_AGE_SSH_PRIVATE_KEY_FILE", v, false);
 	if ((v = getenv("SOPS_AGE_SSH_PRIVATE_KEY_CMD"))) {
-		struct ags_buf b;
-		struct ags_diag cd = { 0 };
-		ags_buf_init_secret(&b, CMD_OUT_MAX);
-		int rc = run_cmd("SOPS_AGE_SSH_PRIVATE_KEY_CMD", v, recipient, &b, &cd);
-		if (rc < 0)
-			note_err(&l, "SOPS_AGE_SSH_PRIVATE_KEY_CMD", rc, &cd);
-		else
-			add_from(&l, "SOPS_AGE_SSH_PRIVATE_KEY_CMD", (const char *)b.data, b.len);
-		ags_buf_release(&b);
+		add_cmd(&l, "SOPS_AGE_SSH_PRIVATE_KEY_CMD", v, recipient);
 	}
 	if (home && *home) {
 		/* Always tried when present, as sops does. */
@@ -381,15 +388,7 @@ int ags_sops_age_load_identities(const char *recipient, struct ags_age_identitie
 	else
 		note_tried(&l, "SOPS_AGE_KEY_FILE");
 	if ((v = getenv("SOPS_AGE_KEY_CMD"))) {
-		struct ags_buf b;
-		struct ags_diag cd = { 0 };
-		ags_buf_init_secret(&b, CMD_OUT_MAX);
-		int rc = run_cmd("SOPS_AGE_KEY_CMD", v, recipient, &b, &cd);
-		if (rc < 0)
-			note_err(&l, "SOPS_AGE_KEY_CMD", rc, &cd);
-		else
-			add_from(&l, "SOPS_AGE_KEY_CMD", (const char *)b.data, b.len);
-		ags_buf_release(&b);
+		add_cmd(&l, "SOPS_AGE_KEY_CMD", v, recipient);
 	} else {
 		note_tried(&l, "SOPS_AGE_KEY_CMD");
 	}
