@@ -12,8 +12,6 @@
 #include "sops/tree.h"
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,95 +30,11 @@ static void usage(FILE *f)
 	(f == stdout ? cli_help : cli_usage)(f, "exec-env");
 }
 
-/* Go strconv.FormatFloat(f, 'G', -1, 64), plus sops' ".0" for integral values. */
-static int go_float_G(double f, struct ags_buf *out)
-{
-	if (isnan(f))
-		return ags_buf_puts(out, "NaN");
-	if (isinf(f))
-		return ags_buf_puts(out, f > 0 ? "+Inf" : "-Inf");
-	char e[64];
-	int p;
-	for (p = 0; p < 17; p++) { /* shortest digits that read back to f */
-		snprintf(e, sizeof(e), "%.*e", p, f);
-		if (strtod(e, NULL) == f)
-			break;
-	}
-	/* e is [-]d[.ddd]e[+-]XX */
-	char *ep = strchr(e, 'e');
-	int exp = atoi(ep + 1);
-	*ep = '\0';
-	bool neg = e[0] == '-';
-	char digits[32];
-	size_t nd = 0;
-	for (const char *q = e + neg; *q; q++)
-		if (*q != '.')
-			digits[nd++] = *q;
-	digits[nd] = '\0';
-	struct ags_buf t;
-	ags_buf_init(&t, 512);
-	int r = neg ? ags_buf_putc(&t, '-') : 0;
-	bool has_point = false, has_e = false;
-	if (exp < -4 || exp >= 6) { /* shortest 'G' switches to an exponent at 1e6 */
-		r = r ? r : ags_buf_putc(&t, digits[0]);
-		if (r == 0 && nd > 1) {
-			r = ags_buf_putc(&t, '.');
-			r = r ? r : ags_buf_append(&t, digits + 1, nd - 1);
-			has_point = true;
-		}
-		r = r ? r : ags_buf_printf(&t, "E%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-		has_e = true;
-	} else if (exp < 0) {
-		r = r ? r : ags_buf_puts(&t, "0.");
-		for (int i = 0; r == 0 && i < -exp - 1; i++)
-			r = ags_buf_putc(&t, '0');
-		r = r ? r : ags_buf_append(&t, digits, nd);
-		has_point = true;
-	} else {
-		for (int i = 0; r == 0 && i <= exp; i++)
-			r = ags_buf_putc(&t, (size_t)i < nd ? digits[i] : '0');
-		if (r == 0 && nd > (size_t)exp + 1) {
-			r = ags_buf_putc(&t, '.');
-			r = r ? r : ags_buf_append(&t, digits + exp + 1, nd - (size_t)exp - 1);
-			has_point = true;
-		}
-	}
-	if (r == 0 && !has_point && !has_e)
-		r = ags_buf_puts(&t, ".0");
-	if (r == 0)
-		r = ags_buf_append(out, t.data, t.len);
-	ags_buf_release(&t);
-	return r;
-}
-
-/* sops' stores.ValToString for the scalar kinds. */
+/* sops' stores.ValToString (the library's, as the dotenv store writes
+ * values), but a null value is an empty variable. */
 static int val_string(const struct ags_value *v, struct ags_buf *out)
 {
-	switch (v->kind) {
-	case AGS_VAL_STR:
-		return ags_buf_append(out, v->str.p, v->str.len);
-	case AGS_VAL_TIME: {
-		/* time.RFC3339: the stored MarshalText form without its fraction */
-		const char *dot = memchr(v->str.p, '.', v->str.len);
-		if (!dot)
-			return ags_buf_append(out, v->str.p, v->str.len);
-		const char *z = dot + 1;
-		while (z < v->str.p + v->str.len && *z >= '0' && *z <= '9')
-			z++;
-		int r = ags_buf_append(out, v->str.p, (size_t)(dot - v->str.p));
-		return r ? r : ags_buf_append(out, z, (size_t)(v->str.p + v->str.len - z));
-	}
-	case AGS_VAL_BOOL:
-		return ags_buf_puts(out, v->b ? "true" : "false");
-	case AGS_VAL_INT:
-		return ags_buf_printf(out, "%" PRId64, v->i);
-	case AGS_VAL_FLOAT:
-		return go_float_G(v->f, out);
-	case AGS_VAL_NULL:
-		return 0;
-	default:
-		return AGS_E_INVAL;
-	}
+	return v->kind == AGS_VAL_NULL ? 0 : ags_store_val_to_string(v, out);
 }
 
 int cmd_exec_env(int argc, char **argv)

@@ -55,8 +55,6 @@ int ags_store_flatten_meta(const struct ags_value *meta, const char *prefix, boo
 int ags_store_unflatten_meta(struct ags_branch *flat, bool unescape_newlines, struct ags_value *out,
 			     struct ags_diag *d);
 
-/* sops' stores.ValToString: the text of a non-string scalar in flat formats. */
-int ags_store_val_to_string(const struct ags_value *v, struct ags_buf *b);
 
 /* A hash index from key text to a caller's item number, so that lookups by
  * name stay linear overall.  keyat returns the key of item i. */

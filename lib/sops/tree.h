@@ -112,6 +112,10 @@ int ags_value_copy(struct ags_value *dst, const struct ags_value *src);
 
 /* Frees what a value owns (wiping strings) and resets it to NULL kind. */
 void ags_value_clear(struct ags_value *v);
+/* sops' stores.ValToString: the text of a scalar as the flat stores
+ * (dotenv, ini) and exec-env write it; null is "<nil>" (store_dotenv.c). */
+struct ags_buf;
+int ags_store_val_to_string(const struct ags_value *v, struct ags_buf *b);
 void ags_branch_free(struct ags_branch *b);
 void ags_list_free(struct ags_list *l);
 /* Frees the documents and metadata; the struct itself is reset to empty. */
