@@ -238,6 +238,22 @@ static int check_files(const struct opts *o)
 	return rc;
 }
 
+/* The output, remembering its own write failure: a full disk names the
+ * output file, not the input. */
+struct out_sink {
+	int fd;
+	int err;
+};
+
+static int sink_write(void *ctx, const void *p, size_t n)
+{
+	struct out_sink *s = ctx;
+	int r = ags_write_all(s->fd, p, n);
+	if (r < 0 && !s->err)
+		s->err = r;
+	return r;
+}
+
 int cmd_age(int argc, char **argv)
 {
 	age_cli_plugin_ui_install();
@@ -360,19 +376,27 @@ int cmd_age(int argc, char **argv)
 		rc = go_compat ? 1 : AGE_EXIT_GENERIC;
 		goto done;
 	}
-	int out_fd = to_stdout ? 1 : out.fd;
+	struct out_sink sink = { to_stdout ? 1 : out.fd, 0 };
 	sigbus_tmp = out.tmp;
 	signal(SIGBUS, on_sigbus);
 	if (o.decrypt)
-		r = ags_age_decrypt_fd(ids.v, ids.n, in_fd, out_fd, &d);
+		r = ags_age_decrypt_from_fd(ids.v, ids.n, in_fd, sink_write, &sink, &d);
 	else
-		r = ags_age_encrypt_fd(rs.v, rs.n, o.armor, in_fd, out_fd, &d);
+		r = ags_age_encrypt_from_fd(rs.v, rs.n, o.armor, in_fd, sink_write, &sink, &d);
 	sigbus_tmp = NULL;
 	if (r < 0) {
 		if (!to_stdout)
 			age_out_abort(&out);
 		const char *what = o.in && strcmp(o.in, "-") ? o.in : NULL;
-		if (r == AGS_E_NOT_FOUND) { /* a plugin (Go's plugin.NotFoundError) */
+		if (sink.err && to_stdout) {
+			cli_error("failed to write to standard output: %s", ags_strerror(sink.err));
+			rc = go_compat ? 1 : AGE_EXIT_GENERIC;
+			goto done;
+		} else if (sink.err) {
+			cli_error("failed to write output file \"%s\": %s", o.out, ags_strerror(sink.err));
+			rc = go_compat ? 1 : AGE_EXIT_GENERIC;
+			goto done;
+		} else if (r == AGS_E_NOT_FOUND) { /* a plugin (Go's plugin.NotFoundError) */
 			cli_error("%s", d.msg);
 			fprintf(stderr, "%s: hint: you might want to install the \"%.*s\" plugin\n", cli_progname,
 				(int)strcspn(d.msg, " "), d.msg);

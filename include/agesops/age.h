@@ -143,6 +143,13 @@ int ags_age_encrypt_fd(struct ags_age_recipient *const *r, size_t nr, bool armor
 		       struct ags_diag *d);
 int ags_age_decrypt_fd(struct ags_age_identity *const *ids, size_t nid, int in_fd, int out_fd,
 		       struct ags_diag *d);
+/* Reading a file descriptor (not closed), writing through wr: a caller
+ * whose wr records its own failures can tell a full output disk from a bad
+ * input (the age CLI names the output file then). */
+int ags_age_encrypt_from_fd(struct ags_age_recipient *const *r, size_t nr, bool armor, int in_fd,
+			    ags_age_write_fn wr, void *wctx, struct ags_diag *d);
+int ags_age_decrypt_from_fd(struct ags_age_identity *const *ids, size_t nid, int in_fd, ags_age_write_fn wr,
+			    void *wctx, struct ags_diag *d);
 
 /*
  * ssh-to-age: the age X25519 recipient ("age1...") of an ssh-ed25519

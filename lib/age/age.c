@@ -286,19 +286,31 @@ static int fd_write(void *ctx, const void *p, size_t n)
 	return ags_write_all(*(int *)ctx, p, n);
 }
 
-int ags_age_encrypt_fd(struct ags_age_recipient *const *r, size_t nr, bool armor, int in_fd, int out_fd,
-		       struct ags_diag *d)
+int ags_age_encrypt_from_fd(struct ags_age_recipient *const *r, size_t nr, bool armor, int in_fd,
+			    ags_age_write_fn wr, void *wctx, struct ags_diag *d)
 {
 	struct ags_age_src src = { 0 };
 	if (ags_age_src_init_fd(&src, &in_fd, SRC_CAP) < 0)
 		src.buf = NULL;
-	return encrypt_src(r, nr, armor, &src, fd_write, &out_fd, d);
+	return encrypt_src(r, nr, armor, &src, wr, wctx, d);
+}
+
+int ags_age_decrypt_from_fd(struct ags_age_identity *const *ids, size_t nid, int in_fd, ags_age_write_fn wr,
+			    void *wctx, struct ags_diag *d)
+{
+	struct ags_age_src raw;
+	AGS_TRY(ags_age_src_init_fd(&raw, &in_fd, SRC_CAP));
+	return decrypt_src(ids, nid, AGS_AGE_ARMOR_AUTO, &raw, wr, wctx, d);
+}
+
+int ags_age_encrypt_fd(struct ags_age_recipient *const *r, size_t nr, bool armor, int in_fd, int out_fd,
+		       struct ags_diag *d)
+{
+	return ags_age_encrypt_from_fd(r, nr, armor, in_fd, fd_write, &out_fd, d);
 }
 
 int ags_age_decrypt_fd(struct ags_age_identity *const *ids, size_t nid, int in_fd, int out_fd,
 		       struct ags_diag *d)
 {
-	struct ags_age_src raw;
-	AGS_TRY(ags_age_src_init_fd(&raw, &in_fd, SRC_CAP));
-	return decrypt_src(ids, nid, AGS_AGE_ARMOR_AUTO, &raw, fd_write, &out_fd, d);
+	return ags_age_decrypt_from_fd(ids, nid, in_fd, fd_write, &out_fd, d);
 }

@@ -145,3 +145,15 @@ run: $AGS age -d -i k.txt -o real bad.age; echo "rc=$?"; $AGS age -d -i k.txt li
 stdout: 640
 stdout: rc=13
 stdout: hello
+
+### a full output names the output, not the input (issue #14): a device, and standard output
+run: $AGS keygen -o k.txt 2>/dev/null; head -c 200000 /dev/urandom > secret-in.bin
+run: $AGS age -r $($AGS keygen -y k.txt) -o /dev/full secret-in.bin; echo "rc=$?"
+run: $AGS age -r $($AGS keygen -y k.txt) secret-in.bin > /dev/full; echo "rc=$?" >&2
+run: $AGS age -r $($AGS keygen -y k.txt) -o ok.age secret-in.bin && $AGS age -d -i k.txt ok.age > /dev/full
+exit: 1
+stdout: rc=1
+stderr~: ^agesops: error: failed to write output file "/dev/full": No space left on device$
+stderr~: ^agesops: error: failed to write to standard output: No space left on device$
+stderr~: ^rc=1$
+stderr!: secret-in
