@@ -15,7 +15,7 @@
 /* ---- IV stash ---- */
 
 static int stash_hash(const uint8_t key[32], const void *aad, size_t aadlen, const char *type,
-		      const struct ags_buf *pt, uint8_t out[32])
+		      const void *pt, size_t ptlen, uint8_t out[32])
 {
 	struct ags_hash *h;
 	AGS_TRY(ags_hash_new(AGS_HASH_SHA256, &h));
@@ -30,8 +30,8 @@ static int stash_hash(const uint8_t key[32], const void *aad, size_t aadlen, con
 		r = ags_hash_update(h, &z, 1);
 	if (r == 0)
 		r = ags_hash_update(h, type, strlen(type) + 1);
-	if (r == 0 && pt->len)
-		r = ags_hash_update(h, pt->data, pt->len);
+	if (r == 0 && ptlen)
+		r = ags_hash_update(h, pt, ptlen);
 	if (r == 0)
 		r = ags_hash_final(h, out, 32);
 	ags_hash_free(h);
@@ -188,18 +188,33 @@ static int leaf_fail(struct walk *w, int rc, const char *what, uint32_t line)
 	return ags_diag_set(w->d, rc, "%s: key %s: %s", ags_sops_doc_fname(w->doc), p, what);
 }
 
+/* The bytes the MAC and the IV stash see: a string's own text (no copy: a
+ * value can be as large as the file), else its text form in w->pt. */
+static int value_view(struct walk *w, const struct ags_value *v, const void **p, size_t *n)
+{
+	if (v->kind == AGS_VAL_STR || v->kind == AGS_VAL_TIME || v->kind == AGS_VAL_COMMENT) {
+		*p = v->str.p;
+		*n = v->str.len;
+		return 0;
+	}
+	ags_buf_reset(&w->pt);
+	AGS_TRY(ags_sops_value_bytes(v, &w->pt));
+	*p = w->pt.data;
+	*n = w->pt.len;
+	return 0;
+}
+
 static int leaf(struct walk *w, struct ags_value *v, bool is_comment)
 {
 	bool enc = ags_sops_should_encrypt(w->m, &w->path, &w->stack, is_comment);
 	bool hash = !is_comment && (!w->mac.only_encrypted || enc);
+	const void *vp;
+	size_t vn;
 	int rc;
 	if (w->encrypt) {
-		if (!is_comment || (enc && w->use_stash)) {
-			ags_buf_reset(&w->pt);
-			AGS_TRY(ags_sops_value_bytes(v, &w->pt));
-		}
+		AGS_TRY(value_view(w, v, &vp, &vn));
 		if (hash)
-			AGS_TRY(ags_sops_mac_add(&w->mac, w->pt.data, w->pt.len, true));
+			AGS_TRY(ags_sops_mac_add(&w->mac, vp, vn, true));
 		if (!enc)
 			return 0;
 		AGS_TRY(build_aad(w, w->path.n));
@@ -207,7 +222,7 @@ static int leaf(struct walk *w, struct ags_value *v, bool is_comment)
 		size_t ivlen = 0;
 		if (w->use_stash && w->doc->nstash) {
 			uint8_t h[32];
-			AGS_TRY(stash_hash(w->key, w->aad.data, w->aad.len, ags_sops_type_name(v->kind), &w->pt, h));
+			AGS_TRY(stash_hash(w->key, w->aad.data, w->aad.len, ags_sops_type_name(v->kind), vp, vn, h));
 			struct stash_ent *e = stash_find(w->doc, h, false);
 			if (e) {
 				iv = e->iv;
@@ -215,8 +230,11 @@ static int leaf(struct walk *w, struct ags_value *v, bool is_comment)
 			}
 		}
 		rc = ags_sops_value_encrypt(w->aead, v, w->aad.data, w->aad.len, iv, ivlen);
-		if (rc < 0)
-			return leaf_fail(w, rc, "cannot encrypt the value", v->line);
+		if (rc < 0) {
+			char why[120];
+			snprintf(why, sizeof(why), "cannot encrypt the value: %s", ags_strerror(rc));
+			return leaf_fail(w, rc, why, v->line);
+		}
 		if (is_comment && v->str.len && ags_sops_matcher_unenc_comment_matches(w->m, v->str.p, v->str.len))
 			return leaf_fail(w, AGS_E_SOPS_REGEX,
 					 "an encrypted comment matches unencrypted_comment_regex; make sure that regex cannot "
@@ -291,10 +309,9 @@ static int leaf(struct walk *w, struct ags_value *v, bool is_comment)
 		ags_value_clear(v);
 		*v = pt;
 		if (w->use_stash && ivlen) {
-			ags_buf_reset(&w->pt);
-			AGS_TRY(ags_sops_value_bytes(v, &w->pt));
+			AGS_TRY(value_view(w, v, &vp, &vn));
 			uint8_t h[32];
-			AGS_TRY(stash_hash(w->key, w->aad.data, w->aad.len, ags_sops_type_name(v->kind), &w->pt, h));
+			AGS_TRY(stash_hash(w->key, w->aad.data, w->aad.len, ags_sops_type_name(v->kind), vp, vn, h));
 			struct stash_ent *e = stash_find(w->doc, h, true);
 			if (!e)
 				return AGS_E_NOMEM;
@@ -303,9 +320,8 @@ static int leaf(struct walk *w, struct ags_value *v, bool is_comment)
 		}
 	}
 	if (hash) {
-		ags_buf_reset(&w->pt);
-		AGS_TRY(ags_sops_value_bytes(v, &w->pt));
-		AGS_TRY(ags_sops_mac_add(&w->mac, w->pt.data, w->pt.len, true));
+		AGS_TRY(value_view(w, v, &vp, &vn));
+		AGS_TRY(ags_sops_mac_add(&w->mac, vp, vn, true));
 	}
 	return 0;
 }

@@ -71,6 +71,14 @@ int ags_value_set_str(struct ags_value *v, enum ags_val_kind kind, const char *p
 	return 0;
 }
 
+void ags_value_take_str(struct ags_value *v, enum ags_val_kind kind, char *p, size_t len)
+{
+	ags_value_clear(v);
+	v->kind = kind;
+	v->str.p = p;
+	v->str.len = len;
+}
+
 int ags_value_set_map(struct ags_value *v)
 {
 	struct ags_branch *b;

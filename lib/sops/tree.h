@@ -104,6 +104,9 @@ int ags_tree_append_doc(struct ags_tree *t, struct ags_branch *doc);
 
 /* Scalar constructors: copy len bytes of p. */
 int ags_value_set_str(struct ags_value *v, enum ags_val_kind kind, const char *p, size_t len);
+/* Takes p over without a copy (malloc'd, p[len] == 0; wiped and freed with
+ * the value): for values as large as the file, the one copy in memory. */
+void ags_value_take_str(struct ags_value *v, enum ags_val_kind kind, char *p, size_t len);
 int ags_value_set_map(struct ags_value *v);
 int ags_value_set_seq(struct ags_value *v);
 

@@ -266,25 +266,29 @@ int ags_sops_encrypt_bytes(struct ags_aead *a, const void *pt, size_t len, const
 		ivlen = 32;
 		AGS_TRY(ags_random(iv, ivlen));
 	}
-	uint8_t *ct = malloc(len + AGS_AEAD_TAG_LEN);
-	if (!ct)
-		return AGS_E_NOMEM;
-	int r = ags_aead_seal(a, iv, ivlen, aad, aadlen, pt, len, ct);
-	size_t need = sizeof(ENC_PREFIX) + ags_b64_encoded_len(len, AGS_B64_PADDED) + 100;
-	if (r == 0)
-		r = ags_buf_reserve(out, need);
-	if (r == 0) {
-		char ivb[100], tagb[32];
-		ags_b64_encode(iv, ivlen, AGS_B64_PADDED, ivb);
-		ags_b64_encode(ct + len, AGS_AEAD_TAG_LEN, AGS_B64_PADDED, tagb);
-		ags_buf_puts(out, ENC_PREFIX);
-		char *dst = (char *)out->data + out->len;
-		size_t w = ags_b64_encode(ct, len, AGS_B64_PADDED, dst);
-		out->len += w;
-		r = ags_buf_printf(out, ",iv:%s,tag:%s,type:%s]", ivb, tagb, type);
-	}
-	free(ct); /* ciphertext, not secret */
-	return r;
+	/*
+	 * One buffer: the ciphertext and tag are sealed into the tail of the
+	 * room for the ENC[] text, then base64-encoded forwards in place (the
+	 * encoder never overtakes its input: b64.h).  A value as large as the
+	 * file then costs its ENC[] text once, with no separate ciphertext.
+	 */
+	char ivb[100], tagb[32];
+	size_t pre = sizeof(ENC_PREFIX) - 1, b64len = ags_b64_encoded_len(len, AGS_B64_PADDED);
+	size_t tail = strlen(",iv:,tag:,type:]") + ags_b64_encoded_len(ivlen, AGS_B64_PADDED) +
+		      ags_b64_encoded_len(AGS_AEAD_TAG_LEN, AGS_B64_PADDED) + strlen(type);
+	int r = ags_buf_reserve_exact(out, pre + b64len + AGS_MAX(tail, (size_t)AGS_AEAD_TAG_LEN));
+	if (r < 0)
+		return r;
+	char *dst = (char *)out->data + out->len;
+	uint8_t *ct = (uint8_t *)dst + pre + b64len - len, tag[AGS_AEAD_TAG_LEN];
+	if ((r = ags_aead_seal(a, iv, ivlen, aad, aadlen, pt, len, ct)) < 0)
+		return r;
+	memcpy(tag, ct + len, AGS_AEAD_TAG_LEN); /* where the encoder puts its NUL */
+	memcpy(dst, ENC_PREFIX, pre);
+	out->len += pre + ags_b64_encode(ct, len, AGS_B64_PADDED, dst + pre);
+	ags_b64_encode(iv, ivlen, AGS_B64_PADDED, ivb);
+	ags_b64_encode(tag, AGS_AEAD_TAG_LEN, AGS_B64_PADDED, tagb);
+	return ags_buf_printf(out, ",iv:%s,tag:%s,type:%s]", ivb, tagb, type);
 }
 
 int ags_sops_value_encrypt(struct ags_aead *a, struct ags_value *v, const void *aad, size_t aadlen,
@@ -296,22 +300,31 @@ int ags_sops_value_encrypt(struct ags_aead *a, struct ags_value *v, const void *
 	struct ags_buf pt, enc;
 	ags_buf_init_secret(&pt, (size_t)AGS_SOPS_MAX_VALUE + 1);
 	ags_buf_init(&enc, (size_t)AGS_SOPS_MAX_VALUE * 2);
-	int r = ags_sops_value_bytes(v, &pt);
-	if (r == 0 && pt.len == 0) {
+	/* a string is encrypted from its own text: no plaintext copy */
+	bool str = v->kind == AGS_VAL_STR || v->kind == AGS_VAL_TIME || v->kind == AGS_VAL_COMMENT;
+	int r = str ? 0 : ags_sops_value_bytes(v, &pt);
+	const char *p = str ? v->str.p : (const char *)pt.data;
+	size_t n = str ? v->str.len : pt.len;
+	if (r == 0 && n == 0) {
 		/* "" stays "" (and an empty comment stays empty) */
 		ags_buf_release(&pt);
 		return 0;
 	}
 	if (r == 0)
-		r = ags_sops_encrypt_bytes(a, pt.data, pt.len, type, aad, aadlen, iv, ivlen, &enc);
+		r = ags_sops_encrypt_bytes(a, p, n, type, aad, aadlen, iv, ivlen, &enc);
 	ags_buf_release(&pt);
 	if (r == 0) {
 		enum ags_val_kind k = v->kind == AGS_VAL_COMMENT ? AGS_VAL_COMMENT : AGS_VAL_STR;
 		uint8_t style = v->style;
 		bool inl = v->inline_comment;
 		uint32_t line = v->line;
-		r = ags_value_set_str(v, k, (const char *)enc.data, enc.len);
-		if (r == 0) {
+		size_t elen;
+		char *e = ags_buf_detach(&enc, &elen);
+		if (!e) {
+			r = AGS_E_NOMEM;
+		} else {
+			/* the ENC[] text becomes the value; the plaintext is wiped */
+			ags_value_take_str(v, k, e, elen);
 			/* the ENC[] form is written plain whatever the source style was */
 			v->style = k == AGS_VAL_STR ? AGS_STYLE_ANY : style;
 			v->inline_comment = inl;
@@ -384,7 +397,10 @@ int ags_sops_value_decrypt(struct ags_aead *a, const char *s, size_t n, const vo
 		switch (kind) {
 		case AGS_VAL_STR:
 		case AGS_VAL_COMMENT:
-			r = ags_value_set_str(&v, kind, p, ctlen);
+			/* the buffer becomes the value: no second plaintext copy (the
+			 * bytes past ctlen are the tag's, not secret) */
+			ags_value_take_str(&v, kind, (char *)buf, ctlen);
+			buf = NULL;
 			break;
 		case AGS_VAL_INT:
 			v.kind = AGS_VAL_INT;
@@ -423,7 +439,8 @@ int ags_sops_value_decrypt(struct ags_aead *a, const char *s, size_t n, const vo
 		if (r == AGS_E_SYNTAX)
 			r = AGS_E_SOPS_BAD_VALUE;
 	}
-	ags_free_secret(buf, dmax + AGS_AEAD_TAG_LEN + 1);
+	if (buf)
+		ags_free_secret(buf, dmax + AGS_AEAD_TAG_LEN + 1);
 	if (r < 0) {
 		ags_value_clear(&v);
 		return r;

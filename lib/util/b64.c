@@ -17,6 +17,7 @@ size_t ags_b64_decoded_max(size_t n)
 	return n / 4 * 3 + 3;
 }
 
+/* in and out may overlap (b64.h): keep each group's reads before its writes. */
 size_t ags_b64_encode(const void *in, size_t n, enum ags_b64_mode mode, char *out)
 {
 	const unsigned char *p = in;

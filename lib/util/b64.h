@@ -18,7 +18,11 @@ enum ags_b64_mode {
 size_t ags_b64_encoded_len(size_t n, enum ags_b64_mode mode);
 /* Upper bound of the decoded size of an n-character input. */
 size_t ags_b64_decoded_max(size_t n);
-/* Writes the encoding of in[0..n) to out (which must hold encoded_len + 1) and NUL-terminates. */
+/* Writes the encoding of in[0..n) to out (which must hold encoded_len + 1) and NUL-terminates.
+ * It may run in place, forwards: in may lie inside out's room as long as
+ * in >= out + (n + 2) / 3, e.g. with the input ending where the padded
+ * encoding ends (each 3 bytes are read before their 4 characters are
+ * written, and the writes never pass the next unread byte). */
 size_t ags_b64_encode(const void *in, size_t n, enum ags_b64_mode mode, char *out);
 /*
  * Decodes exactly n characters.  Rejects characters outside the alphabet,
