@@ -45,7 +45,7 @@ int cmd_decrypt(int argc, char **argv)
 	}
 	const char *name = sops_opts_name(&o);
 	struct ags_buf in, out;
-	ags_buf_init(&in, AGS_FILE_MAX);
+	ags_buf_init(&in, AGS_ENC_FILE_MAX);
 	ags_buf_init_secret(&out, (size_t)AGS_FILE_MAX * 2);
 	ec = sops_read_input(&o, &in);
 	if (!ec && o.textconv && !ags_sops_is_encrypted(in.data, in.len, o.input_type, name)) {
@@ -59,6 +59,7 @@ int cmd_decrypt(int argc, char **argv)
 		struct ags_diag d = { 0 };
 		struct ags_sops_load_opts lo = { .input_type = o.input_type, .filename = name };
 		struct ags_sops_doc *doc = NULL;
+		struct sops_output so;
 		uint8_t key[AGS_SOPS_DATA_KEY_LEN];
 		int r = ags_sops_doc_load(in.data, in.len, &lo, &doc, &d);
 		if (r == 0 && !o.textconv)
@@ -70,12 +71,17 @@ int cmd_decrypt(int argc, char **argv)
 			r = ags_sops_doc_decrypt(doc, key, o.ignore_mac, &d);
 		}
 		ags_wipe(key, sizeof(key));
+		/* written while emitted (see sops_output_begin): the plaintext is
+		 * not held a second time as the output */
+		sops_output_begin(&so, &o, true, &out);
 		if (r == 0 && o.extract)
 			r = ags_sops_doc_emit_extract(doc, o.extract, o.output_type, o.indent, &out, &d);
 		else if (r == 0)
 			r = ags_sops_doc_emit(doc, o.output_type, o.indent, &out, &d);
 		ags_sops_doc_free(doc);
-		if (r < 0 && o.textconv) {
+		if (r < 0 && (ec = sops_output_abort(&so)) != 0) {
+			/* the output's own failure, printed */
+		} else if (r < 0 && o.textconv) {
 			/* no key here: git diff still shows the encrypted text */
 			cli_warn("%s", d.msg[0] ? d.msg : ags_strerror(r));
 			ec = sops_write_output(&o, in.data, in.len, false);
@@ -83,7 +89,7 @@ int cmd_decrypt(int argc, char **argv)
 			cli_error("%s", d.msg[0] ? d.msg : ags_strerror(r));
 			ec = sops_exit_code(r);
 		} else {
-			ec = sops_write_output(&o, out.data, out.len, true);
+			ec = sops_output_finish(&so, &out);
 		}
 	}
 done:

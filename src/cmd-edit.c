@@ -290,7 +290,7 @@ int cmd_edit(int argc, char **argv)
 	ags_buf_release(&edited);
 	if (r == 0) {
 		struct ags_buf out;
-		ags_buf_init(&out, AGS_FILE_MAX);
+		ags_buf_init(&out, AGS_ENC_FILE_MAX);
 		r = ags_sops_doc_emit(f.doc, NULL, indent, &out, &d);
 		if (r == 0) {
 			r = ags_file_write_atomic(path, out.data ? out.data : (unsigned char *)"", out.len,

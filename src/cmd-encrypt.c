@@ -98,16 +98,19 @@ int cmd_encrypt(int argc, char **argv)
 	}
 	struct ags_buf in, out;
 	ags_buf_init_secret(&in, AGS_FILE_MAX);
-	ags_buf_init(&out, (size_t)AGS_FILE_MAX * 4);
+	ags_buf_init(&out, AGS_ENC_FILE_MAX);
 	ec = sops_read_input(&o, &in);
 	if (!ec) {
 		/* The document API rather than ags_sops_encrypt_buf, so that the
-		 * plaintext input is wiped and released once parsed. */
+		 * plaintext input is wiped and released once parsed (a binary
+		 * file's bytes become its value without a copy), and the output
+		 * is written while it is emitted: peak memory is the plaintext
+		 * and its ENC[] text, not also the input and the output. */
 		struct ags_sops_load_opts lo = { .input_type = o.input_type, .filename = name };
 		struct ags_sops_doc *doc = NULL;
+		struct sops_output so;
 		uint8_t key[AGS_SOPS_DATA_KEY_LEN];
-		r = ags_sops_doc_load_plain(in.data, in.len, &lo, &doc, &d);
-		ags_buf_release(&in);
+		r = ags_sops_doc_load_plain_buf(&in, &lo, &doc, &d);
 		/* as sops: a plaintext that does not parse is "could not read input" (2) */
 		bool load_err = r < 0 && r != AGS_E_SOPS_ALREADY_ENCRYPTED && r != AGS_E_SOPS_NO_DOCUMENT &&
 				r != AGS_E_NOMEM;
@@ -132,15 +135,18 @@ int cmd_encrypt(int argc, char **argv)
 		if (r == 0)
 			r = ags_sops_doc_encrypt(doc, key, NULL, &d);
 		ags_wipe(key, sizeof(key));
+		sops_output_begin(&so, &o, false, &out);
 		if (r == 0)
 			r = ags_sops_doc_emit(doc, o.output_type, o.indent, &out, &d);
 		ags_sops_doc_free(doc);
-		if (r < 0) {
+		if (r < 0 && (ec = sops_output_abort(&so)) != 0) {
+			/* the output's own failure, printed */
+		} else if (r < 0) {
 			ec = cli_fail(r, &d, NULL);
 			if (load_err)
 				ec = EXIT_READ_INPUT;
 		} else {
-			ec = sops_write_output(&o, out.data, out.len, false);
+			ec = sops_output_finish(&so, &out);
 		}
 	}
 	ags_buf_release(&in);

@@ -35,7 +35,7 @@ int cmd_filestatus(int argc, char **argv)
 	}
 	const char *path = argv[optind];
 	struct ags_buf b;
-	ags_buf_init(&b, AGS_FILE_MAX);
+	ags_buf_init(&b, AGS_ENC_FILE_MAX);
 	struct ags_diag d = { 0 };
 	int r = sm_read(path, &b, &d);
 	if (r < 0) {

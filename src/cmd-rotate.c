@@ -108,7 +108,7 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 			r = sm_write(f.doc, ro->in_place ? path : ro->output, ro->o.output_type, indent, d);
 		} else {
 			struct ags_buf out;
-			ags_buf_init(&out, AGS_FILE_MAX);
+			ags_buf_init(&out, AGS_ENC_FILE_MAX);
 			r = ags_sops_doc_emit(f.doc, ro->o.output_type, indent, &out, d);
 			if (r == 0 && ags_write_all(1, out.data ? out.data : (unsigned char *)"", out.len) < 0)
 				r = ags_diag_set(d, AGS_E_IO, "could not write to stdout");

@@ -183,6 +183,11 @@ int ags_sops_doc_load(const void *in, size_t len, const struct ags_sops_load_opt
  * it carries sops metadata, AGS_E_SOPS_NO_DOCUMENT when empty. */
 int ags_sops_doc_load_plain(const void *in, size_t len, const struct ags_sops_load_opts *o,
 			    struct ags_sops_doc **ret, struct ags_diag *d);
+/* The same from a buffer that it consumes (released, wiped if secret, on
+ * every path): the binary store takes the bytes over as its one value, so
+ * a large file is held once, not twice. */
+int ags_sops_doc_load_plain_buf(struct ags_buf *in, const struct ags_sops_load_opts *o,
+				struct ags_sops_doc **ret, struct ags_diag *d);
 void ags_sops_doc_free(struct ags_sops_doc *doc);
 
 /* The document's tree (lib/sops/tree.h) and metadata; both may be changed in place. */

@@ -8,6 +8,7 @@
 #include "sops/doc.h"
 #include "sops/sops-int.h"
 #include "sops/store.h"
+#include "sops/store_int.h"
 #include "sops/path.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,26 +77,33 @@ int ags_sops_doc_fail(const struct ags_sops_doc *doc, const char *filename, stru
 	return ags_diag_set(d, rc, "%s: %s", f, tmp);
 }
 
-static int load(const void *in, size_t len, const struct ags_sops_load_opts *o, bool encrypted,
+/* With own (plaintext only), in is own's contents, released here. */
+static int load(const void *in, size_t len, struct ags_buf *own, const struct ags_sops_load_opts *o, bool encrypted,
 		struct ags_sops_doc **ret, struct ags_diag *d)
 {
 	const char *fn = o ? o->filename : NULL;
 	struct ags_diag ld = { 0 };
 	const struct ags_store_ops *s = ags_sops_pick_store(o ? o->input_type : NULL, fn, &ld);
-	if (!s) {
+	struct ags_sops_doc *doc = s ? calloc(1, sizeof(*doc)) : NULL;
+	if (!doc) {
+		if (own)
+			ags_buf_release(own);
+		if (s)
+			return AGS_E_NOMEM;
 		if (d)
 			*d = ld;
 		return ags_sops_doc_fail(NULL, fn, d, ld.code ? ld.code : AGS_E_UNSUPPORTED);
 	}
-	struct ags_sops_doc *doc = calloc(1, sizeof(*doc));
-	if (!doc)
-		return AGS_E_NOMEM;
 	doc->store = s;
 	int rc = 0;
 	if (fn && strcmp(fn, "-") != 0 && !(doc->filename = strdup(fn)))
 		rc = AGS_E_NOMEM;
-	if (rc == 0)
+	if (rc == 0 && own && s == &ags_store_binary)
+		rc = ags_binary_load_plain_owned(own, &doc->tree, d);
+	else if (rc == 0)
 		rc = s->load(in, len, encrypted, &doc->tree, d);
+	if (own)
+		ags_buf_release(own);
 	if (rc == 0 && encrypted) {
 		if (doc->tree.metadata.kind != AGS_VAL_MAP)
 			rc = ags_diag_set(d, AGS_E_SOPS_METADATA_NOT_FOUND, "sops metadata not found");
@@ -124,13 +132,19 @@ static int load(const void *in, size_t len, const struct ags_sops_load_opts *o, 
 int ags_sops_doc_load(const void *in, size_t len, const struct ags_sops_load_opts *o,
 		      struct ags_sops_doc **ret, struct ags_diag *d)
 {
-	return load(in, len, o, true, ret, d);
+	return load(in, len, NULL, o, true, ret, d);
 }
 
 int ags_sops_doc_load_plain(const void *in, size_t len, const struct ags_sops_load_opts *o,
 			    struct ags_sops_doc **ret, struct ags_diag *d)
 {
-	return load(in, len, o, false, ret, d);
+	return load(in, len, NULL, o, false, ret, d);
+}
+
+int ags_sops_doc_load_plain_buf(struct ags_buf *in, const struct ags_sops_load_opts *o,
+				struct ags_sops_doc **ret, struct ags_diag *d)
+{
+	return load(in->len ? in->data : (const void *)"", in->len, in, o, false, ret, d);
 }
 
 int ags_sops_doc_from_tree(struct ags_tree *t, bool plain, struct ags_sops_metadata *md,
@@ -229,7 +243,7 @@ static int emit_tree(struct ags_sops_doc *doc, const struct ags_store_ops *s, in
 		struct ags_value dv = { .kind = AGS_VAL_MAP, .map = doc->tree.docs[i] };
 		est += estimate(&dv, 0);
 	}
-	(void)ags_buf_reserve(out, est); /* a hint: failure is not an error here */
+	ags_buf_reserve_hint(out, est); /* failure is not an error here */
 	int rc = s->emit(&doc->tree, &eo, out, d);
 	ags_value_clear(&doc->tree.metadata);
 	if (rc < 0)

@@ -191,7 +191,7 @@ int ags_json_put_string(struct ags_buf *b, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	AGS_TRY(ags_buf_reserve(b, n + 2));
+	ags_buf_reserve_hint(b, n + 2);
 	AGS_TRY(ags_buf_putc(b, '"'));
 	size_t start = 0, i = 0;
 	while (i < n) {

@@ -7,20 +7,33 @@
 #include "sops/store_int.h"
 #include <string.h>
 
-static int binary_load(const char *data, size_t len, bool encrypted, struct ags_tree *out, struct ags_diag *d)
+/* The plaintext tree: {"data": the bytes}.  With own, its storage becomes
+ * the value (no copy of a file-sized input); own is released either way. */
+static int plain_tree(const char *data, size_t len, struct ags_buf *own, struct ags_tree *out, struct ags_diag *d)
 {
-	if (encrypted)
-		return ags_json_load(data, len, out, d);
-	if (len > AGS_STORE_MAX_INPUT)
+	if (len > AGS_STORE_MAX_INPUT) {
+		if (own)
+			ags_buf_release(own);
 		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
+	}
 	struct ags_tree t;
 	memset(&t, 0, sizeof(t));
-	struct ags_branch *b;
-	AGS_TRY(ags_branch_new(&b));
+	struct ags_branch *b = NULL;
 	struct ags_value k = { 0 }, v = { 0 };
-	int r = ags_value_set_str(&k, AGS_VAL_STR, "data", 4);
+	int r = ags_branch_new(&b);
 	if (r == 0)
+		r = ags_value_set_str(&k, AGS_VAL_STR, "data", 4);
+	if (r == 0 && own) {
+		char *p = ags_buf_detach(own, &len);
+		if (p)
+			ags_value_take_str(&v, AGS_VAL_STR, p, len);
+		else
+			r = AGS_E_NOMEM;
+	} else if (r == 0) {
 		r = ags_value_set_str(&v, AGS_VAL_STR, data ? data : "", len);
+	}
+	if (own)
+		ags_buf_release(own);
 	if (r == 0)
 		r = ags_branch_append(b, &k, &v);
 	ags_value_clear(&k);
@@ -33,6 +46,18 @@ static int binary_load(const char *data, size_t len, bool encrypted, struct ags_
 	}
 	*out = t;
 	return 0;
+}
+
+static int binary_load(const char *data, size_t len, bool encrypted, struct ags_tree *out, struct ags_diag *d)
+{
+	if (encrypted)
+		return ags_json_load(data, len, out, d);
+	return plain_tree(data, len, NULL, out, d);
+}
+
+int ags_binary_load_plain_owned(struct ags_buf *in, struct ags_tree *out, struct ags_diag *d)
+{
+	return plain_tree(NULL, in->len, in, out, d);
 }
 
 static int binary_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struct ags_buf *out,

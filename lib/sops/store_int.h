@@ -74,5 +74,8 @@ int ags_yaml_load(const char *data, size_t len, struct ags_tree *out, struct ags
 int ags_json_load(const char *data, size_t len, struct ags_tree *out, struct ags_diag *d);
 int ags_yaml_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struct ags_buf *out, struct ags_diag *d);
 int ags_json_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struct ags_buf *out, struct ags_diag *d);
+/* The binary store's plaintext load, taking in's storage over as the value
+ * (released either way): a file-sized input is not copied. */
+int ags_binary_load_plain_owned(struct ags_buf *in, struct ags_tree *out, struct ags_diag *d);
 
 #endif

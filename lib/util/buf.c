@@ -41,10 +41,42 @@ static int grow_to(struct ags_buf *b, size_t ncap)
 	return 0;
 }
 
+void ags_buf_set_spill(struct ags_buf *b, ags_buf_spill_fn fn, void *ctx)
+{
+	b->spill = fn;
+	b->spill_ctx = ctx;
+}
+
+int ags_buf_spill_flush(struct ags_buf *b)
+{
+	if (!b->spill || !b->len)
+		return 0;
+	int r = b->spill(b->spill_ctx, b->data, b->len);
+	if (r < 0)
+		return r;
+	if (b->secret)
+		ags_wipe(b->data, b->len);
+	b->spilled += b->len;
+	b->len = 0;
+	b->data[0] = 0;
+	return 0;
+}
+
+/* What may still be added, counting what was spilled. */
+static bool over_max(const struct ags_buf *b, size_t extra)
+{
+	return b->spilled > b->max || extra > b->max - b->spilled || b->len > b->max - b->spilled - extra;
+}
+
 int ags_buf_reserve(struct ags_buf *b, size_t extra)
 {
-	if (extra > b->max || b->len > b->max - extra)
+	if (over_max(b, extra))
 		return AGS_E_TOO_BIG;
+	if (b->spill && b->len && b->len + extra > AGS_BUF_SPILL_AT) {
+		int r = ags_buf_spill_flush(b);
+		if (r < 0)
+			return r;
+	}
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
@@ -56,14 +88,32 @@ int ags_buf_reserve(struct ags_buf *b, size_t extra)
 
 int ags_buf_reserve_exact(struct ags_buf *b, size_t extra)
 {
-	if (extra > b->max || b->len > b->max - extra)
+	if (over_max(b, extra))
 		return AGS_E_TOO_BIG;
 	size_t need = b->len + extra + 1;
 	return need <= b->cap ? 0 : grow_to(b, need);
 }
 
+void ags_buf_reserve_hint(struct ags_buf *b, size_t extra)
+{
+	if (!b->spill)
+		(void)ags_buf_reserve(b, extra);
+}
+
 int ags_buf_append(struct ags_buf *b, const void *p, size_t n)
 {
+	if (b->spill && n >= AGS_BUF_SPILL_AT) {
+		/* a large piece (a value as big as the file) goes out as it is */
+		if (over_max(b, n))
+			return AGS_E_TOO_BIG;
+		int r = ags_buf_spill_flush(b);
+		if (r == 0)
+			r = b->spill(b->spill_ctx, p, n);
+		if (r < 0)
+			return r;
+		b->spilled += n;
+		return 0;
+	}
 	int r = ags_buf_reserve(b, n);
 	if (r < 0)
 		return r;

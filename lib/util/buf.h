@@ -15,12 +15,18 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+/* A spill function takes bytes away (to an output file): 0 or < 0. */
+typedef int (*ags_buf_spill_fn)(void *ctx, const void *p, size_t n);
+
 struct ags_buf {
 	unsigned char *data;
 	size_t len;
 	size_t cap;
 	size_t max;
 	bool secret;
+	ags_buf_spill_fn spill; /* see ags_buf_set_spill; NULL: keep everything */
+	void *spill_ctx;
+	size_t spilled; /* bytes already handed to spill (they count for max) */
 };
 
 void ags_buf_init(struct ags_buf *b, size_t max);
@@ -42,6 +48,23 @@ void ags_buf_release(struct ags_buf *b);
 /* Hand the storage to the caller (NUL-terminated, never NULL on success);
  * the buffer is left empty.  Returns NULL only on allocation failure. */
 char *ags_buf_detach(struct ags_buf *b, size_t *len);
+
+/*
+ * Spilling, for a document emitted straight to its output file: once the
+ * contents would pass AGS_BUF_SPILL_AT bytes they are handed to fn and the
+ * buffer starts again (wiped first if secret), and an append of at least
+ * AGS_BUF_SPILL_AT bytes goes to fn directly, without a copy.  So memory
+ * stays at one piece, whatever the document's size.  len then counts only
+ * what was not handed over yet (ags_buf_truncate to an older length does
+ * nothing); ags_buf_spill_flush hands over the rest.  A failure of fn is
+ * returned by the append that caused it.
+ */
+#define AGS_BUF_SPILL_AT ((size_t)1 << 20)
+void ags_buf_set_spill(struct ags_buf *b, ags_buf_spill_fn fn, void *ctx);
+int ags_buf_spill_flush(struct ags_buf *b);
+/* ags_buf_reserve as a hint only: nothing on a spilling buffer (its pieces
+ * are small), and a failure to grow is left to the appends that follow. */
+void ags_buf_reserve_hint(struct ags_buf *b, size_t extra);
 
 /* Makes room for one more element in a growable array items[cap] holding
  * n: doubles cap (from first).  AGS_E_NOMEM leaves the array as it was. */

@@ -10,6 +10,11 @@
 
 /* Largest file any command reads whole (sops documents, key files, configs). */
 #define AGS_FILE_MAX ((size_t)1 << 30)
+/* Largest encrypted sops document read or written whole: an AGS_FILE_MAX
+ * binary file encrypts to 4/3 of it, a document of small values to ~2.7x.
+ * Equal to the stores' input cap (AGS_STORE_MAX_INPUT), so whatever
+ * encrypt writes, decrypt, rotate, set and edit can read back. */
+#define AGS_ENC_FILE_MAX ((size_t)2 << 30)
 
 /*
  * Appends the whole content of path ("-" = stdin) to out.  Fails with

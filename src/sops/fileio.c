@@ -129,7 +129,7 @@ int sm_open(const char *path, const struct sm_opts *o, enum sm_level level, stru
 {
 	memset(f, 0, sizeof(*f));
 	struct ags_buf b;
-	ags_buf_init(&b, AGS_FILE_MAX);
+	ags_buf_init(&b, AGS_ENC_FILE_MAX);
 	int r = sm_read(path, &b, d);
 	if (r == 0) {
 		const char *name = o->filename_override && *o->filename_override ? o->filename_override : path;
@@ -166,7 +166,7 @@ int sm_write_bytes(const char *path, const void *data, size_t len, struct ags_di
 int sm_write(struct ags_sops_doc *doc, const char *path, const char *type, int indent, struct ags_diag *d)
 {
 	struct ags_buf out;
-	ags_buf_init(&out, AGS_FILE_MAX);
+	ags_buf_init(&out, AGS_ENC_FILE_MAX);
 	int r = ags_sops_doc_emit(doc, type, indent, &out, d);
 	if (r == 0)
 		r = sm_write_bytes(path, out.data ? out.data : (unsigned char *)"", out.len, d);

@@ -132,7 +132,7 @@ int sm_encrypt_job(const char *path, void *ctx, struct ags_diag *d)
 	const struct sm_encrypt_ctx *e = ctx;
 	struct ags_buf in, out;
 	ags_buf_init_secret(&in, AGS_FILE_MAX);
-	ags_buf_init(&out, AGS_FILE_MAX);
+	ags_buf_init(&out, AGS_ENC_FILE_MAX);
 	int r = sm_read(path, &in, d);
 	const char *data = in.data ? (const char *)in.data : "";
 	if (r == 0 && ags_sops_is_encrypted(data, in.len, e->o.input_type, path))

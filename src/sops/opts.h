@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <getopt.h>
+#include "util/outfile.h"
 
 struct sops_opts {
 	bool in_place;
@@ -78,6 +79,30 @@ int sops_read_input(const struct sops_opts *o, struct ags_buf *out);
  * --output (atomic; a new file is 0600 when plaintext), else stdout.
  * Prints and returns the exit code on failure. */
 int sops_write_output(const struct sops_opts *o, const void *data, size_t len, bool plaintext);
+
+/*
+ * The same output, written while the document is emitted into buf: for
+ * --in-place and --output, sops_output_begin makes buf spill (util/buf.h)
+ * into the output's temp file, opened at the first spill, so a large
+ * document is not held a second time as the output.  Standard output gets
+ * the document whole at the end (an emit that fails half-way prints
+ * nothing).  so must stay where it is until finish or abort.
+ */
+struct sops_output {
+	const char *path; /* NULL: standard output */
+	int mode;
+	bool open;
+	int err; /* the output's own failure, seen by an emit through buf */
+	struct ags_out f;
+};
+void sops_output_begin(struct sops_output *so, const struct sops_opts *o, bool plaintext, struct ags_buf *buf);
+/* After the emit: writes the rest and puts the file in place.  Prints and
+ * returns the exit code on failure. */
+int sops_output_finish(struct sops_output *so, struct ags_buf *buf);
+/* After a failure: drops the partial output (the target stays as it was).
+ * When the failure was the output's own, prints it and returns its exit
+ * code; else returns 0 and the caller reports its error. */
+int sops_output_abort(struct sops_output *so);
 
 /*
  * .sops.yaml creation rules (--config, $SOPS_CONFIG, else found from the

@@ -54,6 +54,102 @@ static void b64_strict(void **state)
 	assert_int_equal(n, 99); /* untouched on failure */
 }
 
+/* b64.h: the encoder may run forwards in place, its input ending where the
+ * padded encoding ends (how sops values are encoded). */
+static void b64_in_place(void **state)
+{
+	(void)state;
+	static unsigned char src[700], room[1000];
+	static char want[1000];
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (unsigned char)(i * 131 + 7);
+	for (size_t n = 0; n <= sizeof(src); n++) {
+		size_t el = ags_b64_encoded_len(n, AGS_B64_PADDED);
+		assert_int_equal(ags_b64_encode(src, n, AGS_B64_PADDED, want), el);
+		memset(room, 0xee, sizeof(room));
+		memcpy(room + el - n, src, n);
+		assert_int_equal(ags_b64_encode(room + el - n, n, AGS_B64_PADDED, (char *)room), el);
+		assert_memory_equal(room, want, el + 1);
+	}
+}
+
+struct spill_sink {
+	unsigned char got[4 << 20];
+	size_t n, calls;
+	int fail_at; /* fail the call with this number (1-based), 0: never */
+};
+
+static int spill_to(void *ctx, const void *p, size_t n)
+{
+	struct spill_sink *s = ctx;
+	if (++s->calls == (size_t)s->fail_at)
+		return -ENOSPC;
+	assert_true(s->n + n <= sizeof(s->got));
+	memcpy(s->got + s->n, p, n);
+	s->n += n;
+	return 0;
+}
+
+/* buf.h spilling: small pieces collect up to AGS_BUF_SPILL_AT, a large
+ * append goes through without a copy, the whole comes out in order, max
+ * counts what went out, a failure of the sink reaches the append. */
+static void buf_spill(void **state)
+{
+	(void)state;
+	static struct spill_sink s;
+	static unsigned char big[(3 << 20) / 2], want[4 << 20];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (unsigned char)(i % 251);
+	struct ags_buf b;
+	ags_buf_init_secret(&b, sizeof(want));
+	ags_buf_set_spill(&b, spill_to, &s);
+	size_t w = 0;
+	for (int i = 0; i < 100000; i++) { /* 1.2 MB in small pieces: one spill on the way */
+		char line[16];
+		int l = snprintf(line, sizeof(line), "%011d\n", i);
+		assert_int_equal(ags_buf_append(&b, line, (size_t)l), 0);
+		memcpy(want + w, line, (size_t)l);
+		w += (size_t)l;
+		assert_true(b.len <= AGS_BUF_SPILL_AT);
+	}
+	assert_int_equal(s.calls, 1);
+	size_t calls = s.calls;
+	assert_int_equal(ags_buf_append(&b, big, sizeof(big)), 0); /* flush, then straight through */
+	memcpy(want + w, big, sizeof(big));
+	w += sizeof(big);
+	assert_int_equal(s.calls, calls + 2);
+	assert_int_equal(b.len, 0);
+	ags_buf_truncate(&b, 5); /* an older length: nothing to do */
+	assert_int_equal(ags_buf_printf(&b, "tail %d", 7), 0);
+	memcpy(want + w, "tail 7", 6);
+	w += 6;
+	assert_int_equal(ags_buf_spill_flush(&b), 0);
+	assert_int_equal(s.n, w);
+	assert_memory_equal(s.got, want, w);
+	assert_int_equal(b.spilled, w);
+	/* max counts the spilled bytes */
+	assert_true(sizeof(want) - w < sizeof(big));
+	assert_int_equal(ags_buf_append(&b, big, sizeof(big)), AGS_E_TOO_BIG);
+	assert_int_equal(ags_buf_append(&b, big, 100), 0);
+	ags_buf_release(&b);
+
+	/* the sink's failure is the append's */
+	memset(&s, 0, sizeof(s));
+	s.fail_at = 2;
+	ags_buf_init(&b, sizeof(want));
+	ags_buf_set_spill(&b, spill_to, &s);
+	assert_int_equal(ags_buf_append(&b, big, 10), 0);
+	assert_int_equal(ags_buf_append(&b, big, sizeof(big)), -ENOSPC);
+	ags_buf_release(&b);
+
+	/* a hint reserves nothing on a spilling buffer */
+	ags_buf_init(&b, sizeof(want));
+	ags_buf_set_spill(&b, spill_to, &s);
+	ags_buf_reserve_hint(&b, 3 << 20);
+	assert_true(b.cap < AGS_BUF_SPILL_AT);
+	ags_buf_release(&b);
+}
+
 static void buf_cap(void **state)
 {
 	(void)state;
@@ -143,7 +239,8 @@ static void strerror_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(b64_roundtrip), cmocka_unit_test(b64_strict), cmocka_unit_test(buf_cap),
+		cmocka_unit_test(b64_roundtrip), cmocka_unit_test(b64_strict), cmocka_unit_test(b64_in_place),
+		cmocka_unit_test(buf_cap), cmocka_unit_test(buf_spill),
 		cmocka_unit_test(utf8), cmocka_unit_test(atomic_write), cmocka_unit_test(strerror_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
