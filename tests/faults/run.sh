@@ -13,11 +13,15 @@
 #     private directory of a killed run, which the next edit must remove);
 #   - no plaintext marker in anything that should be encrypted;
 #   - the owner (1234:1234 when run as root) is unchanged.
-# Plus symlink, hard link, FIFO, owner and 255-byte-name cases.
+# Plus symlink, hard link, FIFO, owner and 255-byte-name cases.  encrypt-big
+# and decrypt-big-o take a 3 MiB binary file, past AGS_BUF_SPILL_AT: their
+# output is written while it is emitted (src/sops/opts.c, sops_output_*).
 #
 # By default each operation is hit at its first, middle and last call with
 # SIGKILL and one errno (rotating); AGS_FAULTS_FULL=1 hits every call with
-# every action.  Prints "runs, points, failures".
+# every action; AGS_FAULTS_ONLY="scenario ..." runs a subset of the sweep.
+# Prints "runs, points, failures"; tests/faults/README.md has the last full
+# sweep's counts.
 set -u
 SHIM=${1:?usage: run.sh path/to/faultshim.so}
 AGS=${AGS_BIN:?}
@@ -55,6 +59,10 @@ cp "$T/plain.yaml" "$T/enc.yaml"
 printf '%s\n' "$MARK" > "$T/plain.txt"
 "$AGS" age -r "$R" -o "$T/enc.age" "$T/plain.txt" || exit 1
 printf 'creation_rules:\n  - age: %s,%s\n' "$R" "$R2" > "$T/sops2.yaml"
+# 3 MiB: past AGS_BUF_SPILL_AT, so encrypt/decrypt write while they emit
+{ printf '%s\n' "$MARK"; head -c 3145728 /dev/urandom; } > "$T/big.bin"
+cp "$T/big.bin" "$T/big.enc"
+"$AGS" encrypt -i --age "$R" "$T/big.enc" || exit 1
 
 runs=0 points=0 failures=0
 fail() {
@@ -68,7 +76,9 @@ decrypts_to() { # FILE EXPECTED-FILE
 
 # scenario table: name | targets (space separated, relative to the run dir)
 # prepare, command and "is new" check are the functions below
-SCENARIOS="encrypt-i decrypt-i rotate-i updatekeys updatekeys-r rotate-r set unset edit age-e-o age-d-o keygen-o secret-output cluster-init"
+SCENARIOS="encrypt-i decrypt-i rotate-i updatekeys updatekeys-r rotate-r set unset edit age-e-o age-d-o keygen-o secret-output cluster-init encrypt-big decrypt-big-o"
+# AGS_FAULTS_ONLY="scn ...": a subset (the full sweep can be run in parts)
+SCENARIOS=${AGS_FAULTS_ONLY:-$SCENARIOS}
 
 prepare() { # SCN DIR
 	local d=$2
@@ -81,7 +91,8 @@ prepare() { # SCN DIR
 		mkdir -p "$d/repo/a" "$d/repo/b"
 		for f in a/r1 a/r2 b/r3; do cp "$T/enc.yaml" "$d/repo/$f.yaml"; done
 		cp "$T/sops2.yaml" "$d/.sops.yaml" ;;
-	age-e-o | age-d-o) echo OLD > "$d/t.out" ;;
+	age-e-o | age-d-o | decrypt-big-o) echo OLD > "$d/t.out" ;;
+	encrypt-big) cp "$T/big.bin" "$d/t.bin" ;;
 	keygen-o) ;;
 	secret-output) echo 'old: manifest' > "$d/t.yaml" ;;
 	cluster-init) mkdir -p "$d/repo" "$d/keys"; git -C "$d/repo" init -q . ;;
@@ -110,6 +121,8 @@ run_cmd() { # SCN DIR
 	keygen-o) "$AGS" keygen -o t.key ;;
 	secret-output) "$AGS" secret generic s1 --from-literal "password=$MARK" --encrypt --age "$R" --output t.yaml ;;
 	cluster-init) "$AGS" cluster init c1 --no-git --no-proxmox --key-file "$d/keys/c1.agekey" --repo "$d/repo" ;;
+	encrypt-big) "$AGS" encrypt -i --age "$R" t.bin ;;
+	decrypt-big-o) "$AGS" decrypt --output t.out "$T/big.enc" ;;
 	esac
 }
 
@@ -127,6 +140,8 @@ is_new() { # SCN DIR FILE
 	edit) "$AGS" decrypt "$f" 2>/dev/null | grep -q '^user: carol$' ;;
 	age-e-o) "$AGS" age -d -i "$W/key.txt" "$f" 2>/dev/null | cmp -s - "$T/plain.txt" ;;
 	age-d-o) cmp -s "$f" "$T/plain.txt" ;;
+	encrypt-big) ! grep -q "$MARK" "$f" && decrypts_to "$f" "$T/big.bin" ;;
+	decrypt-big-o) cmp -s "$f" "$T/big.bin" ;;
 	keygen-o) [ "$(stat -c %a "$f")" = 600 ] && "$AGS" keygen -y "$f" > /dev/null 2>&1 ;;
 	secret-output) ! grep -q "$MARK" "$f" && "$AGS" decrypt "$f" 2>/dev/null | grep -q "password: $(printf %s "$MARK" | base64)" ;;
 	cluster-init)
@@ -161,7 +176,7 @@ check() { # SCN DIR STATUS KILLED
 		[ -e "$d/$f" ] || { [ -e "$W/old/$f" ] && fail "$f vanished"; continue; }
 		if cmp -s "$d/$f" "$W/old/$f" 2>/dev/null; then
 			[ "$st" = 0 ] && [ "$scn" != cluster-init ] && [ "$f" != ./.sops.yaml ] && ! is_new "$scn" "$d" "$f" &&
-				case $scn in secret-output | age-e-o | age-d-o | keygen-o | encrypt-i | decrypt-i | rotate-i | set | unset | edit | updatekeys | updatekeys-r | rotate-r) [ "$f" = ./t.yaml ] || [ "$f" = ./t.out ] || [ "$f" = ./t.key ] || [[ "$f" == ./repo/* ]] ;; *) false ;; esac &&
+				case $scn in secret-output | age-e-o | age-d-o | keygen-o | encrypt-i | decrypt-i | rotate-i | set | unset | edit | updatekeys | updatekeys-r | rotate-r | encrypt-big | decrypt-big-o) [ "$f" = ./t.yaml ] || [ "$f" = ./t.out ] || [ "$f" = ./t.key ] || [ "$f" = ./t.bin ] || [[ "$f" == ./repo/* ]] ;; *) false ;; esac &&
 				fail "exit 0 but $f is unchanged"
 			continue
 		fi
@@ -204,7 +219,7 @@ check() { # SCN DIR STATUS KILLED
 	# no plaintext marker where everything should be encrypted (a target
 	# still holding its old content is the old-or-new case above)
 	case $scn in
-	encrypt-i | rotate-i | updatekeys | updatekeys-r | rotate-r | set | unset | edit | age-e-o | secret-output)
+	encrypt-i | rotate-i | updatekeys | updatekeys-r | rotate-r | set | unset | edit | age-e-o | secret-output | encrypt-big)
 		for f in $(grep -rl --exclude-dir=.git --exclude-dir=tmp "$MARK" "$d"); do
 			cmp -s "$f" "$W/old/${f#"$d"/}" || fail "plaintext marker on disk: $f"
 		done
