@@ -219,6 +219,11 @@ static char *mark_unicode_breaks(const char *data, size_t len, int *err)
 
 int ags_fy_parser_open(struct ags_fy_parser *p, const char *data, size_t len, bool json)
 {
+	/* go-yaml refuses NUL ("control characters are not allowed"), and
+	 * libfyaml 0.7.12 can crash freeing a parser that met one (found by
+	 * tests/fuzz fuzz-gitops-check): it never reaches libfyaml */
+	if (data && memchr(data, 0, len))
+		return AGS_E_SYNTAX;
 	int err;
 	size_t plen = len;
 	char *marked = json ? NULL : mark_unicode_breaks(data, len, &err);
@@ -331,6 +336,8 @@ int ags_fy_document_load(const char *data, size_t len, bool resolve, int code, c
 			 struct fy_document **out, struct ags_diag *d)
 {
 	*out = NULL;
+	if (data && memchr(data, 0, len)) /* as ags_fy_parser_open */
+		return ags_diag_set(d, code, "%s: control characters are not allowed (0x00)", what);
 	struct fy_diag *diag = diag_new();
 	if (!diag)
 		return AGS_E_NOMEM;

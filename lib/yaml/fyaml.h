@@ -40,6 +40,7 @@ struct ags_fy_parser {
 	size_t len;
 	char *owned;
 };
+/* Input holding a NUL byte is AGS_E_SYNTAX before libfyaml sees it. */
 int ags_fy_parser_open(struct ags_fy_parser *p, const char *data, size_t len, bool json);
 void ags_fy_parser_close(struct ags_fy_parser *p);
 /* After fy_parser_parse() returned NULL: 0 at the end of a good stream,

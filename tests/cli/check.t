@@ -99,3 +99,9 @@ stdout~: ^s.yaml: .*(denied|permission)
 ### check: one file is "1 file"
 run: printf 'a: 1\n' > a.yaml && $AGS check a.yaml
 stderr~: checked 1 file: 0 problems$
+
+### a YAML file holding a NUL byte cannot be checked: an error naming the file (libfyaml never sees it)
+run: git init -q . && printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pw: hun\000ter2\n' > s.yaml
+run: $AGS check --no-mac s.yaml; echo "rc=$?"
+stdout: s.yaml: cannot parse as YAML: cannot be checked for Secrets
+stdout: rc=1
