@@ -27,15 +27,8 @@ void ags_gitops_cluster_clear(struct ags_gitops_cluster *c)
 {
 	if (!c)
 		return;
-	free(c->name);
-	free(c->root);
-	free(c->secrets_rel);
-	free(c->flux_rel);
-	free(c->secrets_dir);
-	free(c->public_key);
-	free(c->sops_yaml);
-	free(c->rule_regex);
-	free(c->flux_kustomization);
+	AGS_FREE_ALL(c->name, c->root, c->secrets_rel, c->flux_rel, c->secrets_dir, c->public_key, c->sops_yaml,
+		     c->rule_regex, c->flux_kustomization);
 	memset(c, 0, sizeof(*c));
 }
 

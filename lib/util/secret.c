@@ -19,6 +19,12 @@ void ags_free_secret(void *p, size_t n)
 	free(p);
 }
 
+void ags_free_each(void *const *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i]);
+}
+
 void ags_free_secret_str(char *s)
 {
 	if (s)

@@ -14,6 +14,12 @@ void ags_wipe(void *p, size_t n);
 void ags_free_secret(void *p, size_t n);
 /* Wipes a NUL-terminated string, then frees it.  s may be NULL. */
 void ags_free_secret_str(char *s);
+/* Frees each of the n pointers (any may be NULL).  For the plain owned
+ * fields of a struct; secrets still go through ags_free_secret. */
+void ags_free_each(void *const *p, size_t n);
+/* AGS_FREE_ALL(a->x, a->y, ...): ags_free_each over the listed pointers. */
+#define AGS_FREE_ALL(...) \
+	ags_free_each((void *const[]){ __VA_ARGS__ }, sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))
 /* Constant-time equality of two n-byte buffers. */
 bool ags_ct_eq(const void *a, const void *b, size_t n);
 /* Keep secrets out of core dumps (RLIMIT_CORE=0, PR_SET_DUMPABLE=0).  CLI calls it once. */
