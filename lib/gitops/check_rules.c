@@ -45,15 +45,11 @@ void ags_gitops_rules_free(struct ags_gitops_rules *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->ndc; i++) {
-		free(r->dc[i].dir);
 		ags_sops_config_free(r->dc[i].cfg);
 		ags_gitops_strv_free(r->dc[i].pub);
-		free(r->dc[i].pubpath);
-		free(r->dc[i].bad_cfg);
+		AGS_FREE_ALL(r->dc[i].dir, r->dc[i].pubpath, r->dc[i].bad_cfg);
 	}
-	free(r->dc);
-	free(r->flat);
-	free(r);
+	AGS_FREE_ALL(r->dc, r->flat, r);
 }
 
 static bool config_reported(const struct ags_gitops_rules *r, const char *cfgpath)

@@ -45,8 +45,7 @@ void ags_gitops_recipients_clear(struct ags_gitops_recipients *r)
 	if (!r)
 		return;
 	ags_gitops_strv_free(r->age);
-	free(r->source);
-	free(r->regex);
+	AGS_FREE_ALL(r->source, r->regex);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -43,20 +43,13 @@ void ags_gitops_secret_free(struct ags_gitops_secret *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nlabels; i++) {
-		free(s->labels[i].key);
-		free(s->labels[i].val);
-	}
+	for (size_t i = 0; i < s->nlabels; i++)
+		AGS_FREE_ALL(s->labels[i].key, s->labels[i].val);
 	for (size_t i = 0; i < s->nentries; i++) {
 		free(s->entries[i].key);
 		ags_free_secret(s->entries[i].val, s->entries[i].len + 1);
 	}
-	free(s->labels);
-	free(s->entries);
-	free(s->name);
-	free(s->ns);
-	free(s->type);
-	free(s);
+	AGS_FREE_ALL(s->labels, s->entries, s->name, s->ns, s->type, s);
 }
 
 int ags_gitops_secret_set_type(struct ags_gitops_secret *s, const char *type)

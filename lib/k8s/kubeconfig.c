@@ -15,41 +15,23 @@ static void exec_free(struct k8s_exec_cfg *e)
 {
 	if (!e)
 		return;
-	free(e->api_version);
-	free(e->command);
 	for (size_t i = 0; e->argv && e->argv[i]; i++)
 		free(e->argv[i]);
-	free(e->argv);
 	/* env values may be credentials (some plugins take them there) */
 	for (size_t i = 0; e->env && e->env[i]; i++)
 		ags_free_secret_str(e->env[i]);
-	free(e->env);
-	free(e->install_hint);
-	free(e->interactive_mode);
-	free(e);
+	AGS_FREE_ALL(e->api_version, e->command, e->argv, e->env, e->install_hint, e->interactive_mode, e);
 }
 
 void k8s_config_free(struct k8s_rest_config *c)
 {
 	if (!c)
 		return;
-	free(c->server);
-	free(c->host);
-	free(c->ca_file);
-	free(c->ca_data);
-	free(c->cert_file);
-	free(c->cert_data);
-	free(c->key_file);
 	ags_free_secret(c->key_data, c->key_len);
 	ags_free_secret_str(c->token);
-	free(c->token_file);
 	exec_free(c->exec);
-	free(c->namespace_);
-	free(c->context);
-	free(c->cluster);
-	free(c->user);
-	free(c->source);
-	free(c);
+	AGS_FREE_ALL(c->server, c->host, c->ca_file, c->ca_data, c->cert_file, c->cert_data, c->key_file,
+		     c->token_file, c->namespace_, c->context, c->cluster, c->user, c->source, c);
 }
 
 static int dupstr(const char *s, char **out)

@@ -88,14 +88,9 @@ void ags_k8s_object_free(struct ags_k8s_object *o)
 {
 	if (!o)
 		return;
-	free(o->name);
-	free(o->namespace_);
-	free(o->uid);
-	free(o->resource_version);
-	free(o->creation_timestamp);
 	entries_free(o->data, o->ndata);
 	k8s_json_free(o->raw);
-	free(o);
+	AGS_FREE_ALL(o->name, o->namespace_, o->uid, o->resource_version, o->creation_timestamp, o);
 }
 
 static int copy_meta(const struct k8s_json *meta, const char *key, char **out)
