@@ -103,11 +103,10 @@ static int resolve_path(const char *dir, const char *p, char **out)
 	return *out ? 0 : AGS_E_NOMEM;
 }
 
-/* Base64 from a kubeconfig *-data field: standard alphabet, line breaks ignored as Go does. */
-static int decode_data(const char *s, bool secret, unsigned char **out, size_t *outlen, const char *where,
-		       struct ags_diag *d)
+/* Base64 from a kubeconfig *-data field: standard alphabet, line breaks ignored as Go does.  The
+ * copies made on the way are wiped, so a key decodes here as safely as a certificate. */
+static int decode_data(const char *s, unsigned char **out, size_t *outlen, const char *where, struct ags_diag *d)
 {
-	(void)secret; /* the copies made on the way are wiped either way */
 	int r = ags_b64_decode_wrapped(s, strlen(s), out, outlen);
 	if (r < 0)
 		return r == AGS_E_NOMEM ? r : ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: invalid base64", where);
@@ -301,6 +300,23 @@ static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, cons
 	return 0;
 }
 
+/* A PEM given inline as KEY-data (base64) or as the file KEY names (relative to the kubeconfig's
+ * directory); the inline one wins.  where names the entry in messages. */
+static int data_or_file(const struct k8s_json *obj, const char *key, const struct kfile *f, const char *where,
+			unsigned char **data, size_t *len, char **file, struct ags_diag *d)
+{
+	char data_key[64];
+	const char *s;
+	snprintf(data_key, sizeof(data_key), "%s-data", key);
+	AGS_TRY(get_string(obj, data_key, &s, f->path, d));
+	if (s)
+		AGS_TRY(decode_data(s, data, len, where, d));
+	AGS_TRY(get_string(obj, key, &s, f->path, d));
+	if (s && !*data)
+		AGS_TRY(resolve_path(f->dir, s, file));
+	return 0;
+}
+
 static const char *const unsupported_user[] = { "auth-provider", "username", "password", "as", "as-groups",
 						 "as-uid", "as-user-extra" };
 static const char *const unsupported_cluster[] = { "proxy-url", "tls-server-name" };
@@ -347,12 +363,7 @@ static int build(struct kfile *f, size_t n, const char *context, struct k8s_rest
 	char where[300];
 	snprintf(where, sizeof(where), "%s: cluster '%.200s'", path, cname);
 	AGS_TRY(set_server(c, s, where, d));
-	AGS_TRY(get_string(cl, "certificate-authority-data", &s, path, d));
-	if (s)
-		AGS_TRY(decode_data(s, false, &c->ca_data, &c->ca_len, where, d));
-	AGS_TRY(get_string(cl, "certificate-authority", &s, path, d));
-	if (s && !c->ca_data)
-		AGS_TRY(resolve_path(f[fcl].dir, s, &c->ca_file));
+	AGS_TRY(data_or_file(cl, "certificate-authority", &f[fcl], where, &c->ca_data, &c->ca_len, &c->ca_file, d));
 	const struct k8s_json *ins = k8s_json_get(cl, "insecure-skip-tls-verify");
 	if (!k8s_json_is_null(ins)) {
 		/* kubectl reads kubeconfig as YAML 1.1, where yes/on are booleans too */
@@ -392,18 +403,9 @@ static int build(struct kfile *f, size_t n, const char *context, struct k8s_rest
 	AGS_TRY(get_string(us, "tokenFile", &s, path, d));
 	if (s && !c->token)
 		AGS_TRY(resolve_path(f[fus].dir, s, &c->token_file));
-	AGS_TRY(get_string(us, "client-certificate-data", &s, path, d));
-	if (s)
-		AGS_TRY(decode_data(s, false, &c->cert_data, &c->cert_len, where, d));
-	AGS_TRY(get_string(us, "client-certificate", &s, path, d));
-	if (s && !c->cert_data)
-		AGS_TRY(resolve_path(f[fus].dir, s, &c->cert_file));
-	AGS_TRY(get_string(us, "client-key-data", &s, path, d));
-	if (s)
-		AGS_TRY(decode_data(s, true, &c->key_data, &c->key_len, where, d));
-	AGS_TRY(get_string(us, "client-key", &s, path, d));
-	if (s && !c->key_data)
-		AGS_TRY(resolve_path(f[fus].dir, s, &c->key_file));
+	AGS_TRY(data_or_file(us, "client-certificate", &f[fus], where, &c->cert_data, &c->cert_len, &c->cert_file,
+			     d));
+	AGS_TRY(data_or_file(us, "client-key", &f[fus], where, &c->key_data, &c->key_len, &c->key_file, d));
 	bool have_cert = c->cert_data || c->cert_file, have_key = c->key_data || c->key_file;
 	if (have_cert != have_key)
 		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: client-certificate and client-key must be given together",
