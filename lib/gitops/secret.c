@@ -4,6 +4,7 @@
 #include "internal.h"
 #include <agesops/gitops.h>
 #include "yaml/yamlv2.h"
+#include "gitops/strv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,12 +65,7 @@ int ags_gitops_secret_set_type(struct ags_gitops_secret *s, const char *type)
 
 static int kv_push(struct kv **v, size_t *n, const char *key, const void *val, size_t len, bool secret)
 {
-	if (*n >= AGS_GITOPS_MAX_ENTRIES)
-		return AGS_E_TOO_BIG;
-	struct kv *nv = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!nv)
-		return AGS_E_NOMEM;
-	*v = nv;
+	AGS_TRY(ags_gitops_grow(v, *n, sizeof(**v), AGS_GITOPS_MAX_ENTRIES));
 	char *k = strdup(key);
 	unsigned char *c = malloc(len + 1);
 	if (!k || !c) {
@@ -81,7 +77,7 @@ static int kv_push(struct kv **v, size_t *n, const char *key, const void *val, s
 		memcpy(c, val, len);
 	c[len] = 0;
 	(void)secret;
-	nv[*n] = (struct kv){ k, c, len };
+	(*v)[*n] = (struct kv){ k, c, len };
 	(*n)++;
 	return 0;
 }
