@@ -212,10 +212,11 @@ static int get_string(const struct k8s_json *obj, const char *key, const char **
 }
 
 /* An optional list of the exec block (args, env): *first its first element,
- * *n its length, both 0 when the key is absent or null; many names the
- * elements in the "too many" message. */
+ * *n its length, both 0 when the key is absent or null, and *vec a zeroed
+ * vector for it with room for extra more; many names the elements in the
+ * "too many" message. */
 static int exec_list(const struct kfile *f, const struct k8s_json *ex, const char *key, const char *many,
-		     const struct k8s_json **first, size_t *n, struct ags_diag *d)
+		     size_t extra, const struct k8s_json **first, size_t *n, char ***vec, struct ags_diag *d)
 {
 	const struct k8s_json *l = k8s_json_get(ex, key);
 	*n = k8s_json_is_null(l) ? 0 : l->n;
@@ -224,7 +225,8 @@ static int exec_list(const struct kfile *f, const struct k8s_json *ex, const cha
 	if (*n > 1000)
 		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: exec: too many %s", f->path, many);
 	*first = *n ? l->child : NULL;
-	return 0;
+	*vec = calloc(*n + extra, sizeof(char *));
+	return *vec ? 0 : AGS_E_NOMEM;
 }
 
 static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, const struct kfile *f,
@@ -264,10 +266,7 @@ static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, cons
 
 	const struct k8s_json *args;
 	size_t na;
-	AGS_TRY(exec_list(f, ex, "args", "args", &args, &na, d));
-	e->argv = calloc(na + 2, sizeof(char *));
-	if (!e->argv)
-		return AGS_E_NOMEM;
+	AGS_TRY(exec_list(f, ex, "args", "args", 2, &args, &na, &e->argv, d));
 	AGS_TRY(dupstr(e->command, &e->argv[0]));
 	size_t i = 1;
 	for (const struct k8s_json *a = args; a; a = a->next, i++) {
@@ -280,10 +279,7 @@ static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, cons
 
 	const struct k8s_json *env;
 	size_t ne;
-	AGS_TRY(exec_list(f, ex, "env", "env entries", &env, &ne, d));
-	e->env = calloc(ne + 1, sizeof(char *));
-	if (!e->env)
-		return AGS_E_NOMEM;
+	AGS_TRY(exec_list(f, ex, "env", "env entries", 1, &env, &ne, &e->env, d));
 	i = 0;
 	for (const struct k8s_json *v = env; v; v = v->next, i++) {
 		const char *nm = k8s_json_get_str(v, "name");
