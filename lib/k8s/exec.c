@@ -55,13 +55,14 @@ static char **build_env(const struct k8s_exec_cfg *e, char *info)
 }
 
 /* Waits up to ms (a second at most) for output on fd and reads it into buf: the bytes read, 0 at
- * its end, -EAGAIN when none came yet, -EINTR when a signal came first, or another -errno. */
+ * its end, -EINTR when there is nothing yet (the wait ran out or a signal came: wait again), or
+ * another -errno. */
 static ssize_t read_within(int fd, long ms, void *buf, size_t cap)
 {
 	struct pollfd pf = { .fd = fd, .events = POLLIN };
 	int pr = poll(&pf, 1, (int)AGS_MIN(ms, 1000L));
 	if (pr == 0)
-		return -EAGAIN;
+		return -EINTR;
 	ssize_t got = pr < 0 ? -1 : read(fd, buf, cap);
 	return got < 0 ? -errno : got;
 }
@@ -112,7 +113,7 @@ int k8s_exec_credential(struct k8s_rest_config *c, long timeout_ms, struct ags_d
 		}
 		char tmp[4096];
 		ssize_t got = read_within(out[0], left, tmp, sizeof(tmp));
-		if (got == -EINTR || got == -EAGAIN)
+		if (got == -EINTR)
 			continue;
 		if (got < 0) {
 			r = (int)got;
