@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include "gitops/check_tree.h"
+#include "gitops/strv.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +24,8 @@ static int add_finding(struct ags_check_scan *s, enum ags_check_kind kind, unsig
 {
 	if (s->nf >= 10000)
 		return 0;
-	struct ags_check_finding *nf = realloc(s->f, (s->nf + 1) * sizeof(*nf));
-	if (!nf)
-		return AGS_E_NOMEM;
-	s->f = nf;
-	struct ags_check_finding *f = &nf[s->nf++];
+	AGS_TRY(ags_gitops_grow(&s->f, s->nf, sizeof(*s->f), SIZE_MAX));
+	struct ags_check_finding *f = &s->f[s->nf++];
 	f->kind = kind;
 	f->line = line;
 	va_list ap;
@@ -40,11 +38,8 @@ static int add_finding(struct ags_check_scan *s, enum ags_check_kind kind, unsig
 static int add_ref(struct ags_check_scan *s, const char *key, size_t klen, const char *path, size_t plen,
 		   unsigned line, bool env)
 {
-	struct ags_check_ref *nr = realloc(s->refs, (s->nrefs + 1) * sizeof(*nr));
-	if (!nr)
-		return AGS_E_NOMEM;
-	s->refs = nr;
-	struct ags_check_ref *r = &nr[s->nrefs];
+	AGS_TRY(ags_gitops_grow(&s->refs, s->nrefs, sizeof(*s->refs), SIZE_MAX));
+	struct ags_check_ref *r = &s->refs[s->nrefs];
 	r->key = key ? strndup(key, klen) : NULL;
 	r->path = strndup(path, plen);
 	r->line = line;
@@ -62,11 +57,8 @@ static int add_recipient(struct ags_check_scan *s, const char *r, size_t len, un
 {
 	if (s->nrec >= 10000)
 		return 0;
-	char **nv = realloc(s->recipients, (s->nrec + 1) * sizeof(*nv));
-	if (!nv)
-		return AGS_E_NOMEM;
-	s->recipients = nv;
-	if (!(nv[s->nrec] = strndup(r, len)))
+	AGS_TRY(ags_gitops_grow(&s->recipients, s->nrec, sizeof(*s->recipients), SIZE_MAX));
+	if (!(s->recipients[s->nrec] = strndup(r, len)))
 		return AGS_E_NOMEM;
 	s->nrec++;
 	if (!s->rec_line || line < s->rec_line)

@@ -8,6 +8,7 @@
 #include <agesops/gitops.h>
 #include <agesops/sops-config.h>
 #include "gitops/fsutil.h"
+#include "gitops/strv.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -45,15 +46,11 @@ void ags_gitops_rules_free(struct ags_gitops_rules *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->ndc; i++) {
-		free(r->dc[i].dir);
 		ags_sops_config_free(r->dc[i].cfg);
 		ags_gitops_strv_free(r->dc[i].pub);
-		free(r->dc[i].pubpath);
-		free(r->dc[i].bad_cfg);
+		AGS_FREE_ALL(r->dc[i].dir, r->dc[i].pubpath, r->dc[i].bad_cfg);
 	}
-	free(r->dc);
-	free(r->flat);
-	free(r);
+	AGS_FREE_ALL(r->dc, r->flat, r);
 }
 
 static bool config_reported(const struct ags_gitops_rules *r, const char *cfgpath)
@@ -103,13 +100,9 @@ static struct dircache *dir_info(struct ags_gitops_rules *r, const char *dir, bo
 	for (size_t i = 0; i < r->ndc; i++)
 		if (!strcmp(r->dc[i].dir, dir))
 			return &r->dc[i];
-	if (r->ndc >= MAX_DIRS)
+	if (ags_gitops_grow(&r->dc, r->ndc, sizeof(*r->dc), MAX_DIRS) < 0)
 		return NULL;
-	struct dircache *nd = realloc(r->dc, (r->ndc + 1) * sizeof(*nd));
-	if (!nd)
-		return NULL;
-	r->dc = nd;
-	struct dircache *e = &nd[r->ndc];
+	struct dircache *e = &r->dc[r->ndc];
 	memset(e, 0, sizeof(*e));
 	if (!(e->dir = strdup(dir)))
 		return NULL;

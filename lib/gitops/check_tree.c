@@ -4,6 +4,7 @@
  */
 #include "internal.h"
 #include "gitops/check_tree.h"
+#include "gitops/strv.h"
 
 #include <libfyaml.h>
 #include "yaml/fyaml.h"
@@ -27,11 +28,9 @@ void ags_ct_node_free(struct node *n)
 		return;
 	for (size_t i = 0; i < n->n; i++)
 		ags_ct_node_free(n->kids[i]);
-	free(n->kids);
 	/* Secret values pass through here: wipe them */
-	if (n->s)
-		ags_free_secret(n->s, n->len + 1);
-	free(n);
+	ags_free_secret(n->s, n->len + 1);
+	AGS_FREE_ALL(n->kids, n);
 }
 
 static int node_add(struct node *p, struct node *c)
@@ -93,12 +92,7 @@ static int anchor_add(struct anchors *a, struct fy_token *tok, struct node *n)
 	const char *t = tok ? fy_token_get_text(tok, &l) : NULL;
 	if (!t)
 		return 0;
-	if (a->n >= MAX_NODES)
-		return AGS_E_TOO_BIG;
-	struct anchor *nv = realloc(a->v, (a->n + 1) * sizeof(*nv));
-	if (!nv)
-		return AGS_E_NOMEM;
-	a->v = nv;
+	AGS_TRY(ags_gitops_grow(&a->v, a->n, sizeof(*a->v), MAX_NODES));
 	char *name = strndup(t, l);
 	if (!name)
 		return AGS_E_NOMEM;
@@ -219,12 +213,8 @@ int ags_ct_parse_docs(const char *data, size_t len, bool json, struct docs *out,
 			break;
 		case FYET_DOCUMENT_END:
 			if (root) {
-				struct node **nv = realloc(out->v, (out->n + 1) * sizeof(*nv));
-				if (!nv) {
-					r = AGS_E_NOMEM;
+				if ((r = ags_gitops_grow(&out->v, out->n, sizeof(*out->v), SIZE_MAX)) < 0)
 					break;
-				}
-				out->v = nv;
 				out->v[out->n++] = root;
 				root = NULL;
 			}

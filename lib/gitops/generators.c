@@ -19,6 +19,17 @@
 
 static bool is_uspace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
+/* The end of every generator: s to *ret on success, else freed; returns r when negative, else 0. */
+static int give_secret(int r, struct ags_gitops_secret *s, struct ags_gitops_secret **ret)
+{
+	if (r < 0) {
+		ags_gitops_secret_free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ git */
 
 static int git_http(const struct ags_gitops_git_opts *o, struct ags_gitops_secret *s, struct ags_diag *d)
@@ -104,17 +115,11 @@ int ags_gitops_git_secret(const struct ags_gitops_git_opts *o, struct ags_gitops
 	int r = ags_gitops_secret_new(o->name, o->ns, &s);
 	if (r == 0)
 		r = http ? git_http(o, s, d) : git_ssh(o, s, &pub, d);
-	if (r < 0) {
-		ags_gitops_secret_free(s);
-		free(pub);
-		return r;
-	}
-	*ret = s;
-	if (deploy_key)
+	if (r >= 0 && deploy_key)
 		*deploy_key = pub;
 	else
 		free(pub);
-	return 0;
+	return give_secret(r, s, ret);
 }
 
 /* -------------------------------------------------------------- proxmox */
@@ -172,12 +177,7 @@ int ags_gitops_proxmox_secret(const struct ags_gitops_proxmox_opts *o, struct ag
 		r = ags_gitops_secret_add(s, "insecure", o->insecure, strlen(o->insecure), false, d);
 	if (r == 0 && o->root_ca)
 		r = ags_gitops_secret_add(s, "root_ca", o->root_ca, o->root_ca_len, false, d);
-	if (r < 0) {
-		ags_gitops_secret_free(s);
-		return r;
-	}
-	*ret = s;
-	return 0;
+	return give_secret(r, s, ret);
 }
 
 /* -------------------------------------------------------------- generic */
@@ -306,12 +306,7 @@ int ags_gitops_generic_secret(const struct ags_gitops_generic_opts *o, struct ag
 		r = literal_source(s, o->literals[i], d);
 	for (size_t i = 0; r == 0 && i < o->nenv_files; i++)
 		r = env_source(s, o->env_files[i], d);
-	if (r < 0) {
-		ags_gitops_secret_free(s);
-		return r;
-	}
-	*ret = s;
-	return 0;
+	return give_secret(r, s, ret);
 }
 
 /* -------------------------------------------------------------- age-key */
@@ -340,15 +335,9 @@ int ags_gitops_age_key_secret(const struct ags_gitops_age_key_opts *o, struct ag
 		r = ags_gitops_secret_new(o->name, o->ns, &s);
 	if (r == 0)
 		r = ags_gitops_secret_add(s, "age.agekey", o->key, o->key_len, true, d);
-	if (r < 0) {
-		ags_gitops_secret_free(s);
-		ags_gitops_strv_free(rv);
-		return r;
-	}
-	*ret = s;
-	if (recipients)
+	if (r >= 0 && recipients)
 		*recipients = rv;
 	else
 		ags_gitops_strv_free(rv);
-	return 0;
+	return give_secret(r, s, ret);
 }

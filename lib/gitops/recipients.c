@@ -19,34 +19,12 @@
 #define PUBLIC_KEY_FILE_MAX ((size_t)1 << 20)
 #define MAX_DIR_DEPTH 100
 
-int ags_gitops_strv_push(char ***v, size_t *n, const char *s, size_t len)
-{
-	if (*n >= AGS_GITOPS_MAX_ENTRIES)
-		return AGS_E_TOO_BIG;
-	char **nv = realloc(*v, (*n + 2) * sizeof(**v));
-	if (!nv)
-		return AGS_E_NOMEM;
-	*v = nv;
-	if (!(nv[*n] = strndup(s, len)))
-		return AGS_E_NOMEM;
-	nv[++*n] = NULL;
-	return 0;
-}
-
-void ags_gitops_strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 void ags_gitops_recipients_clear(struct ags_gitops_recipients *r)
 {
 	if (!r)
 		return;
 	ags_gitops_strv_free(r->age);
-	free(r->source);
-	free(r->regex);
+	AGS_FREE_ALL(r->source, r->regex);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -27,9 +27,7 @@ void ags_rotation_clear(struct ags_rotation *rt)
 {
 	if (!rt)
 		return;
-	free(rt->old_recipient);
-	free(rt->new_recipient);
-	free(rt->old_key_path);
+	AGS_FREE_ALL(rt->old_recipient, rt->new_recipient, rt->old_key_path);
 	memset(rt, 0, sizeof(*rt));
 }
 

@@ -4,6 +4,7 @@
 #include "internal.h"
 #include <agesops/gitops.h>
 #include "yaml/yamlv2.h"
+#include "gitops/strv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,20 +44,13 @@ void ags_gitops_secret_free(struct ags_gitops_secret *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nlabels; i++) {
-		free(s->labels[i].key);
-		free(s->labels[i].val);
-	}
+	for (size_t i = 0; i < s->nlabels; i++)
+		AGS_FREE_ALL(s->labels[i].key, s->labels[i].val);
 	for (size_t i = 0; i < s->nentries; i++) {
 		free(s->entries[i].key);
 		ags_free_secret(s->entries[i].val, s->entries[i].len + 1);
 	}
-	free(s->labels);
-	free(s->entries);
-	free(s->name);
-	free(s->ns);
-	free(s->type);
-	free(s);
+	AGS_FREE_ALL(s->labels, s->entries, s->name, s->ns, s->type, s);
 }
 
 int ags_gitops_secret_set_type(struct ags_gitops_secret *s, const char *type)
@@ -71,12 +65,7 @@ int ags_gitops_secret_set_type(struct ags_gitops_secret *s, const char *type)
 
 static int kv_push(struct kv **v, size_t *n, const char *key, const void *val, size_t len, bool secret)
 {
-	if (*n >= AGS_GITOPS_MAX_ENTRIES)
-		return AGS_E_TOO_BIG;
-	struct kv *nv = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!nv)
-		return AGS_E_NOMEM;
-	*v = nv;
+	AGS_TRY(ags_gitops_grow(v, *n, sizeof(**v), AGS_GITOPS_MAX_ENTRIES));
 	char *k = strdup(key);
 	unsigned char *c = malloc(len + 1);
 	if (!k || !c) {
@@ -88,7 +77,7 @@ static int kv_push(struct kv **v, size_t *n, const char *key, const void *val, s
 		memcpy(c, val, len);
 	c[len] = 0;
 	(void)secret;
-	nv[*n] = (struct kv){ k, c, len };
+	(*v)[*n] = (struct kv){ k, c, len };
 	(*n)++;
 	return 0;
 }

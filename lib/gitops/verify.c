@@ -5,6 +5,7 @@
 #include "internal.h"
 #include <agesops/age.h>
 #include "gitops/lifecycle.h"
+#include "gitops/strv.h"
 #include <agesops/sops.h>
 #include <agesops/sops-config.h>
 #include <limits.h>
@@ -38,12 +39,7 @@ static int list_add(struct ags_recipient_list *l, const char *r)
 {
 	if (ags_recipient_list_has(l, r))
 		return 0;
-	if (l->n >= MAX_LIST)
-		return AGS_E_TOO_BIG;
-	char **nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
-	if (!nv)
-		return AGS_E_NOMEM;
-	l->v = nv;
+	AGS_TRY(ags_gitops_grow(&l->v, l->n, sizeof(*l->v), MAX_LIST));
 	if (!(l->v[l->n] = strdup(r)))
 		return AGS_E_NOMEM;
 	l->n++;

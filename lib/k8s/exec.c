@@ -54,6 +54,19 @@ static char **build_env(const struct k8s_exec_cfg *e, char *info)
 	return env;
 }
 
+/* Waits up to ms (a second at most) for output on fd and reads it into buf: the bytes read, 0 at
+ * its end, -EINTR when there is nothing yet (the wait ran out or a signal came: wait again), or
+ * another -errno. */
+static ssize_t read_within(int fd, long ms, void *buf, size_t cap)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	int pr = poll(&pf, 1, (int)AGS_MIN(ms, 1000L));
+	if (pr == 0)
+		return -EINTR;
+	ssize_t got = pr < 0 ? -1 : read(fd, buf, cap);
+	return got < 0 ? -errno : got;
+}
+
 int k8s_exec_credential(struct k8s_rest_config *c, long timeout_ms, struct ags_diag *d)
 {
 	const struct k8s_exec_cfg *e = c->exec;
@@ -98,22 +111,12 @@ int k8s_exec_credential(struct k8s_rest_config *c, long timeout_ms, struct ags_d
 					 e->command, timeout_ms);
 			goto out;
 		}
-		struct pollfd pf = { .fd = out[0], .events = POLLIN };
-		int pr = poll(&pf, 1, (int)AGS_MIN(left, 1000L));
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (pr == 0)
-			continue;
 		char tmp[4096];
-		ssize_t got = read(out[0], tmp, sizeof(tmp));
-		if (got < 0 && errno == EINTR)
+		ssize_t got = read_within(out[0], left, tmp, sizeof(tmp));
+		if (got == -EINTR)
 			continue;
 		if (got < 0) {
-			r = -errno;
+			r = (int)got;
 			goto out;
 		}
 		if (got == 0)

@@ -16,14 +16,8 @@ void ags_k8s_kustomization_free(struct ags_k8s_kustomization *k)
 {
 	if (!k)
 		return;
-	free(k->name);
-	free(k->namespace_);
-	free(k->last_applied_revision);
-	free(k->last_attempted_revision);
-	free(k->ready_reason);
-	free(k->ready_message);
-	free(k->decryption_secret);
-	free(k);
+	AGS_FREE_ALL(k->name, k->namespace_, k->last_applied_revision, k->last_attempted_revision, k->ready_reason,
+		     k->ready_message, k->decryption_secret, k);
 }
 
 static int dup_or_null(const char *s, char **out)

@@ -425,6 +425,30 @@ struct yconv {
 	size_t nodes;
 };
 
+static int yconv_node(struct yconv *y, struct fy_node *fn, int depth, struct k8s_json **ret);
+
+/* Appends v (NULL: a null) to the collection n at *tail, as the entry key[0..kl) when key is set. */
+static int yconv_add(struct yconv *y, struct k8s_json *n, struct k8s_json ***tail, struct fy_node *v, int depth,
+		     const char *key, size_t kl)
+{
+	struct k8s_json *c = NULL;
+	if (v)
+		AGS_TRY(yconv_node(y, v, depth + 1, &c));
+	else if (!(c = calloc(1, sizeof(*c))))
+		return AGS_E_NOMEM;
+	else
+		c->type = K8S_JSON_NULL;
+	if (key && !(c->key = strndup(key, kl))) {
+		k8s_json_free(c);
+		return AGS_E_NOMEM;
+	}
+	c->keylen = kl;
+	**tail = c;
+	*tail = &c->next;
+	n->n++;
+	return 0;
+}
+
 static int yconv_node(struct yconv *y, struct fy_node *fn, int depth, struct k8s_json **ret)
 {
 	if (depth >= K8S_JSON_MAX_DEPTH)
@@ -440,6 +464,8 @@ static int yconv_node(struct yconv *y, struct fy_node *fn, int depth, struct k8s
 		const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
 		n->line = m ? m->line + 1 : 0;
 	}
+	struct k8s_json **tail = &n->child; /* of a collection */
+	void *it = NULL;
 	switch (fy_node_get_type(fn)) {
 	case FYNT_SCALAR: {
 		size_t len;
@@ -472,23 +498,13 @@ static int yconv_node(struct yconv *y, struct fy_node *fn, int depth, struct k8s
 	}
 	case FYNT_SEQUENCE: {
 		n->type = K8S_JSON_ARRAY;
-		struct k8s_json **tail = &n->child;
-		void *it = NULL;
 		struct fy_node *e;
-		while (!r && (e = fy_node_sequence_iterate(fn, &it))) {
-			struct k8s_json *c = NULL;
-			if ((r = yconv_node(y, e, depth + 1, &c)) < 0)
-				break;
-			*tail = c;
-			tail = &c->next;
-			n->n++;
-		}
+		while (!r && (e = fy_node_sequence_iterate(fn, &it)))
+			r = yconv_add(y, n, &tail, e, depth, NULL, 0);
 		break;
 	}
 	case FYNT_MAPPING: {
 		n->type = K8S_JSON_OBJECT;
-		struct k8s_json **tail = &n->child;
-		void *it = NULL;
 		struct fy_node_pair *pr;
 		while (!r && (pr = fy_node_mapping_iterate(fn, &it))) {
 			struct fy_node *k = fy_node_pair_key(pr);
@@ -499,29 +515,7 @@ static int yconv_node(struct yconv *y, struct fy_node *fn, int depth, struct k8s
 						 y->name, n->line);
 				break;
 			}
-			struct k8s_json *c = NULL;
-			struct fy_node *v = fy_node_pair_value(pr);
-			if (v) {
-				if ((r = yconv_node(y, v, depth + 1, &c)) < 0)
-					break;
-			} else {
-				c = calloc(1, sizeof(*c));
-				if (!c) {
-					r = AGS_E_NOMEM;
-					break;
-				}
-				c->type = K8S_JSON_NULL;
-			}
-			c->key = strndup(ks, kl);
-			if (!c->key) {
-				k8s_json_free(c);
-				r = AGS_E_NOMEM;
-				break;
-			}
-			c->keylen = kl;
-			*tail = c;
-			tail = &c->next;
-			n->n++;
+			r = yconv_add(y, n, &tail, fy_node_pair_value(pr), depth, ks, kl);
 		}
 		break;
 	}

@@ -15,41 +15,23 @@ static void exec_free(struct k8s_exec_cfg *e)
 {
 	if (!e)
 		return;
-	free(e->api_version);
-	free(e->command);
 	for (size_t i = 0; e->argv && e->argv[i]; i++)
 		free(e->argv[i]);
-	free(e->argv);
 	/* env values may be credentials (some plugins take them there) */
 	for (size_t i = 0; e->env && e->env[i]; i++)
 		ags_free_secret_str(e->env[i]);
-	free(e->env);
-	free(e->install_hint);
-	free(e->interactive_mode);
-	free(e);
+	AGS_FREE_ALL(e->api_version, e->command, e->argv, e->env, e->install_hint, e->interactive_mode, e);
 }
 
 void k8s_config_free(struct k8s_rest_config *c)
 {
 	if (!c)
 		return;
-	free(c->server);
-	free(c->host);
-	free(c->ca_file);
-	free(c->ca_data);
-	free(c->cert_file);
-	free(c->cert_data);
-	free(c->key_file);
 	ags_free_secret(c->key_data, c->key_len);
 	ags_free_secret_str(c->token);
-	free(c->token_file);
 	exec_free(c->exec);
-	free(c->namespace_);
-	free(c->context);
-	free(c->cluster);
-	free(c->user);
-	free(c->source);
-	free(c);
+	AGS_FREE_ALL(c->server, c->host, c->ca_file, c->ca_data, c->cert_file, c->cert_data, c->key_file,
+		     c->token_file, c->namespace_, c->context, c->cluster, c->user, c->source, c);
 }
 
 static int dupstr(const char *s, char **out)
@@ -121,11 +103,10 @@ static int resolve_path(const char *dir, const char *p, char **out)
 	return *out ? 0 : AGS_E_NOMEM;
 }
 
-/* Base64 from a kubeconfig *-data field: standard alphabet, line breaks ignored as Go does. */
-static int decode_data(const char *s, bool secret, unsigned char **out, size_t *outlen, const char *where,
-		       struct ags_diag *d)
+/* Base64 from a kubeconfig *-data field: standard alphabet, line breaks ignored as Go does.  The
+ * copies made on the way are wiped, so a key decodes here as safely as a certificate. */
+static int decode_data(const char *s, unsigned char **out, size_t *outlen, const char *where, struct ags_diag *d)
 {
-	(void)secret; /* the copies made on the way are wiped either way */
 	int r = ags_b64_decode_wrapped(s, strlen(s), out, outlen);
 	if (r < 0)
 		return r == AGS_E_NOMEM ? r : ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: invalid base64", where);
@@ -231,10 +212,11 @@ static int get_string(const struct k8s_json *obj, const char *key, const char **
 }
 
 /* An optional list of the exec block (args, env): *first its first element,
- * *n its length, both 0 when the key is absent or null; many names the
- * elements in the "too many" message. */
+ * *n its length, both 0 when the key is absent or null, and *vec a zeroed
+ * vector for it with room for extra more; many names the elements in the
+ * "too many" message. */
 static int exec_list(const struct kfile *f, const struct k8s_json *ex, const char *key, const char *many,
-		     const struct k8s_json **first, size_t *n, struct ags_diag *d)
+		     size_t extra, const struct k8s_json **first, size_t *n, char ***vec, struct ags_diag *d)
 {
 	const struct k8s_json *l = k8s_json_get(ex, key);
 	*n = k8s_json_is_null(l) ? 0 : l->n;
@@ -243,7 +225,8 @@ static int exec_list(const struct kfile *f, const struct k8s_json *ex, const cha
 	if (*n > 1000)
 		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: exec: too many %s", f->path, many);
 	*first = *n ? l->child : NULL;
-	return 0;
+	*vec = calloc(*n + extra, sizeof(char *));
+	return *vec ? 0 : AGS_E_NOMEM;
 }
 
 static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, const struct kfile *f,
@@ -283,10 +266,7 @@ static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, cons
 
 	const struct k8s_json *args;
 	size_t na;
-	AGS_TRY(exec_list(f, ex, "args", "args", &args, &na, d));
-	e->argv = calloc(na + 2, sizeof(char *));
-	if (!e->argv)
-		return AGS_E_NOMEM;
+	AGS_TRY(exec_list(f, ex, "args", "args", 2, &args, &na, &e->argv, d));
 	AGS_TRY(dupstr(e->command, &e->argv[0]));
 	size_t i = 1;
 	for (const struct k8s_json *a = args; a; a = a->next, i++) {
@@ -299,10 +279,7 @@ static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, cons
 
 	const struct k8s_json *env;
 	size_t ne;
-	AGS_TRY(exec_list(f, ex, "env", "env entries", &env, &ne, d));
-	e->env = calloc(ne + 1, sizeof(char *));
-	if (!e->env)
-		return AGS_E_NOMEM;
+	AGS_TRY(exec_list(f, ex, "env", "env entries", 1, &env, &ne, &e->env, d));
 	i = 0;
 	for (const struct k8s_json *v = env; v; v = v->next, i++) {
 		const char *nm = k8s_json_get_str(v, "name");
@@ -316,6 +293,23 @@ static int parse_exec(struct k8s_rest_config *c, const struct k8s_json *ex, cons
 		}
 	}
 	e->nenv = ne;
+	return 0;
+}
+
+/* A PEM given inline as KEY-data (base64) or as the file KEY names (relative to the kubeconfig's
+ * directory); the inline one wins.  where names the entry in messages. */
+static int data_or_file(const struct k8s_json *obj, const char *key, const struct kfile *f, const char *where,
+			unsigned char **data, size_t *len, char **file, struct ags_diag *d)
+{
+	char data_key[64];
+	const char *s;
+	snprintf(data_key, sizeof(data_key), "%s-data", key);
+	AGS_TRY(get_string(obj, data_key, &s, f->path, d));
+	if (s)
+		AGS_TRY(decode_data(s, data, len, where, d));
+	AGS_TRY(get_string(obj, key, &s, f->path, d));
+	if (s && !*data)
+		AGS_TRY(resolve_path(f->dir, s, file));
 	return 0;
 }
 
@@ -365,12 +359,7 @@ static int build(struct kfile *f, size_t n, const char *context, struct k8s_rest
 	char where[300];
 	snprintf(where, sizeof(where), "%s: cluster '%.200s'", path, cname);
 	AGS_TRY(set_server(c, s, where, d));
-	AGS_TRY(get_string(cl, "certificate-authority-data", &s, path, d));
-	if (s)
-		AGS_TRY(decode_data(s, false, &c->ca_data, &c->ca_len, where, d));
-	AGS_TRY(get_string(cl, "certificate-authority", &s, path, d));
-	if (s && !c->ca_data)
-		AGS_TRY(resolve_path(f[fcl].dir, s, &c->ca_file));
+	AGS_TRY(data_or_file(cl, "certificate-authority", &f[fcl], where, &c->ca_data, &c->ca_len, &c->ca_file, d));
 	const struct k8s_json *ins = k8s_json_get(cl, "insecure-skip-tls-verify");
 	if (!k8s_json_is_null(ins)) {
 		/* kubectl reads kubeconfig as YAML 1.1, where yes/on are booleans too */
@@ -410,18 +399,9 @@ static int build(struct kfile *f, size_t n, const char *context, struct k8s_rest
 	AGS_TRY(get_string(us, "tokenFile", &s, path, d));
 	if (s && !c->token)
 		AGS_TRY(resolve_path(f[fus].dir, s, &c->token_file));
-	AGS_TRY(get_string(us, "client-certificate-data", &s, path, d));
-	if (s)
-		AGS_TRY(decode_data(s, false, &c->cert_data, &c->cert_len, where, d));
-	AGS_TRY(get_string(us, "client-certificate", &s, path, d));
-	if (s && !c->cert_data)
-		AGS_TRY(resolve_path(f[fus].dir, s, &c->cert_file));
-	AGS_TRY(get_string(us, "client-key-data", &s, path, d));
-	if (s)
-		AGS_TRY(decode_data(s, true, &c->key_data, &c->key_len, where, d));
-	AGS_TRY(get_string(us, "client-key", &s, path, d));
-	if (s && !c->key_data)
-		AGS_TRY(resolve_path(f[fus].dir, s, &c->key_file));
+	AGS_TRY(data_or_file(us, "client-certificate", &f[fus], where, &c->cert_data, &c->cert_len, &c->cert_file,
+			     d));
+	AGS_TRY(data_or_file(us, "client-key", &f[fus], where, &c->key_data, &c->key_len, &c->key_file, d));
 	bool have_cert = c->cert_data || c->cert_file, have_key = c->key_data || c->key_file;
 	if (have_cert != have_key)
 		return ags_diag_set(d, AGS_E_K8S_CONFIG, "%s: client-certificate and client-key must be given together",

@@ -88,14 +88,9 @@ void ags_k8s_object_free(struct ags_k8s_object *o)
 {
 	if (!o)
 		return;
-	free(o->name);
-	free(o->namespace_);
-	free(o->uid);
-	free(o->resource_version);
-	free(o->creation_timestamp);
 	entries_free(o->data, o->ndata);
 	k8s_json_free(o->raw);
-	free(o);
+	AGS_FREE_ALL(o->name, o->namespace_, o->uid, o->resource_version, o->creation_timestamp, o);
 }
 
 static int copy_meta(const struct k8s_json *meta, const char *key, char **out)
@@ -267,6 +262,14 @@ static int put_json(struct ags_buf *b, const struct k8s_json *j)
 	return AGS_E_INVAL;
 }
 
+/* Appends before, s as a JSON string, then after. */
+static int put_quoted(struct ags_buf *b, const char *before, const char *s, const char *after)
+{
+	AGS_TRY(ags_buf_puts(b, before));
+	AGS_TRY(k8s_json_put_str(b, s, strlen(s)));
+	return ags_buf_puts(b, after);
+}
+
 /* One request on an object: its API path, and what it does for the messages
  * ("get Secret ns/name"). */
 struct call {
@@ -402,23 +405,13 @@ int ags_k8s_patch_data(struct ags_k8s_client *c, const struct ags_k8s_object *ba
 	/* A JSON merge patch: null removes a key.  The resourceVersion in it is a
 	 * precondition, so a concurrent writer makes this a 409 Conflict rather
 	 * than a lost update. */
-	int r = ags_buf_puts(&body, "{\"metadata\":{\"resourceVersion\":");
-	if (!r)
-		r = k8s_json_put_str(&body, base->resource_version, strlen(base->resource_version));
-	if (!r)
-		r = ags_buf_puts(&body, "},\"data\":");
+	int r = put_quoted(&body, "{\"metadata\":{\"resourceVersion\":", base->resource_version, "},\"data\":");
 	if (!r)
 		r = put_data(&body, kind, set, nset, NULL, 0);
 	if (!r && nunset) {
 		body.len--; /* reopen the data object */
-		for (size_t i = 0; i < nunset && !r; i++) {
-			if (nset || i)
-				r = ags_buf_putc(&body, ',');
-			if (!r)
-				r = k8s_json_put_str(&body, unset[i], strlen(unset[i]));
-			if (!r)
-				r = ags_buf_puts(&body, ":null");
-		}
+		for (size_t i = 0; i < nunset && !r; i++)
+			r = put_quoted(&body, nset || i ? "," : "", unset[i], ":null");
 		if (!r)
 			r = ags_buf_putc(&body, '}');
 	}
@@ -436,13 +429,8 @@ int ags_k8s_delete(struct ags_k8s_client *c, enum ags_k8s_kind kind, const char 
 	struct ags_buf body;
 	ags_buf_init(&body, 4096);
 	int r = ags_buf_puts(&body, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\"");
-	if (!r && resource_version) {
-		r = ags_buf_puts(&body, ",\"preconditions\":{\"resourceVersion\":");
-		if (!r)
-			r = k8s_json_put_str(&body, resource_version, strlen(resource_version));
-		if (!r)
-			r = ags_buf_putc(&body, '}');
-	}
+	if (!r && resource_version)
+		r = put_quoted(&body, ",\"preconditions\":{\"resourceVersion\":", resource_version, "}");
 	if (!r)
 		r = ags_buf_putc(&body, '}');
 	return call_send(c, &k, "DELETE", kind, &body, r, NULL, d);

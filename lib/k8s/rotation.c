@@ -81,17 +81,9 @@ int ags_k8s_rotate_add(struct ags_k8s_client *c, const char *ns, const char *sec
 	free(mine);
 	if (r == 0)
 		r = k8s_publish(c, ns, configmap, all, d);
-	if (r < 0) {
-		free(all);
-		return r;
-	}
-	if (outcome)
+	if (r >= 0 && outcome)
 		*outcome = oc;
-	if (recipients)
-		*recipients = all;
-	else
-		free(all);
-	return 0;
+	return k8s_give_recipients(r, all, recipients);
 }
 
 int ags_k8s_rotate_finish(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,
@@ -134,17 +126,9 @@ int ags_k8s_rotate_finish(struct ags_k8s_client *c, const char *ns, const char *
 	if (r == 0)
 		r = k8s_publish(c, ns, configmap, line, d);
 	free(pub);
-	if (r < 0) {
-		free(line);
-		return r;
-	}
-	if (outcome)
+	if (r >= 0 && outcome)
 		*outcome = oc;
-	if (recipients)
-		*recipients = line;
-	else
-		free(line);
-	return 0;
+	return k8s_give_recipients(r, line, recipients);
 }
 
 int ags_k8s_cluster_recipients(struct ags_k8s_client *c, const char *ns, const char *secret, const char *configmap,

@@ -106,6 +106,15 @@ int k8s_secret_recipients(const struct ags_k8s_object *o, char **ret, struct ags
 	return r;
 }
 
+int k8s_give_recipients(int r, char *s, char **want)
+{
+	if (r >= 0 && want)
+		*want = s;
+	else
+		free(s);
+	return r < 0 ? r : 0;
+}
+
 int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *name, const void *key,
 			size_t len, const char *keyname, unsigned flags, enum ags_k8s_outcome *outcome, char **recipients,
 			struct ags_diag *d)
@@ -160,17 +169,9 @@ int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *na
 		ags_k8s_object_free(o);
 	}
 	free(theirs);
-	if (r < 0) {
-		free(mine);
-		return r;
-	}
-	if (outcome)
+	if (r >= 0 && outcome)
 		*outcome = oc;
-	if (recipients)
-		*recipients = mine;
-	else
-		free(mine);
-	return 0;
+	return k8s_give_recipients(r, mine, recipients);
 }
 
 /* A new key file as age-keygen writes it. */

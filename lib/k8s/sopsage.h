@@ -14,6 +14,9 @@ int k8s_key_recipients(const void *key, size_t len, const char *name, char **ret
 int k8s_entry_recipients(const struct ags_k8s_object *o, const char *entry, char **ret, struct ags_diag *d);
 /* Recipients of every key of a Secret: AGS_K8S_NEXT_KEY (during a rotation) first, then age.agekey. */
 int k8s_secret_recipients(const struct ags_k8s_object *o, char **ret, struct ags_diag *d);
+/* The end of a flow that made a recipients list s: on success hands it to *want (when wanted), else
+ * frees it; returns r when negative, else 0. */
+int k8s_give_recipients(int r, char *s, char **want);
 /* Creates or updates ConfigMap ns/cm so that age.pub is recips (resourceVersion-guarded, retried). */
 int k8s_publish(struct ags_k8s_client *c, const char *ns, const char *cm, const char *recips, struct ags_diag *d);
 

@@ -233,6 +233,9 @@ static const char *kc_b =
 	"    client-key-data: S0VZ\n"
 	"    client-certificate: ignored.crt\n";
 
+#define HEAD "apiVersion: v1\nkind: Config\ncurrent-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+#define CLUSTER "clusters:\n- name: c\n  cluster: {server: 'https://h:1'}\n"
+
 static void kubeconfig_merge(void **state)
 {
 	(void)state;
@@ -271,6 +274,20 @@ static void kubeconfig_merge(void **state)
 	assert_memory_equal(c->key_data, "KEY", 3);
 	assert_null(c->namespace_);
 	k8s_config_free(c);
+
+	/* client certificate and key as files: relative to the file, absolute as given */
+	char *u = write_file("u/config", HEAD CLUSTER "users:\n- name: u\n  user: {client-certificate: crt/c.pem, "
+						  "client-key: /keys/k.pem}\n");
+	const char *uf[] = { u };
+	assert_int_equal(k8s_config_load_files(uf, 1, true, NULL, &c, &d), 0);
+	assert_true(asprintf(&want, "%s/u/crt/c.pem", tmpdir) > 0);
+	assert_string_equal(c->cert_file, want);
+	free(want);
+	assert_string_equal(c->key_file, "/keys/k.pem");
+	assert_null(c->cert_data);
+	assert_null(c->key_data);
+	k8s_config_free(c);
+	free(u);
 
 	/* the other order: b's current-context and b's alpha win */
 	const char *rev[] = { b, a };
@@ -319,9 +336,6 @@ static void expect_bad(const char *yaml, const char *context, int code, const ch
 	free(p);
 }
 
-#define HEAD "apiVersion: v1\nkind: Config\ncurrent-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
-#define CLUSTER "clusters:\n- name: c\n  cluster: {server: 'https://h:1'}\n"
-
 static void kubeconfig_bad(void **state)
 {
 	(void)state;
@@ -348,6 +362,10 @@ static void kubeconfig_bad(void **state)
 		   "must be given together");
 	expect_bad(HEAD CLUSTER "users:\n- name: u\n  user: {token: [1]}\n", NULL, AGS_E_K8S_CONFIG,
 		   "token must be a string");
+	expect_bad(HEAD CLUSTER "users:\n- name: u\n  user: {client-certificate: c.pem, client-key-data: '!!'}\n", NULL,
+		   AGS_E_K8S_CONFIG, "user 'u': invalid base64");
+	expect_bad(HEAD CLUSTER "users:\n- name: u\n  user: {client-key: [k.pem]}\n", NULL, AGS_E_K8S_CONFIG,
+		   "client-key must be a string");
 	expect_bad(HEAD CLUSTER "users:\n- name: u\n  user:\n    exec: {command: x}\n", NULL, AGS_E_K8S_CONFIG,
 		   "apiVersion must be");
 	expect_bad(HEAD CLUSTER "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1}\n",
