@@ -94,11 +94,6 @@ static const char *template_for(const char *store)
 	       "example_number: 42\n";
 }
 
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "edit");
-}
-
 /* The new-file path: a plaintext document from the template with keys and rules. */
 static int new_doc(const char *path, const struct sm_opts *o, const char *const *age, size_t nage,
 		   const char *const *pgp, size_t npgp, const struct ags_sops_rules *flag_rules, unsigned flag_threshold, struct sm_file *f,
@@ -197,13 +192,8 @@ int cmd_edit(int argc, char **argv)
 			return EXIT_GENERIC;
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
+	if (sm_getopt_end(&so, c, argc, 1, 1, "no file specified", EXIT_NO_FILE))
 		return so.rc;
-	if (argc - optind != 1) {
-		cli_error("no file specified");
-		usage(stderr);
-		return EXIT_NO_FILE;
-	}
 	if (!nage && !npgp) {
 		/* as encrypt: the variables stand in for the flags */
 		const char *env = getenv("SOPS_AGE_RECIPIENTS");

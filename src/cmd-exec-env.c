@@ -25,11 +25,6 @@
 
 extern char **environ;
 
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "exec-env");
-}
-
 /* sops' stores.ValToString (the library's, as the dotenv store writes
  * values), but a null value is an empty variable. */
 static int val_string(const struct ags_value *v, struct ags_buf *out)
@@ -54,13 +49,8 @@ int cmd_exec_env(int argc, char **argv)
 			return EXIT_GENERIC;
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
+	if (sm_getopt_end(&so, c, argc, 2, 2, "missing file to decrypt or command", EXIT_GENERIC))
 		return so.rc;
-	if (argc - optind != 2) {
-		cli_error("missing file to decrypt or command");
-		usage(stderr);
-		return EXIT_GENERIC;
-	}
 	const char *path = argv[optind], *cmd = argv[optind + 1];
 	struct ags_diag d = { 0 };
 	struct sm_file f;

@@ -50,11 +50,6 @@ static void *fifo_writer(void *arg)
 	return NULL;
 }
 
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "exec-file");
-}
-
 /* CMD with every "{}" replaced by path. */
 static char *placeholder(const char *cmd, const char *path)
 {
@@ -94,13 +89,8 @@ int cmd_exec_file(int argc, char **argv)
 			return EXIT_GENERIC;
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
+	if (sm_getopt_end(&so, c, argc, 2, 2, "missing file to decrypt or command", EXIT_GENERIC))
 		return so.rc;
-	if (argc - optind != 2) {
-		cli_error("missing file to decrypt or command");
-		usage(stderr);
-		return EXIT_GENERIC;
-	}
 	if (name && (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))) {
 		cli_error("the provided filename is not a local path: %s", name);
 		return EXIT_GENERIC;

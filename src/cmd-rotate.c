@@ -120,11 +120,6 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 	return r;
 }
 
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "rotate");
-}
-
 int cmd_rotate(int argc, char **argv)
 {
 	struct rot ro = { 0 };
@@ -155,13 +150,8 @@ int cmd_rotate(int argc, char **argv)
 		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
+	if (sm_getopt_end(&so, c, argc, dir ? 0 : 1, SM_ARGS_ANY, "no file specified", EXIT_NO_FILE))
 		return so.rc;
-	if (!dir && optind >= argc) {
-		cli_error("no file specified");
-		usage(stderr);
-		return EXIT_NO_FILE;
-	}
 	if (ro.in_place && ro.output) {
 		cli_error("cannot use --in-place and --output together");
 		return EXIT_CONFLICTING_PARAMETERS;

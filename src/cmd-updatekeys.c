@@ -75,11 +75,6 @@ static int update_one(const char *path, void *ctx, struct ags_diag *d)
 	return r;
 }
 
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "updatekeys");
-}
-
 int cmd_updatekeys(int argc, char **argv)
 {
 	struct uk u = { 0 };
@@ -95,13 +90,8 @@ int cmd_updatekeys(int argc, char **argv)
 		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
+	if (sm_getopt_end(&so, c, argc, dir ? 0 : 1, SM_ARGS_ANY, "no file specified", EXIT_NO_FILE))
 		return so.rc;
-	if (!dir && optind >= argc) {
-		cli_error("no file specified");
-		usage(stderr);
-		return EXIT_NO_FILE;
-	}
 	struct ags_diag d = { 0 };
 	struct ags_sops_config *cfg = NULL;
 	int r = sm_config(&u.o, true, &cfg, &d);
