@@ -123,8 +123,6 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 int cmd_rotate(int argc, char **argv)
 {
 	struct rot ro = { 0 };
-	const char *dir = NULL;
-	unsigned jobs = 0;
 	struct sm_getopt so;
 	sm_getopt_init(&so, "rotate", NULL, &ro.o);
 	int c, rc = 0;
@@ -146,11 +144,9 @@ int cmd_rotate(int argc, char **argv)
 			v[(*n)++] = optarg;
 			break;
 		}
-		case 'r': dir = optarg; break;
-		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		}
 	}
-	if (sm_getopt_end(&so, c, argc, dir ? 0 : 1, SM_ARGS_ANY, "no file specified", EXIT_NO_FILE))
+	if (sm_getopt_end(&so, c, argc, ro.o.dir ? 0 : 1, SM_ARGS_ANY, "no file specified", EXIT_NO_FILE))
 		return so.rc;
 	if (ro.in_place && ro.output) {
 		cli_error("cannot use --in-place and --output together");
@@ -162,14 +158,13 @@ int cmd_rotate(int argc, char **argv)
 		cfg = NULL; /* only the stores' indentation comes from it */
 	ro.cfg = cfg;
 	struct ags_repo_files files = { 0 };
-	ro.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
-	rc = sm_many_files(argv + optind, (size_t)(argc - optind), dir, &ro.o, AGS_REPO_SELECT_ANY_RULE, &files);
+	rc = sm_many_files(argv + optind, (size_t)(argc - optind), ro.o.dir, &ro.o, AGS_REPO_SELECT_ANY_RULE, &files);
 	if (rc == 0) {
-		if (files.n == 1 && !dir && (ro.nadd || ro.nrm) && access(files.paths[0], F_OK) != 0) {
+		if (files.n == 1 && !ro.o.dir && (ro.nadd || ro.nrm) && access(files.paths[0], F_OK) != 0) {
 			cli_error("cannot add or remove keys on non-existent file \"%s\", use the `edit` subcommand "
 				  "instead.", files.paths[0]);
 			rc = EXIT_NON_EXISTENT_FILE; /* as Go's rotate */
-		} else if (files.n == 1 && !dir) {
+		} else if (files.n == 1 && !ro.o.dir) {
 			int r = rotate_one(files.paths[0], &ro, &d);
 			rc = r < 0 ? cli_fail(r, &d, NULL) : 0;
 		} else if (ro.output) {
@@ -177,7 +172,7 @@ int cmd_rotate(int argc, char **argv)
 			rc = EXIT_CONFLICTING_PARAMETERS;
 		} else {
 			ro.in_place = true;
-			rc = sm_run_many("rotate", &files, jobs, rotate_one, &ro);
+			rc = sm_run_many("rotate", &files, ro.o.jobs, rotate_one, &ro);
 		}
 	}
 	ags_repo_files_clear(&files);

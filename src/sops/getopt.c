@@ -30,6 +30,8 @@ static bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 	case SM_OPT_OUTPUT_TYPE: o->output_type = arg; break;
 	case SM_OPT_CONFIG: o->config = arg; break;
 	case SM_OPT_IGNORE_MAC: o->ignore_mac = true; break;
+	case 'r': o->dir = arg; o->skip_plain = true; break;
+	case 'j': o->jobs = (unsigned)strtoul(arg, NULL, 10); break;
 	case SM_OPT_DECRYPTION_ORDER:
 		*rc = sops_decryption_order(arg);
 		break;

@@ -129,6 +129,10 @@ struct sm_opts {
 	/* -r DIR walks: a selected file without sops metadata is skipped
 	 * (counted in the summary) instead of failing */
 	bool skip_plain;
+	/* -r/--recursive DIR (sets skip_plain) and -j/--jobs N, for the
+	 * commands whose table lists them (rotate, updatekeys) */
+	const char *dir;
+	unsigned jobs;
 };
 void sm_opts_init(struct sm_opts *o);
 
