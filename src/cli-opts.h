@@ -64,6 +64,11 @@ struct cli_flag {
 	const char *mirrors; /* the sops/age/flux/kubectl flag it mirrors, NULL: agesops' own */
 };
 
+/* The command table's shorthands: FLAG_SET(name, rows...) declares a flag
+ * set (the zero entry added); SETS(a, b, ...) is a command's list of sets. */
+#define FLAG_SET(name, ...) static const struct cli_flag name[] = { __VA_ARGS__, { 0 } }
+#define SETS(...) (const struct cli_flag *const[]){ __VA_ARGS__, NULL }
+
 /* What the positional arguments are, for the completions. */
 enum cli_args { CLI_ARGS_NONE, CLI_ARGS_FILE, CLI_ARGS_DIR, CLI_ARGS_COMMAND };
 
