@@ -33,39 +33,17 @@ struct rot {
 	const char *output;
 };
 
-/* Adds every comma-separated item of each flag value to group 0 (add) or
- * removes it from every group. */
-static int apply_flags(struct sm_groups *g, enum sm_key_type t, const char *const *vals, size_t n, bool add)
-{
-	for (size_t i = 0; i < n; i++) {
-		char **v = NULL;
-		size_t nv = 0;
-		int r = ags_sops_split_recipients(vals[i], &v, &nv);
-		for (size_t j = 0; j < nv; j++) {
-			if (r == 0 && add)
-				r = sm_groups_add(g, 0, t, v[j]);
-			else if (r == 0)
-				sm_groups_remove(g, t, v[j]);
-			free(v[j]);
-		}
-		free(v);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 /* The file's key groups with --add-age/--add-pgp (to the first group, as
  * sops) and --rm-age/--rm-pgp (from every group) applied. */
 static int edit_groups(const struct rot *ro, struct sm_groups *g, struct ags_diag *d)
 {
-	int r = apply_flags(g, SM_KEY_AGE, ro->rm, ro->nrm, false);
+	int r = sm_groups_apply(g, 0, SM_KEY_AGE, ro->rm, ro->nrm, false);
 	if (r == 0)
-		r = apply_flags(g, SM_KEY_PGP, ro->rm_pgp, ro->nrm_pgp, false);
+		r = sm_groups_apply(g, 0, SM_KEY_PGP, ro->rm_pgp, ro->nrm_pgp, false);
 	if (r == 0)
-		r = apply_flags(g, SM_KEY_AGE, ro->add, ro->nadd, true);
+		r = sm_groups_apply(g, 0, SM_KEY_AGE, ro->add, ro->nadd, true);
 	if (r == 0)
-		r = apply_flags(g, SM_KEY_PGP, ro->add_pgp, ro->nadd_pgp, true);
+		r = sm_groups_apply(g, 0, SM_KEY_PGP, ro->add_pgp, ro->nadd_pgp, true);
 	if (r < 0)
 		return r;
 	for (size_t gi = 0; gi < g->n; gi++)
