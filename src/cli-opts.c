@@ -150,6 +150,7 @@ static void add_flag(const struct cli_flag *f, void *ctx)
 int cli_getopt_init(struct cli_getopt *g, const char *path)
 {
 	memset(g, 0, sizeof(*g));
+	optind = 1;
 	g->cmd = cli_command_find(path);
 	if (!g->cmd)
 		return -1;

@@ -136,7 +136,8 @@ struct cli_getopt {
 	struct option lo[CLI_MAX_FLAGS];
 	char optstring[128];
 };
-/* Returns -1 if there is no such command (a bug: tests/cli/help.t runs every one). */
+/* Resets optind to 1.  Returns -1 if there is no such command (a bug:
+ * tests/cli/help.t runs every one). */
 int cli_getopt_init(struct cli_getopt *g, const char *path);
 int cli_getopt(struct cli_getopt *g, int argc, char **argv);
 /* The flag cli_getopt returned last, as written ("--kms", "-k"), like

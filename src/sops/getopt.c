@@ -70,7 +70,6 @@ void sm_getopt_init(struct sm_getopt *s, const char *path, const char *usage, st
 	s->usage = usage ? usage : path;
 	s->o = o;
 	sm_opts_init(o);
-	optind = 1;
 }
 
 int sm_getopt(struct sm_getopt *s, int argc, char **argv)
