@@ -72,6 +72,45 @@ const struct cli_flag *cli_flag_find_go(const struct cli_command *c, const char 
 	return c ? find_flag(c, name, name_len, true) : NULL;
 }
 
+static int go_flag_error(const struct cli_goflags *g, const char *msg, const char *arg)
+{
+	fprintf(stderr, "%s%s\n%s", msg, arg, g->usage);
+	return -1;
+}
+
+int cli_goflag_next(struct cli_goflags *g, int argc, char **argv)
+{
+	while (++g->k < argc) {
+		const char *a = argv[g->k];
+		if (a[0] != '-' || !a[1])
+			return 0;
+		if (!strcmp(a, "--")) {
+			g->k++;
+			return 0;
+		}
+		const char *f = a + 1 + (a[1] == '-');
+		const char *eq = strchr(f, '=');
+		const struct cli_flag *flag = cli_flag_find_go(g->cmd, f, eq ? (size_t)(eq - f) : strlen(f));
+		if (!flag || (!g->bool_values && eq && !flag->arg && flag->id != 'h'))
+			return go_flag_error(g, "flag provided but not defined: ", a);
+		g->val = NULL;
+		if (flag->arg) {
+			if (eq)
+				g->val = eq + 1;
+			else if (g->k + 1 < argc)
+				g->val = argv[++g->k];
+			else
+				return go_flag_error(g, "flag needs an argument: ", a);
+		} else if (g->bool_values && eq && strcmp(eq + 1, "true") && strcmp(eq + 1, "1")) {
+			if (strcmp(eq + 1, "false") && strcmp(eq + 1, "0"))
+				return go_flag_error(g, "invalid boolean value for flag ", a);
+			continue; /* -flag=false: as if not given */
+		}
+		return flag->id;
+	}
+	return 0;
+}
+
 struct build {
 	struct cli_getopt *g;
 	size_t nlo, nopt;
@@ -111,6 +150,7 @@ static void add_flag(const struct cli_flag *f, void *ctx)
 int cli_getopt_init(struct cli_getopt *g, const char *path)
 {
 	memset(g, 0, sizeof(*g));
+	optind = 1;
 	g->cmd = cli_command_find(path);
 	if (!g->cmd)
 		return -1;

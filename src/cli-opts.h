@@ -64,6 +64,11 @@ struct cli_flag {
 	const char *mirrors; /* the sops/age/flux/kubectl flag it mirrors, NULL: agesops' own */
 };
 
+/* The command table's shorthands: FLAG_SET(name, rows...) declares a flag
+ * set (the zero entry added); SETS(a, b, ...) is a command's list of sets. */
+#define FLAG_SET(name, ...) static const struct cli_flag name[] = { __VA_ARGS__, { 0 } }
+#define SETS(...) (const struct cli_flag *const[]){ __VA_ARGS__, NULL }
+
 /* What the positional arguments are, for the completions. */
 enum cli_args { CLI_ARGS_NONE, CLI_ARGS_FILE, CLI_ARGS_DIR, CLI_ARGS_COMMAND };
 
@@ -100,6 +105,25 @@ const struct cli_command *cli_command_find(const char *path);
 const struct cli_flag *cli_flag_find(const struct cli_command *c, const char *name, size_t name_len);
 /* Go flag style lookup: name without dashes, one or more letters. */
 const struct cli_flag *cli_flag_find_go(const struct cli_command *c, const char *name, size_t name_len);
+/*
+ * Go's flag package over the flags of cmd (age, age-keygen): -f and --f are
+ * the same, "-f=v" or "-f v"; the flags end at the first argument that is
+ * not one, or after "--".  Start with k = 0; cli_goflag_next returns the
+ * next flag's id (val its value, NULL for a switch), 0 after the last flag
+ * (k then indexes the first argument), or -1 after printing Go's message
+ * and usage for a bad flag (Go exits 2).  bool_values: a switch takes
+ * =true|1|false|0 (=false as if not given); else "=value" on a switch other
+ * than -h is not defined.
+ */
+struct cli_goflags {
+	const struct cli_command *cmd;
+	const char *usage;
+	bool bool_values;
+	int k;
+	const char *val;
+};
+int cli_goflag_next(struct cli_goflags *g, int argc, char **argv);
+
 /* Calls fn for every flag of c (hidden ones too), in table order. */
 void cli_flags_each(const struct cli_command *c, void (*fn)(const struct cli_flag *f, void *ctx), void *ctx);
 
@@ -112,7 +136,8 @@ struct cli_getopt {
 	struct option lo[CLI_MAX_FLAGS];
 	char optstring[128];
 };
-/* Returns -1 if there is no such command (a bug: tests/cli/help.t runs every one). */
+/* Resets optind to 1.  Returns -1 if there is no such command (a bug:
+ * tests/cli/help.t runs every one). */
 int cli_getopt_init(struct cli_getopt *g, const char *path);
 int cli_getopt(struct cli_getopt *g, int argc, char **argv);
 /* The flag cli_getopt returned last, as written ("--kms", "-k"), like

@@ -51,6 +51,20 @@ enum cli_exit {
 	EXIT_ALREADY_ENCRYPTED = 203,
 };
 
+/*
+ * Reads a line typed on the terminal (in, out: its descriptors) into line
+ * without echo, after writing prompt to out.  flags: CLI_TTY_FLUSH switches
+ * the echo with TCSAFLUSH (what was typed ahead is dropped), else TCSANOW;
+ * CLI_TTY_ECHONL lets the terminal echo the newline typed (one is written
+ * only when the echo could not be switched off), else a newline is written
+ * after; CLI_TTY_STRICT ends the line at "\r" too and fails on a read error
+ * (else the line ends there).  Returns 0, 1 when the input ended before
+ * anything was typed, or a negative error (line full: AGS_E_TOO_BIG).
+ */
+enum { CLI_TTY_FLUSH = 1 << 0, CLI_TTY_ECHONL = 1 << 1, CLI_TTY_STRICT = 1 << 2 };
+struct ags_buf;
+int cli_tty_read_secret(int in, int out, const char *prompt, unsigned flags, struct ags_buf *line);
+
 /* Default mapping of a library error to an exit code. */
 int cli_exit_code(int err);
 

@@ -127,47 +127,15 @@ struct opts {
 	const char *in;
 };
 
-/* Go's flag package: -f and --f are equivalent, "-f=v" or "-f v", parsing
- * stops at the first non-flag argument or after "--". */
+/* Go's flag package (cli_goflag_next). */
 static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 {
-	const struct cli_command *cmd = cli_command_find("age");
-	int k;
+	struct cli_goflags g = { cli_command_find("age"), usage, true, 0, NULL };
 	char *jv; /* -j values: freed with the list in cmd_age */
-	for (k = 1; k < argc; k++) {
-		const char *a = argv[k];
-		if (a[0] != '-' || !a[1])
-			break;
-		if (!strcmp(a, "--")) {
-			k++;
-			break;
-		}
-		const char *f = a + 1 + (a[1] == '-');
-		const char *eq = strchr(f, '=');
-		size_t fl = eq ? (size_t)(eq - f) : strlen(f);
-		const struct cli_flag *flag = cli_flag_find_go(cmd, f, fl);
-		int id = flag ? flag->id : 0, kind = flag && flag->arg ? 1 : 0;
-		if (!id) {
-			fprintf(stderr, "flag provided but not defined: %s\n%s", a, usage);
-			return 2;
-		}
-		const char *val = NULL;
-		if (kind == 1) {
-			if (eq)
-				val = eq + 1;
-			else if (k + 1 < argc)
-				val = argv[++k];
-			else {
-				fprintf(stderr, "flag needs an argument: %s\n%s", a, usage);
-				return 2;
-			}
-		} else if (eq && strcmp(eq + 1, "true") && strcmp(eq + 1, "1")) {
-			if (strcmp(eq + 1, "false") && strcmp(eq + 1, "0")) {
-				fprintf(stderr, "invalid boolean value for flag %s\n%s", a, usage);
-				return 2;
-			}
-			continue;
-		}
+	const char *val;
+	int id;
+	while ((id = cli_goflag_next(&g, argc, argv)) > 0) {
+		val = g.val;
 		switch (id) {
 		case 'd': o->decrypt = true; break;
 		case 'e': o->encrypt = true; break;
@@ -190,8 +158,8 @@ static int parse_flags(int argc, char **argv, struct opts *o, int *first_arg)
 			break;
 		}
 	}
-	*first_arg = k;
-	return 0;
+	*first_arg = g.k;
+	return id < 0 ? 2 : 0;
 }
 
 static const char *class_prefix(int err)

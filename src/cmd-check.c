@@ -350,7 +350,6 @@ int cmd_check(int argc, char **argv)
 	if (ags_gitops_rules_new(&c.rules) < 0)
 		return cli_fail(AGS_E_NOMEM, NULL, NULL);
 	int opt;
-	optind = 1;
 	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		switch (opt) {
 		case OPT_NO_MAC: c.mac = false; break;

@@ -55,7 +55,6 @@ static int parse(int argc, char **argv, struct rk *o)
 	int c;
 	struct cli_getopt g;
 	cli_getopt_init(&g, "cluster rotate-key");
-	optind = 1;
 	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_KEY_FILE: o->key_file = optarg; break;

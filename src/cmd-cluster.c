@@ -236,7 +236,6 @@ int cmd_cluster(int argc, char **argv)
 	cli_getopt_init(&g, "cluster init");
 	struct opts o = { 0 };
 	int opt;
-	optind = 1;
 	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		switch (opt) {
 		case OPT_REPO: o.repo = optarg; break;

@@ -11,16 +11,12 @@
 
 int cmd_decrypt(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		cli_help(stdout, "decrypt");
-		return 0;
-	}
 	struct sops_opts o;
-	struct sm_many_flags many = { 0 };
-	int ec = sops_opts_parse(argc, argv, &o, sm_many_flag, &many);
+	struct sm_many_flags many;
+	int ec = sm_parse_many(argc, argv, "decrypt", &o, &many);
 	if (ec) {
 		sops_opts_free(&o);
-		return ec;
+		return ec < 0 ? 0 : ec;
 	}
 	if (many.check || many.dir) {
 		/* verify many files (or -r DIR) in parallel: src/sops/many.c */
@@ -33,15 +29,10 @@ int cmd_decrypt(int argc, char **argv)
 		sops_opts_free(&o);
 		return ec;
 	}
-	if (o.nfiles > 1) {
-		cli_error("decrypt takes one file (got %zu)", o.nfiles);
+	ec = sm_one_file(&o, "decrypt");
+	if (ec) {
 		sops_opts_free(&o);
-		return EXIT_GENERIC;
-	}
-	if (o.in_place && (o.output || o.extract)) {
-		cli_error("--in-place cannot be used with --output or --extract");
-		sops_opts_free(&o);
-		return EXIT_CONFLICTING_PARAMETERS;
+		return ec;
 	}
 	const char *name = sops_opts_name(&o);
 	struct ags_buf in, out;

@@ -75,28 +75,29 @@ static int make_tmp(const char *name, struct ags_diag *d)
 	return 0;
 }
 
+/* The document a new file starts from, per store (the first is the default). */
+static const struct {
+	const char *store, *text;
+} templates[] = {
+	{ "yaml", "# Edit this file; it is encrypted when you save and quit.\n"
+		  "greeting: Welcome to agesops\n"
+		  "example_key: example_value\n"
+		  "example_list:\n    - one\n    - two\n"
+		  "example_number: 42\n" },
+	{ "json", "{\n\t\"greeting\": \"Edit this file; it is encrypted when you save and quit.\",\n"
+		  "\t\"example_key\": \"example_value\",\n\t\"example_list\": [\n\t\t\"one\",\n\t\t\"two\"\n\t],\n"
+		  "\t\"example_number\": 42\n}\n" },
+	{ "dotenv", "# Edit this file; it is encrypted when you save and quit.\nEXAMPLE_KEY=example_value\n" },
+	{ "ini", "; Edit this file; it is encrypted when you save and quit.\n[example]\nkey = value\n" },
+	{ "binary", "Edit this file; it is encrypted when you save and quit.\n" },
+};
+
 static const char *template_for(const char *store)
 {
-	if (!strcmp(store, "json"))
-		return "{\n\t\"greeting\": \"Edit this file; it is encrypted when you save and quit.\",\n"
-		       "\t\"example_key\": \"example_value\",\n\t\"example_list\": [\n\t\t\"one\",\n\t\t\"two\"\n\t],\n"
-		       "\t\"example_number\": 42\n}\n";
-	if (!strcmp(store, "dotenv"))
-		return "# Edit this file; it is encrypted when you save and quit.\nEXAMPLE_KEY=example_value\n";
-	if (!strcmp(store, "ini"))
-		return "; Edit this file; it is encrypted when you save and quit.\n[example]\nkey = value\n";
-	if (!strcmp(store, "binary"))
-		return "Edit this file; it is encrypted when you save and quit.\n";
-	return "# Edit this file; it is encrypted when you save and quit.\n"
-	       "greeting: Welcome to agesops\n"
-	       "example_key: example_value\n"
-	       "example_list:\n    - one\n    - two\n"
-	       "example_number: 42\n";
-}
-
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "edit");
+	for (size_t i = 1; i < sizeof(templates) / sizeof(*templates); i++)
+		if (!strcmp(store, templates[i].store))
+			return templates[i].text;
+	return templates[0].text;
 }
 
 /* The new-file path: a plaintext document from the template with keys and rules. */
@@ -197,13 +198,8 @@ int cmd_edit(int argc, char **argv)
 			return EXIT_GENERIC;
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
+	if (sm_getopt_end(&so, c, argc, 1, 1, "no file specified", EXIT_NO_FILE))
 		return so.rc;
-	if (argc - optind != 1) {
-		cli_error("no file specified");
-		usage(stderr);
-		return EXIT_NO_FILE;
-	}
 	if (!nage && !npgp) {
 		/* as encrypt: the variables stand in for the flags */
 		const char *env = getenv("SOPS_AGE_RECIPIENTS");

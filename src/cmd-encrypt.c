@@ -13,19 +13,15 @@
 
 int cmd_encrypt(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		cli_help(stdout, "encrypt");
-		return 0;
-	}
 	struct sops_opts o;
-	struct sm_many_flags many = { 0 };
-	int ec = sops_opts_parse(argc, argv, &o, sm_many_flag, &many);
+	struct sm_many_flags many;
+	int ec = sm_parse_many(argc, argv, "encrypt", &o, &many);
 	const char *ks_env = sops_keysource_env_set();
 	if (!ec && ks_env)
 		ec = sops_keysource_env_refuse(ks_env);
 	if (ec) {
 		sops_opts_free(&o);
-		return ec;
+		return ec < 0 ? 0 : ec;
 	}
 	sops_keysource_env_warn();
 	if (many.dir || (o.nfiles > 1 && o.in_place)) {
@@ -44,21 +40,15 @@ int cmd_encrypt(int argc, char **argv)
 		sops_opts_free(&o);
 		return ec;
 	}
-	if (o.nfiles > 1) {
-		cli_error("encrypt takes one file (got %zu)", o.nfiles);
-		sops_opts_free(&o);
-		return EXIT_GENERIC;
-	}
-	if (o.in_place && o.output) {
-		cli_error("--in-place and --output cannot be used together");
-		sops_opts_free(&o);
-		return EXIT_CONFLICTING_PARAMETERS;
-	}
-	if (o.nfiles == 0 && !(o.filename_override && *o.filename_override)) {
+	ec = sm_one_file(&o, "encrypt");
+	if (!ec && o.nfiles == 0 && !(o.filename_override && *o.filename_override)) {
 		/* as sops: the name decides the format and the .sops.yaml rule */
 		cli_error("must specify --filename-override when reading from stdin");
+		ec = EXIT_CONFLICTING_PARAMETERS;
+	}
+	if (ec) {
 		sops_opts_free(&o);
-		return EXIT_CONFLICTING_PARAMETERS;
+		return ec;
 	}
 	const char *name = sops_opts_name(&o);
 	/* each key flag falls back to its own variable, as sops' flags do */

@@ -98,20 +98,10 @@ int cmd_groups(int argc, char **argv)
 		r = sm_groups_from_metadata(ags_sops_doc_metadata(f.doc), &have);
 	if (r == 0 && add) {
 		r = sm_groups_new_group(&have);
-		for (int t = 0; t < 2; t++) {
-			const char *const *v = t ? pgp : age;
-			for (size_t i = 0; r == 0 && i < (t ? npgp : nage); i++) {
-				char **parts = NULL;
-				size_t np = 0;
-				r = ags_sops_split_recipients(v[i], &parts, &np);
-				for (size_t j = 0; j < np; j++) {
-					if (r == 0)
-						r = sm_groups_add(&have, have.n - 1, t ? SM_KEY_PGP : SM_KEY_AGE, parts[j]);
-					free(parts[j]);
-				}
-				free(parts);
-			}
-		}
+		if (r == 0)
+			r = sm_groups_apply(&have, have.n - 1, SM_KEY_AGE, age, nage, true);
+		if (r == 0)
+			r = sm_groups_apply(&have, have.n - 1, SM_KEY_PGP, pgp, npgp, true);
 	} else if (r == 0) {
 		if ((size_t)del >= have.n) {
 			r = ags_diag_set(&d, AGS_E_INVAL, "%s: no key group %ld (the file has %zu)", file, del, have.n);

@@ -143,35 +143,11 @@ int cmd_keygen(int argc, char **argv)
 {
 	const char *out = NULL;
 	bool convert_flag = false, pq = false, version = false;
-	int i;
-	/* Go flag semantics: -x and --x are the same; flags end at the first non-flag. */
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (a[0] != '-' || !a[1])
-			break;
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		const char *f = a + 1 + (a[1] == '-');
-		const char *eq = strchr(f, '=');
-		size_t fl = eq ? (size_t)(eq - f) : strlen(f);
-		const struct cli_flag *flag = cli_flag_find_go(cli_command_find("keygen"), f, fl);
-		if (!flag || (eq && !flag->arg && flag->id != 'h')) {
-			fprintf(stderr, "flag provided but not defined: %s\n%s", a, usage);
-			return 2;
-		}
-		switch (flag->id) {
-		case 'o':
-			if (eq)
-				out = eq + 1;
-			else if (i + 1 < argc)
-				out = argv[++i];
-			else {
-				fprintf(stderr, "flag needs an argument: %s\n%s", a, usage);
-				return 2;
-			}
-			break;
+	struct cli_goflags g = { cli_command_find("keygen"), usage, false, 0, NULL };
+	int id;
+	while ((id = cli_goflag_next(&g, argc, argv)) > 0) {
+		switch (id) {
+		case 'o': out = g.val; break;
 		case 'y': convert_flag = true; break;
 		case OPT_PQ: pq = true; break;
 		case OPT_VERSION: version = true; break;
@@ -184,7 +160,9 @@ int cmd_keygen(int argc, char **argv)
 			return 0;
 		}
 	}
-	int nargs = argc - i;
+	if (id < 0)
+		return 2;
+	int i = g.k, nargs = argc - i;
 	if ((nargs != 0 && !convert_flag) || nargs > 1) {
 		cli_error("too many arguments");
 		return 1;

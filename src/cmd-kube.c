@@ -52,7 +52,6 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 	int c;
 	struct cli_getopt g;
 	cli_getopt_init(&g, "kube");
-	optind = 1;
 	while ((c = cli_getopt(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'n': a->ns = optarg; break;

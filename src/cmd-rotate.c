@@ -33,39 +33,17 @@ struct rot {
 	const char *output;
 };
 
-/* Adds every comma-separated item of each flag value to group 0 (add) or
- * removes it from every group. */
-static int apply_flags(struct sm_groups *g, enum sm_key_type t, const char *const *vals, size_t n, bool add)
-{
-	for (size_t i = 0; i < n; i++) {
-		char **v = NULL;
-		size_t nv = 0;
-		int r = ags_sops_split_recipients(vals[i], &v, &nv);
-		for (size_t j = 0; j < nv; j++) {
-			if (r == 0 && add)
-				r = sm_groups_add(g, 0, t, v[j]);
-			else if (r == 0)
-				sm_groups_remove(g, t, v[j]);
-			free(v[j]);
-		}
-		free(v);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 /* The file's key groups with --add-age/--add-pgp (to the first group, as
  * sops) and --rm-age/--rm-pgp (from every group) applied. */
 static int edit_groups(const struct rot *ro, struct sm_groups *g, struct ags_diag *d)
 {
-	int r = apply_flags(g, SM_KEY_AGE, ro->rm, ro->nrm, false);
+	int r = sm_groups_apply(g, 0, SM_KEY_AGE, ro->rm, ro->nrm, false);
 	if (r == 0)
-		r = apply_flags(g, SM_KEY_PGP, ro->rm_pgp, ro->nrm_pgp, false);
+		r = sm_groups_apply(g, 0, SM_KEY_PGP, ro->rm_pgp, ro->nrm_pgp, false);
 	if (r == 0)
-		r = apply_flags(g, SM_KEY_AGE, ro->add, ro->nadd, true);
+		r = sm_groups_apply(g, 0, SM_KEY_AGE, ro->add, ro->nadd, true);
 	if (r == 0)
-		r = apply_flags(g, SM_KEY_PGP, ro->add_pgp, ro->nadd_pgp, true);
+		r = sm_groups_apply(g, 0, SM_KEY_PGP, ro->add_pgp, ro->nadd_pgp, true);
 	if (r < 0)
 		return r;
 	for (size_t gi = 0; gi < g->n; gi++)
@@ -120,16 +98,9 @@ static int rotate_one(const char *path, void *ctx, struct ags_diag *d)
 	return r;
 }
 
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "rotate");
-}
-
 int cmd_rotate(int argc, char **argv)
 {
 	struct rot ro = { 0 };
-	const char *dir = NULL;
-	unsigned jobs = 0;
 	struct sm_getopt so;
 	sm_getopt_init(&so, "rotate", NULL, &ro.o);
 	int c, rc = 0;
@@ -151,17 +122,10 @@ int cmd_rotate(int argc, char **argv)
 			v[(*n)++] = optarg;
 			break;
 		}
-		case 'r': dir = optarg; break;
-		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
+	if (sm_getopt_end(&so, c, argc, ro.o.dir ? 0 : 1, SM_ARGS_ANY, "no file specified", EXIT_NO_FILE))
 		return so.rc;
-	if (!dir && optind >= argc) {
-		cli_error("no file specified");
-		usage(stderr);
-		return EXIT_NO_FILE;
-	}
 	if (ro.in_place && ro.output) {
 		cli_error("cannot use --in-place and --output together");
 		return EXIT_CONFLICTING_PARAMETERS;
@@ -172,14 +136,13 @@ int cmd_rotate(int argc, char **argv)
 		cfg = NULL; /* only the stores' indentation comes from it */
 	ro.cfg = cfg;
 	struct ags_repo_files files = { 0 };
-	ro.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
-	rc = sm_many_files(argv + optind, (size_t)(argc - optind), dir, &ro.o, AGS_REPO_SELECT_ANY_RULE, &files);
+	rc = sm_many_files(argv + optind, (size_t)(argc - optind), ro.o.dir, &ro.o, AGS_REPO_SELECT_ANY_RULE, &files);
 	if (rc == 0) {
-		if (files.n == 1 && !dir && (ro.nadd || ro.nrm) && access(files.paths[0], F_OK) != 0) {
+		if (files.n == 1 && !ro.o.dir && (ro.nadd || ro.nrm) && access(files.paths[0], F_OK) != 0) {
 			cli_error("cannot add or remove keys on non-existent file \"%s\", use the `edit` subcommand "
 				  "instead.", files.paths[0]);
 			rc = EXIT_NON_EXISTENT_FILE; /* as Go's rotate */
-		} else if (files.n == 1 && !dir) {
+		} else if (files.n == 1 && !ro.o.dir) {
 			int r = rotate_one(files.paths[0], &ro, &d);
 			rc = r < 0 ? cli_fail(r, &d, NULL) : 0;
 		} else if (ro.output) {
@@ -187,7 +150,7 @@ int cmd_rotate(int argc, char **argv)
 			rc = EXIT_CONFLICTING_PARAMETERS;
 		} else {
 			ro.in_place = true;
-			rc = sm_run_many("rotate", &files, jobs, rotate_one, &ro);
+			rc = sm_run_many("rotate", &files, ro.o.jobs, rotate_one, &ro);
 		}
 	}
 	ags_repo_files_clear(&files);

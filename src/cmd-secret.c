@@ -127,7 +127,6 @@ static int parse(int argc, char **argv, const char *path, void (*usage)(FILE *),
 	*a = (struct args){ .alg = AGS_SSH_ECDSA, .fmt = AGS_SSH_FMT_PKCS8, .curve = 384, .bits = 2048 };
 	*done = true;
 	int opt, rc;
-	optind = 1;
 	while ((opt = cli_getopt(&g, argc, argv)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);

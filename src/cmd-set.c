@@ -6,6 +6,9 @@
  * --idempotent leaves the file untouched when the value is already there.
  * Unchanged values keep their exact ciphertext (IV stash), so the diff shows
  * only the changed value, the MAC and lastmodified.
+ *
+ * agesops unset FILE INDEX: removes the key or list element at such a path,
+ * the same way; --idempotent: a missing path is not an error.
  */
 #include "cli.h"
 #include "cli-opts.h"
@@ -19,11 +22,6 @@
 
 #include "util/buf.h"
 #include "util/file.h"
-
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "set");
-}
 
 /* JSON text -> tree value, through the JSON store (wrapped in an object,
  * since the store only takes objects). */
@@ -62,7 +60,7 @@ static int json_value(const char *text, size_t len, struct ags_value *out, struc
 
 struct set_edit {
 	const struct ags_sops_path *p;
-	struct ags_value *v;
+	struct ags_value *v; /* NULL: unset */
 	bool idempotent;
 };
 
@@ -76,76 +74,95 @@ static int set_value(struct ags_branch *doc, void *ctx, bool *write, struct ags_
 	return r;
 }
 
-int cmd_set(int argc, char **argv)
+/* --idempotent: a missing path leaves the file untouched */
+static int unset_path(struct ags_branch *doc, void *ctx, bool *write, struct ags_diag *d)
+{
+	struct set_edit *e = ctx;
+	int r = ags_sops_path_unset(doc, e->p, d);
+	if (r == AGS_E_NOT_FOUND && e->idempotent)
+		return 0;
+	*write = r == 0;
+	return r;
+}
+
+/* set's VALUE (the argument, --value-file's file or standard input) as a
+ * tree value; 0 or the exit code after printing. */
+static int read_value(const char *arg, bool value_file, bool value_stdin, struct ags_value *v)
+{
+	struct ags_diag d = { 0 };
+	struct ags_buf vb;
+	ags_buf_init_secret(&vb, AGS_FILE_MAX);
+	int r;
+	if (value_stdin)
+		r = sm_read("-", &vb, &d);
+	else if (value_file)
+		r = sm_read(arg, &vb, &d);
+	else
+		r = ags_buf_puts(&vb, arg);
+	if (r == 0 && json_value(vb.data ? (const char *)vb.data : "", vb.len, v, &d) < 0) {
+		ags_buf_release(&vb);
+		cli_error("value for set is not valid JSON");
+		return EXIT_INVALID_SET_FORMAT;
+	}
+	ags_buf_release(&vb);
+	return r < 0 ? cli_fail(r, &d, NULL) : 0;
+}
+
+/* set and unset: the flags (unset's table has no --value-*), the path, the
+ * value, the edit in place. */
+static int set_main(int argc, char **argv, bool unset)
 {
 	struct sm_opts o;
 	bool value_file = false, value_stdin = false, idempotent = false;
+	const char *name = unset ? "unset" : "set";
 	struct sm_getopt so;
-	sm_getopt_init(&so, "set", NULL, &o);
+	sm_getopt_init(&so, name, NULL, &o);
 	int c;
 	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case OPT_VALUE_FILE: value_file = true; break;
 		case OPT_VALUE_STDIN: value_stdin = true; break;
 		case OPT_IDEMPOTENT: idempotent = true; break;
-		case OPT_SHAMIR: break; /* accepted for sops compatibility; set keeps the key groups */
+		case OPT_SHAMIR: break; /* accepted for sops compatibility; the key groups are kept */
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
-		return so.rc;
-	if (value_file && value_stdin) {
+	if (c != SM_GETOPT_EXIT && value_file && value_stdin) {
 		cli_error("cannot use both --value-file and --value-stdin");
 		return EXIT_GENERIC;
 	}
-	int nargs = argc - optind;
-	if (nargs != (value_stdin ? 2 : 3)) {
-		cli_error(value_stdin ? "need precisely 2 arguments (FILE INDEX) with --value-stdin"
-				      : "need precisely 3 arguments: FILE INDEX VALUE");
-		usage(stderr);
-		return EXIT_NO_FILE;
-	}
-	const char *path = argv[optind], *index = argv[optind + 1];
+	int nargs = unset || value_stdin ? 2 : 3;
+	const char *msg = unset ? "no file specified, or index is missing"
+		: value_stdin ? "need precisely 2 arguments (FILE INDEX) with --value-stdin"
+		: "need precisely 3 arguments: FILE INDEX VALUE";
+	if (sm_getopt_end(&so, c, argc, nargs, nargs, msg, EXIT_NO_FILE))
+		return so.rc;
 	struct ags_diag d = { 0 };
 	struct ags_sops_path p = { 0 };
-	int r = ags_sops_path_parse(index, &p, &d);
-	if (r < 0) {
-		cli_error("invalid set index format: %s", d.msg);
-		return EXIT_INVALID_SET_FORMAT;
-	}
-	if (p.n == 0) {
+	int r = ags_sops_path_parse(argv[optind + 1], &p, &d);
+	if (r < 0 || p.n == 0) {
+		cli_error("invalid %s index format: %s", name, r < 0 ? d.msg : "the path is empty");
 		ags_sops_path_clear(&p);
-		cli_error("invalid set index format: the path is empty");
 		return EXIT_INVALID_SET_FORMAT;
 	}
-
-	struct ags_buf vb;
-	ags_buf_init_secret(&vb, AGS_FILE_MAX);
-	if (value_stdin)
-		r = sm_read("-", &vb, &d);
-	else if (value_file)
-		r = sm_read(argv[optind + 2], &vb, &d);
-	else
-		r = ags_buf_puts(&vb, argv[optind + 2]);
 	struct ags_value v = { 0 };
-	if (r == 0) {
-		r = json_value(vb.data ? (const char *)vb.data : "", vb.len, &v, &d);
-		if (r < 0) {
-			ags_buf_release(&vb);
-			ags_sops_path_clear(&p);
-			cli_error("value for set is not valid JSON");
-			return EXIT_INVALID_SET_FORMAT;
-		}
+	struct set_edit e = { &p, unset ? NULL : &v, idempotent };
+	int rc = unset ? 0 : read_value(argv[optind + 2], value_file, value_stdin, &v);
+	if (rc == 0) {
+		r = sm_edit_in_place(argv[optind], &o, unset ? unset_path : set_value, &e, &d);
+		rc = r < 0 ? cli_fail(r, &d, NULL) : 0;
 	}
-	ags_buf_release(&vb);
-	if (r < 0) {
-		ags_sops_path_clear(&p);
-		return cli_fail(r, &d, NULL);
-	}
-
-	struct set_edit e = { &p, &v, idempotent };
-	r = sm_edit_in_place(path, &o, set_value, &e, &d);
 	ags_value_clear(&v);
 	ags_sops_path_clear(&p);
 	sm_identities_free();
-	return r < 0 ? cli_fail(r, &d, NULL) : 0;
+	return rc;
+}
+
+int cmd_set(int argc, char **argv)
+{
+	return set_main(argc, argv, false);
+}
+
+int cmd_unset(int argc, char **argv)
+{
+	return set_main(argc, argv, true);
 }

@@ -75,33 +75,19 @@ static int update_one(const char *path, void *ctx, struct ags_diag *d)
 	return r;
 }
 
-static void usage(FILE *f)
-{
-	(f == stdout ? cli_help : cli_usage)(f, "updatekeys");
-}
-
 int cmd_updatekeys(int argc, char **argv)
 {
 	struct uk u = { 0 };
-	const char *dir = NULL;
-	unsigned jobs = 0;
 	struct sm_getopt so;
 	sm_getopt_init(&so, "updatekeys", NULL, &u.o);
 	int c, rc = 0;
 	while ((c = sm_getopt(&so, argc, argv)) > 0) {
 		switch (c) {
 		case 'y': u.yes = true; break;
-		case 'r': dir = optarg; break;
-		case 'j': jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		}
 	}
-	if (c == SM_GETOPT_EXIT)
+	if (sm_getopt_end(&so, c, argc, u.o.dir ? 0 : 1, SM_ARGS_ANY, "no file specified", EXIT_NO_FILE))
 		return so.rc;
-	if (!dir && optind >= argc) {
-		cli_error("no file specified");
-		usage(stderr);
-		return EXIT_NO_FILE;
-	}
 	struct ags_diag d = { 0 };
 	struct ags_sops_config *cfg = NULL;
 	int r = sm_config(&u.o, true, &cfg, &d);
@@ -114,14 +100,13 @@ int cmd_updatekeys(int argc, char **argv)
 	}
 	u.cfg = cfg;
 	struct ags_repo_files files = { 0 };
-	u.o.skip_plain = dir != NULL; /* a walk skips plaintext files the rules select */
-	rc = sm_many_files(argv + optind, (size_t)(argc - optind), dir, &u.o, AGS_REPO_SELECT_ANY_RULE, &files);
+	rc = sm_many_files(argv + optind, (size_t)(argc - optind), u.o.dir, &u.o, AGS_REPO_SELECT_ANY_RULE, &files);
 	if (rc == 0) {
-		if (files.n == 1 && !dir) {
+		if (files.n == 1 && !u.o.dir) {
 			u.interactive = true;
 			r = update_one(files.paths[0], &u, &d);
 			rc = r < 0 ? cli_fail(r, &d, NULL) : 0;
-		} else if (!u.yes && !dir) {
+		} else if (!u.yes && !u.o.dir) {
 			/* as Go: one file after the other, each shown and confirmed;
 			 * the others still done when one fails */
 			size_t failed = 0;
@@ -141,7 +126,7 @@ int cmd_updatekeys(int argc, char **argv)
 			cli_error("updatekeys -r DIR needs -y (the changes are listed and confirmed per file otherwise)");
 			rc = EXIT_GENERIC;
 		} else {
-			rc = sm_run_many("updatekeys", &files, jobs, update_one, &u);
+			rc = sm_run_many("updatekeys", &files, u.o.jobs, update_one, &u);
 		}
 	}
 	ags_repo_files_clear(&files);

@@ -5,12 +5,10 @@
 #include "cli-opts.h"
 
 #define HELP_FLAG { "help", 'h', NULL, 'h', 0, "show this help and exit", NULL }
-#define SETS(...) (const struct cli_flag *const[]){ __VA_ARGS__, NULL }
-
 /* ---- secret ---- */
 
 /* every secret kind takes these (src/cmd-secret.c common_opt) */
-static const struct cli_flag secret_common_flags[] = {
+FLAG_SET(secret_common_flags,
 	{ "namespace", 'n', "NS", 'n', 0, "namespace of the Secret", "flux create secret --namespace" },
 	{ "label", 0, "K=V", OPT_LABEL, CLI_REPEAT, "add a label", "flux create secret --label" },
 	{ "encrypt", 0, NULL, OPT_ENCRYPT, 0, "SOPS-encrypt the manifest in memory ('^(data|stringData)$')", NULL },
@@ -21,11 +19,9 @@ static const struct cli_flag secret_common_flags[] = {
 	  "sops --filename-override" },
 	{ "output", 0, "FILE", OPT_OUTPUT, CLI_FILE, "write the manifest to FILE (default: standard output)",
 	  "flux create secret --export > FILE" },
-	HELP_FLAG,
-	{ 0 },
-};
+	HELP_FLAG);
 
-static const struct cli_flag secret_git_flags[] = {
+FLAG_SET(secret_git_flags,
 	{ "url", 0, "URL", OPT_URL, 0, "the Git repository (https://, http:// or ssh://)", "flux create secret git --url" },
 	{ "username", 'u', "USER", 'u', 0, "HTTP/S user name", "flux create secret git --username" },
 	{ "password", 'p', "PASS", 'p', 0, "HTTP/S password, or the SSH private key's passphrase",
@@ -43,39 +39,29 @@ static const struct cli_flag secret_git_flags[] = {
 	{ "ssh-rsa-bits", 0, "N", OPT_BITS, 0, "new RSA key size (default 2048)", "flux create secret git --ssh-rsa-bits" },
 	{ "ssh-key-format", 0, "FMT", OPT_KEY_FORMAT, 0, "new key's format: pkcs8 or openssh (default pkcs8)", NULL },
 	{ "known-hosts-file", 0, "FILE", OPT_KNOWN_HOSTS, CLI_FILE,
-	  "ssh-keyscan output for the host (the host is never dialled)", "flux create secret git --known-hosts-file" },
-	{ 0 },
-};
+	  "ssh-keyscan output for the host (the host is never dialled)", "flux create secret git --known-hosts-file" });
 
-static const struct cli_flag secret_proxmox_flags[] = {
+FLAG_SET(secret_proxmox_flags,
 	{ "url", 0, "URL", OPT_URL, 0, "the Proxmox VE API URL (https://host:8006)", NULL },
 	{ "token-id", 0, "USER@REALM!TOKENID", OPT_TOKEN_ID, 0, "the API token id", NULL },
 	{ "token-secret-stdin", 0, NULL, OPT_TOKEN_SECRET_STDIN, 0, "read the token secret from standard input", NULL },
 	{ "insecure", 0, "true|false", OPT_INSECURE, 0, "skip TLS verification in CAPMOX", NULL },
-	{ "root-ca-file", 0, "FILE", OPT_ROOT_CA, CLI_FILE, "CA certificate of the API server", NULL },
-	{ 0 },
-};
+	{ "root-ca-file", 0, "FILE", OPT_ROOT_CA, CLI_FILE, "CA certificate of the API server", NULL });
 
-static const struct cli_flag no_cts_flag[] = {
-	{ "no-creation-timestamp", 0, NULL, OPT_NO_CTS, 0, "omit creationTimestamp (kubectl >= 1.34 layout)", NULL },
-	{ 0 },
-};
+FLAG_SET(no_cts_flag,
+	{ "no-creation-timestamp", 0, NULL, OPT_NO_CTS, 0, "omit creationTimestamp (kubectl >= 1.34 layout)", NULL });
 
-static const struct cli_flag secret_generic_flags[] = {
+FLAG_SET(secret_generic_flags,
 	{ "from-literal", 0, "K=V", OPT_FROM_LITERAL, CLI_REPEAT, "a key and its value",
 	  "kubectl create secret generic --from-literal" },
 	{ "from-file", 0, "[K=]PATH", OPT_FROM_FILE, CLI_REPEAT | CLI_FILE, "a file (or every file of a directory)",
 	  "kubectl create secret generic --from-file" },
 	{ "from-env-file", 0, "FILE", OPT_FROM_ENV, CLI_REPEAT | CLI_FILE, "KEY=VALUE lines",
 	  "kubectl create secret generic --from-env-file" },
-	{ "type", 0, "TYPE", OPT_TYPE, 0, "the Secret's type", "kubectl create secret generic --type" },
-	{ 0 },
-};
+	{ "type", 0, "TYPE", OPT_TYPE, 0, "the Secret's type", "kubectl create secret generic --type" });
 
-static const struct cli_flag secret_agekey_flags[] = {
-	{ "name", 0, "NAME", OPT_NAME, 0, "name of the Secret (default sops-age)", NULL },
-	{ 0 },
-};
+FLAG_SET(secret_agekey_flags,
+	{ "name", 0, "NAME", OPT_NAME, 0, "name of the Secret (default sops-age)", NULL });
 
 #define ENV_SOPS_RECIPIENTS "SOPS_CONFIG\tthe .sops.yaml --encrypt uses\n"
 
@@ -118,7 +104,7 @@ const struct cli_command cli_cmd_secret = {
 
 /* ---- cluster ---- */
 
-static const struct cli_flag cluster_init_flags[] = {
+FLAG_SET(cluster_init_flags,
 	{ "git-url", 0, "URL", OPT_GIT_URL, 0, "the cluster's GitOps repository (https://... or ssh://...)", NULL },
 	{ "git-username", 0, "USER", OPT_GIT_USERNAME, 0, "Git user (default $GIT_USERNAME, else git)", NULL },
 	{ "git-secret-name", 0, "NAME", OPT_GIT_SECRET_NAME, 0, "name of the Git Secret (default: the cluster's)", NULL },
@@ -145,11 +131,9 @@ static const struct cli_flag cluster_init_flags[] = {
 	  "break-glass recipient added to the cluster's rule (also from .sops.admins)", NULL },
 	{ "yes", 'y', NULL, 'y', 0, "on an existing cluster, re-key its files for new admins (as updatekeys -y)", NULL },
 	{ "force", 0, NULL, OPT_FORCE, 0, "replace existing Secrets / .sops.public.key (never the key file)", NULL },
-	HELP_FLAG,
-	{ 0 },
-};
+	HELP_FLAG);
 
-static const struct cli_flag cluster_rotate_flags[] = {
+FLAG_SET(cluster_rotate_flags,
 	{ "key", 0, "FILE", OPT_KEY_FILE, CLI_FILE,
 	  "the cluster's local key (default ~/.config/agesops/keys/NAME.agekey)", NULL },
 	{ "pubkey-from-cluster", 0, NULL, OPT_FROM_CLUSTER, 0,
@@ -168,9 +152,7 @@ static const struct cli_flag cluster_rotate_flags[] = {
 	{ "namespace", 'n', "NS", 'n', 0, "namespace (default: flux-system)", "kubectl --namespace" },
 	{ "name", 0, "NAME", OPT_NAME, 0, "the Secret holding the key (default: sops-age)", NULL },
 	{ "configmap", 0, "NAME", OPT_CONFIGMAP, 0, "the ConfigMap with the public keys (default: sops-age-public)", NULL },
-	HELP_FLAG,
-	{ 0 },
-};
+	HELP_FLAG);
 
 static const struct cli_command cluster_subs[] = {
 	{ "init", "scaffold a cluster: age key, .sops.yaml rule, Flux and Proxmox Secrets", "NAME [options]", NULL,
@@ -203,13 +185,11 @@ const struct cli_command cli_cmd_cluster = {
 
 /* ---- check ---- */
 
-static const struct cli_flag check_flags[] = {
+FLAG_SET(check_flags,
 	{ "no-mac", 0, NULL, OPT_NO_MAC, 0, "do not verify MACs (no key needed)", NULL },
 	{ "fix-recipients", 0, NULL, OPT_FIX_RECIPIENTS, 0, "re-key files encrypted for the wrong recipients", NULL },
 	{ "quiet", 'q', NULL, 'q', 0, "no summary line", NULL },
-	HELP_FLAG,
-	{ 0 },
-};
+	HELP_FLAG);
 
 const struct cli_command cli_cmd_check = {
 	"check", "refuse plaintext Secrets and wrong recipients in a repository", "[--no-mac] [--fix-recipients] [-q] [PATH...]",
@@ -225,7 +205,7 @@ const struct cli_command cli_cmd_check = {
 
 /* ---- kube ---- */
 
-static const struct cli_flag kube_common_flags[] = {
+FLAG_SET(kube_common_flags,
 	{ "kubeconfig", 0, "FILE", OPT_KUBECONFIG, CLI_FILE, "kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)",
 	  "kubectl --kubeconfig" },
 	{ "context", 0, "NAME", OPT_CONTEXT, 0, "kubeconfig context (default: current-context)", "kubectl --context" },
@@ -233,39 +213,27 @@ static const struct cli_flag kube_common_flags[] = {
 	  NULL },
 	{ "namespace", 'n', "NS", 'n', 0, "namespace (default: flux-system)", "kubectl --namespace" },
 	{ "request-timeout", 0, "SEC", OPT_TIMEOUT, 0, "per-request timeout (default: 30)", "kubectl --request-timeout" },
-	HELP_FLAG,
-	{ 0 },
-};
+	HELP_FLAG);
 
-static const struct cli_flag kube_name_flag[] = {
-	{ "name", 0, "NAME", OPT_NAME, 0, "the Secret holding the key (default: sops-age)", NULL },
-	{ 0 },
-};
+FLAG_SET(kube_name_flag,
+	{ "name", 0, "NAME", OPT_NAME, 0, "the Secret holding the key (default: sops-age)", NULL });
 
-static const struct cli_flag kube_configmap_flag[] = {
-	{ "configmap", 0, "NAME", OPT_CONFIGMAP, 0, "the ConfigMap with the public key (default: sops-age-public)", NULL },
-	{ 0 },
-};
+FLAG_SET(kube_configmap_flag,
+	{ "configmap", 0, "NAME", OPT_CONFIGMAP, 0, "the ConfigMap with the public key (default: sops-age-public)", NULL });
 
-static const struct cli_flag kube_rotate_flag[] = {
-	{ "rotate", 0, NULL, OPT_ROTATE, 0, "make a second key beside the current one (cluster rotate-key)", NULL },
-	{ 0 },
-};
+FLAG_SET(kube_rotate_flag,
+	{ "rotate", 0, NULL, OPT_ROTATE, 0, "make a second key beside the current one (cluster rotate-key)", NULL });
 
-static const struct cli_flag kube_verify_flags[] = {
+FLAG_SET(kube_verify_flags,
 	{ "pubkey", 0, "RECIPIENT", OPT_PUBKEY, CLI_REPEAT,
 	  "the public key(s) expected (default: the cluster's .sops.public.key)", NULL },
 	{ "repo", 0, "DIR", OPT_REPO, CLI_DIR, "repository root (default: git rev-parse --show-toplevel)", NULL },
 	{ "secrets-dir", 0, "DIR", OPT_SECRETS_DIR, CLI_DIR, "the cluster's Secrets (default secrets/NAME)", NULL },
-	{ "jobs", 'j', "N", 'j', 0, "files checked in parallel (default: the CPUs)", NULL },
-	{ 0 },
-};
+	{ "jobs", 'j', "N", 'j', 0, "files checked in parallel (default: the CPUs)", NULL });
 
-static const struct cli_flag kube_replace_flags[] = {
+FLAG_SET(kube_replace_flags,
 	{ "replace", 0, NULL, OPT_REPLACE, 0, "replace a Secret that holds another key", NULL },
-	{ "force", 0, NULL, OPT_FORCE, 0, "with --replace: even when files are still encrypted for the old key", NULL },
-	{ 0 },
-};
+	{ "force", 0, NULL, OPT_FORCE, 0, "with --replace: even when files are still encrypted for the old key", NULL });
 
 #define KUBE_ENV                                                                                     \
 	"KUBECONFIG\tkubeconfig files (':'-separated) when --kubeconfig is not given\n"             \

@@ -8,7 +8,7 @@
 #define HELP_FLAG { "help", 'h', NULL, 'h', 0, "show this help and exit", NULL }
 
 /* Every sops command takes these (src/sops/getopt.c sm_getopt, src/sops/opts.c sops_opts_parse). */
-static const struct cli_flag common_flags[] = {
+FLAG_SET(common_flags,
 	{ "input-type", 0, "TYPE", OPT_INPUT_TYPE, CLI_FORMAT,
 	  "store of the input: yaml, json, dotenv, ini or binary (default: from the file name)", "sops --input-type" },
 	{ "output-type", 0, "TYPE", OPT_OUTPUT_TYPE, CLI_FORMAT,
@@ -45,43 +45,33 @@ static const struct cli_flag common_flags[] = {
 	{ "aws-profile", 0, "NAME", OPT_UNSUPPORTED_KEY, CLI_HIDDEN, "AWS profiles: refused", "sops --aws-profile" },
 	{ "encryption-context", 0, "CTX", OPT_UNSUPPORTED_KEY, CLI_HIDDEN, "AWS KMS encryption contexts: refused", "sops --encryption-context" },
 	{ "keyservice", 0, "URI", OPT_UNSUPPORTED_KEY, CLI_HIDDEN, "remote key services: refused", "sops --keyservice" },
-	HELP_FLAG,
-	{ 0 },
-};
+	HELP_FLAG);
 
-static const struct cli_flag write_flags[] = {
+FLAG_SET(write_flags,
 	{ "in-place", 'i', NULL, 'i', 0, "write the result over the input file (atomically, mode kept)",
 	  "sops --in-place" },
 	{ "output", 0, "FILE", OPT_OUTPUT, CLI_FILE, "write the result to FILE (atomically; 0600 when plaintext)",
-	  "sops --output" },
-	{ 0 },
-};
+	  "sops --output" });
 
-static const struct cli_flag transform_flags[] = {
+FLAG_SET(transform_flags,
 	{ "filename-override", 0, "NAME", OPT_FILENAME_OVERRIDE, CLI_FILE,
-	  "use NAME for the store choice and .sops.yaml rules (e.g. for stdin)", "sops --filename-override" },
-	{ 0 },
-};
+	  "use NAME for the store choice and .sops.yaml rules (e.g. for stdin)", "sops --filename-override" });
 
-static const struct cli_flag decrypt_only_flags[] = {
+FLAG_SET(decrypt_only_flags,
 	{ "extract", 0, "PATH", OPT_EXTRACT, 0, "print only the value at PATH, e.g. '[\"a\"][\"b\"]'",
 	  "sops --extract" },
-	{ "textconv", 0, NULL, OPT_TEXTCONV, 0, "print plaintext files unchanged (git diff textconv driver)", NULL },
-	{ 0 },
-};
+	{ "textconv", 0, NULL, OPT_TEXTCONV, 0, "print plaintext files unchanged (git diff textconv driver)", NULL });
 
 /* recipients and the Shamir threshold */
-static const struct cli_flag key_flags[] = {
+FLAG_SET(key_flags,
 	{ "age", 'a', "RECIPIENTS", 'a', CLI_REPEAT,
 	  "age recipients, comma-separated (default: $SOPS_AGE_RECIPIENTS, else .sops.yaml)", "sops --age" },
 	{ "pgp", 'p', "FPR", OPT_PGP, CLI_REPEAT, "PGP fingerprints, comma-separated (through gpg)", "sops --pgp" },
 	{ "shamir-secret-sharing-threshold", 0, "N", OPT_SHAMIR, 0, "key groups needed to decrypt (0..255)",
-	  "sops --shamir-secret-sharing-threshold" },
-	{ 0 },
-};
+	  "sops --shamir-secret-sharing-threshold" });
 
 /* which values are encrypted (at most one of the six) */
-static const struct cli_flag rule_flags[] = {
+FLAG_SET(rule_flags,
 	{ "encrypted-regex", 0, "RE", OPT_ENC_REGEX, 0, "encrypt only the values whose key matches RE",
 	  "sops --encrypted-regex" },
 	{ "unencrypted-regex", 0, "RE", OPT_UNENC_REGEX, 0, "leave the values whose key matches RE in clear",
@@ -95,59 +85,43 @@ static const struct cli_flag rule_flags[] = {
 	{ "unencrypted-comment-regex", 0, "RE", OPT_UNENC_COMMENT_REGEX, 0,
 	  "leave the values after a comment matching RE in clear", "sops --unencrypted-comment-regex" },
 	{ "mac-only-encrypted", 0, NULL, OPT_MAC_ONLY, 0, "compute the MAC over the encrypted values only",
-	  "sops --mac-only-encrypted" },
-	{ 0 },
-};
+	  "sops --mac-only-encrypted" });
 
 /* many files at once (src/sops/many.c sm_many_flag) */
-static const struct cli_flag many_flags[] = {
+FLAG_SET(many_flags,
 	{ "recursive", 'r', "DIR", 'r', CLI_DIR, "every file under DIR that .sops.yaml rules select", NULL },
-	{ "jobs", 'j', "N", 'j', 0, "files processed in parallel (default: the CPUs)", NULL },
-	{ 0 },
-};
+	{ "jobs", 'j', "N", 'j', 0, "files processed in parallel (default: the CPUs)", NULL });
 
-static const struct cli_flag check_flags[] = {
-	{ "check", 0, NULL, OPT_CHECK, 0, "verify every value and the MAC of each file, print nothing", NULL },
-	{ 0 },
-};
+FLAG_SET(check_flags,
+	{ "check", 0, NULL, OPT_CHECK, 0, "verify every value and the MAC of each file, print nothing", NULL });
 
-static const struct cli_flag rotate_flags[] = {
+FLAG_SET(rotate_flags,
 	{ "add-age", 0, "RECIPIENTS", OPT_ADD_AGE, CLI_REPEAT, "add age recipients to the first key group",
 	  "sops rotate --add-age" },
 	{ "rm-age", 0, "RECIPIENTS", OPT_RM_AGE, CLI_REPEAT, "remove age recipients", "sops rotate --rm-age" },
 	{ "add-pgp", 0, "FPR", OPT_ADD_PGP, CLI_REPEAT, "add PGP fingerprints to the first key group",
 	  "sops rotate --add-pgp" },
-	{ "rm-pgp", 0, "FPR", OPT_RM_PGP, CLI_REPEAT, "remove PGP fingerprints", "sops rotate --rm-pgp" },
-	{ 0 },
-};
+	{ "rm-pgp", 0, "FPR", OPT_RM_PGP, CLI_REPEAT, "remove PGP fingerprints", "sops rotate --rm-pgp" });
 
-static const struct cli_flag updatekeys_flags[] = {
-	{ "yes", 'y', NULL, 'y', 0, "do not ask before changing a file", "sops updatekeys --yes" },
-	{ 0 },
-};
+FLAG_SET(updatekeys_flags,
+	{ "yes", 'y', NULL, 'y', 0, "do not ask before changing a file", "sops updatekeys --yes" });
 
-static const struct cli_flag edit_flags[] = {
+FLAG_SET(edit_flags,
 	{ "show-master-keys", 's', NULL, 's', CLI_HIDDEN, "not supported (use updatekeys, rotate or groups)",
-	  "sops edit --show-master-keys" },
-	{ 0 },
-};
+	  "sops edit --show-master-keys" });
 
-static const struct cli_flag set_flags[] = {
+FLAG_SET(set_flags,
 	{ "value-file", 0, NULL, OPT_VALUE_FILE, 0, "VALUE is a file whose content is the value",
 	  "sops set --value-file" },
-	{ "value-stdin", 0, NULL, OPT_VALUE_STDIN, 0, "read the value from standard input", "sops set --value-stdin" },
-	{ 0 },
-};
+	{ "value-stdin", 0, NULL, OPT_VALUE_STDIN, 0, "read the value from standard input", "sops set --value-stdin" });
 
-static const struct cli_flag idempotent_flags[] = {
+FLAG_SET(idempotent_flags,
 	{ "idempotent", 0, NULL, OPT_IDEMPOTENT, 0, "do not rewrite the file when nothing changes",
 	  "sops set --idempotent" },
 	{ "shamir-secret-sharing-threshold", 0, "N", OPT_SHAMIR, CLI_HIDDEN, "accepted; the key groups are kept",
-	  "sops --shamir-secret-sharing-threshold" },
-	{ 0 },
-};
+	  "sops --shamir-secret-sharing-threshold" });
 
-static const struct cli_flag groups_flags[] = {
+FLAG_SET(groups_flags,
 	{ "file", 'f', "FILE", OPT_FILE, CLI_FILE, "the encrypted file to change", "sops groups --file" },
 	{ "age", 'a', "RECIPIENTS", 'a', CLI_REPEAT, "age recipients of the new group, comma-separated",
 	  "sops groups add --age" },
@@ -155,32 +129,22 @@ static const struct cli_flag groups_flags[] = {
 	  "sops groups add --pgp" },
 	{ "in-place", 'i', NULL, 'i', 0, "write the result over the file", "sops groups --in-place" },
 	{ "shamir-secret-sharing-threshold", 0, "N", OPT_SHAMIR, 0, "key groups needed to decrypt (0..255)",
-	  "sops --shamir-secret-sharing-threshold" },
-	{ 0 },
-};
+	  "sops --shamir-secret-sharing-threshold" });
 
-static const struct cli_flag exec_flags[] = {
+FLAG_SET(exec_flags,
 	{ "background", 0, NULL, OPT_BACKGROUND, CLI_HIDDEN, "not supported", "sops exec-env --background" },
-	{ "user", 0, "USER", OPT_USER, CLI_HIDDEN, "not supported", "sops exec-env --user" },
-	{ 0 },
-};
+	{ "user", 0, "USER", OPT_USER, CLI_HIDDEN, "not supported", "sops exec-env --user" });
 
-static const struct cli_flag exec_env_flags[] = {
+FLAG_SET(exec_env_flags,
 	{ "pristine", 0, NULL, OPT_PRISTINE, 0, "run COMMAND with only the decrypted values as its environment",
 	  "sops exec-env --pristine" },
-	{ "same-process", 0, NULL, OPT_SAME_PROCESS, CLI_HIDDEN, "not supported", "sops exec-env --same-process" },
-	{ 0 },
-};
+	{ "same-process", 0, NULL, OPT_SAME_PROCESS, CLI_HIDDEN, "not supported", "sops exec-env --same-process" });
 
-static const struct cli_flag exec_file_flags[] = {
+FLAG_SET(exec_file_flags,
 	{ "no-fifo", 0, NULL, OPT_NO_FIFO, 0, "write a temporary file (0600, removed after) instead of a FIFO",
 	  "sops exec-file --no-fifo" },
 	{ "filename", 0, "NAME", OPT_FILENAME, 0, "name of the plaintext file given to COMMAND",
-	  "sops exec-file --filename" },
-	{ 0 },
-};
-
-#define SETS(...) (const struct cli_flag *const[]){ __VA_ARGS__, NULL }
+	  "sops exec-file --filename" });
 
 /* The sops identities, read by every command that decrypts. */
 #define ENV_IDS                                                                                         \
@@ -304,14 +268,12 @@ const struct cli_command cli_cmd_exec_file = {
 	"sops exec-file", "sops", NULL, cmd_exec_file, CLI_ARGS_FILE, false, false,
 };
 
-static const struct cli_flag sops_program_flags[] = {
+FLAG_SET(sops_program_flags,
 	{ "encrypt", 'e', NULL, 'e', 0, "legacy form of 'sops encrypt'", "sops --encrypt" },
 	{ "decrypt", 'd', NULL, 'd', 0, "legacy form of 'sops decrypt'", "sops --decrypt" },
 	{ "rotate", 'r', NULL, 'r', 0, "legacy form of 'sops rotate'", "sops --rotate" },
 	{ "set", 0, "'INDEX VALUE'", OPT_IGNORED_VALUE, 0, "legacy form of 'sops set'", "sops --set" },
-	{ "version", 'v', NULL, OPT_VERSION, 0, "print the version", "sops --version" },
-	{ 0 },
-};
+	{ "version", 'v', NULL, OPT_VERSION, 0, "print the version", "sops --version" });
 
 /* "sops" (a drop-in name): its global flags, then a sops command. */
 const struct cli_command cli_sops_program = {

@@ -5,7 +5,11 @@
  */
 #include "cli-opts.h"
 
-#define SETS(...) (const struct cli_flag *const[]){ __VA_ARGS__, NULL }
+/* The last rows of a Go style program's flags: -version and -help, as
+ * PROG writes them (dash "-" or "--"). */
+#define GO_VERSION_HELP(prog, dash)                                                  \
+	{ "version", 0, NULL, OPT_VERSION, 0, "print the version", prog " " dash "version" }, \
+	{ "help", 'h', NULL, 'h', 0, "show this help", prog " " dash "help" }
 
 extern const struct cli_command cli_cmd_encrypt, cli_cmd_decrypt, cli_cmd_edit, cli_cmd_rotate,
 	cli_cmd_updatekeys, cli_cmd_set, cli_cmd_unset, cli_cmd_groups, cli_cmd_filestatus, cli_cmd_exec_env,
@@ -14,7 +18,7 @@ extern const struct cli_command cli_cmd_encrypt, cli_cmd_decrypt, cli_cmd_edit, 
 const char *const cli_formats[] = { "yaml", "json", "dotenv", "ini", "binary", NULL };
 
 /* age and age-keygen parse Go flag style: -x and --x are the same flag. */
-static const struct cli_flag age_flags[] = {
+FLAG_SET(age_flags,
 	{ "encrypt", 'e', NULL, 'e', 0, "encrypt the input to the output (the default)", "age --encrypt" },
 	{ "decrypt", 'd', NULL, 'd', 0, "decrypt the input to the output", "age --decrypt" },
 	{ "output", 'o', "OUTPUT", 'o', CLI_FILE, "write the result to the file at path OUTPUT", "age --output" },
@@ -26,10 +30,7 @@ static const struct cli_flag age_flags[] = {
 	  "age --recipients-file" },
 	{ "identity", 'i', "PATH", 'i', CLI_REPEAT | CLI_FILE, "use the identity file at PATH", "age --identity" },
 	{ NULL, 'j', "PLUGIN", OPT_PLUGIN, CLI_REPEAT, "use the data-less plugin PLUGIN", "age -j" },
-	{ "version", 0, NULL, OPT_VERSION, 0, "print the version", "age --version" },
-	{ "help", 'h', NULL, 'h', 0, "show this help", "age --help" },
-	{ 0 },
-};
+	GO_VERSION_HELP("age", "--"));
 
 static const struct cli_command cmd_age_entry = {
 	"age", "encrypt or decrypt an age file (as age)",
@@ -49,15 +50,12 @@ static const struct cli_command cmd_age_entry = {
 	"age", "age", NULL, cmd_age, CLI_ARGS_FILE, false, false,
 };
 
-static const struct cli_flag keygen_flags[] = {
+FLAG_SET(keygen_flags,
 	{ "output", 'o', "OUTPUT", 'o', CLI_FILE, "write the result to the file at path OUTPUT (never overwritten)",
 	  "age-keygen -o" },
 	{ NULL, 'y', NULL, 'y', 0, "convert an identity file to a recipients file", "age-keygen -y" },
 	{ "pq", 0, NULL, OPT_PQ, 0, "generate a post-quantum hybrid (mlkem768x25519) key", "age-keygen -pq" },
-	{ "version", 0, NULL, OPT_VERSION, 0, "print the version", "age-keygen --version" },
-	{ "help", 'h', NULL, 'h', 0, "show this help", "age-keygen --help" },
-	{ 0 },
-};
+	GO_VERSION_HELP("age-keygen", "--"));
 
 static const struct cli_command cmd_keygen_entry = {
 	"keygen", "generate an age key pair (as age-keygen)", "[-o OUTPUT] [--pq]\n-y [-o OUTPUT] [INPUT]",
@@ -70,12 +68,9 @@ static const struct cli_command cmd_keygen_entry = {
 };
 
 /* age 1.3's age-inspect (Go flag style) */
-static const struct cli_flag inspect_flags[] = {
+FLAG_SET(inspect_flags,
 	{ "json", 0, NULL, OPT_JSON, 0, "print the result as JSON", "age-inspect --json" },
-	{ "version", 0, NULL, OPT_VERSION, 0, "print the version", "age-inspect --version" },
-	{ "help", 'h', NULL, 'h', 0, "show this help", "age-inspect --help" },
-	{ 0 },
-};
+	GO_VERSION_HELP("age-inspect", "--"));
 
 static const struct cli_command cmd_inspect_entry = {
 	"inspect", "show an age file's recipient types and sizes (as age-inspect)", "[--json] [INPUT]",
@@ -88,15 +83,12 @@ static const struct cli_command cmd_inspect_entry = {
 };
 
 /* Mic92's ssh-to-age (Go flag style) */
-static const struct cli_flag ssh_to_age_flags[] = {
+FLAG_SET(ssh_to_age_flags,
 	{ NULL, 'i', "PATH", 'i', CLI_FILE, "input path (default: standard input)", "ssh-to-age -i" },
 	{ NULL, 'o', "PATH", 'o', CLI_FILE, "output path (default: standard output)", "ssh-to-age -o" },
 	{ "private-key", 0, NULL, OPT_PRIVATE_KEY, 0, "convert the private key instead of the public key",
 	  "ssh-to-age -private-key" },
-	{ "version", 0, NULL, OPT_VERSION, 0, "print the version", "ssh-to-age -version" },
-	{ "help", 'h', NULL, 'h', 0, "show this help", "ssh-to-age -help" },
-	{ 0 },
-};
+	GO_VERSION_HELP("ssh-to-age", "-"));
 
 static const struct cli_command cmd_ssh_to_age_entry = {
 	"ssh-to-age", "age key of an ssh-ed25519 key (as ssh-to-age)", "[-private-key] [-i PATH] [-o PATH]",
@@ -108,10 +100,8 @@ static const struct cli_command cmd_ssh_to_age_entry = {
 	"ssh-to-age", "age", NULL, cmd_ssh_to_age, CLI_ARGS_NONE, false, false,
 };
 
-static const struct cli_flag help_flags[] = {
-	{ "scdoc", 0, NULL, OPT_IGNORED, CLI_HIDDEN, "print the page as scdoc source (for the man pages)", NULL },
-	{ 0 },
-};
+FLAG_SET(help_flags,
+	{ "scdoc", 0, NULL, OPT_IGNORED, CLI_HIDDEN, "print the page as scdoc source (for the man pages)", NULL });
 
 static const struct cli_command cmd_help_entry = {
 	"help", "show the help of a command", "[COMMAND [SUBCOMMAND]]",

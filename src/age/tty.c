@@ -1,4 +1,5 @@
 #include "age-cli.h"
+#include "../cli.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/secret.h"
@@ -6,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -55,50 +57,22 @@ int age_cli_read_passphrase(void *ctx, const char *prompt, char *buf, size_t cap
 	int r = open_tty(&in, &out);
 	if (r < 0)
 		return r;
-	struct termios old, raw;
-	bool restore = false;
-	if (tcgetattr(in, &old) == 0) {
-		raw = old;
-		raw.c_lflag &= ~(tcflag_t)ECHO;
-		raw.c_lflag |= ECHONL;
-		if (tcsetattr(in, TCSANOW, &raw) == 0)
-			restore = true;
-	}
-	(void)!write(out, prompt, strlen(prompt));
-	(void)!write(out, " ", 1);
-	size_t n = 0;
-	for (;;) {
-		char c;
-		ssize_t got = read(in, &c, 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			if (n == 0 && got == 0) {
-				r = AGS_E_AGE_PASSPHRASE;
-				break;
-			}
-			if (got < 0) {
-				r = -errno;
-				break;
-			}
-			break;
-		}
-		if (c == '\n' || c == '\r')
-			break;
-		if (n + 1 >= cap) {
-			r = AGS_E_TOO_BIG;
-			break;
-		}
-		buf[n++] = c;
-	}
-	if (restore)
-		tcsetattr(in, TCSANOW, &old);
+	char *p = NULL;
+	struct ags_buf line;
+	ags_buf_init_secret(&line, cap - 1);
+	if (asprintf(&p, "%s ", prompt) < 0)
+		r = AGS_E_NOMEM;
 	else
-		(void)!write(out, "\n", 1);
+		r = cli_tty_read_secret(in, out, p, CLI_TTY_ECHONL | CLI_TTY_STRICT, &line);
+	free(p);
 	close_tty(in, out);
-	if (r < 0) {
+	size_t n = line.len;
+	if (r == 0 && n)
+		memcpy(buf, line.data, n);
+	ags_buf_release(&line);
+	if (r != 0) {
 		ags_wipe(buf, cap);
-		return r;
+		return r == 1 ? AGS_E_AGE_PASSPHRASE : r;
 	}
 	buf[n] = 0;
 	return (int)n;

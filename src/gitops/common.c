@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #define SECRET_INPUT_MAX ((size_t)1 << 20)
@@ -35,29 +34,10 @@ int gcli_prompt_secret(const char *prompt, struct ags_buf *out)
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return AGS_E_NOT_FOUND;
-	struct termios old, noecho;
-	bool restore = false;
-	if (tcgetattr(fd, &old) == 0) {
-		noecho = old;
-		noecho.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(fd, TCSAFLUSH, &noecho) == 0;
-	}
-	(void)!write(fd, prompt, strlen(prompt));
-	int r = 0;
-	for (;;) {
-		char c;
-		ssize_t n = read(fd, &c, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || c == '\n')
-			break;
-		if ((r = ags_buf_putc(out, c)) < 0)
-			break;
-	}
-	if (restore)
-		tcsetattr(fd, TCSAFLUSH, &old);
-	(void)!write(fd, "\n", 1);
+	int r = cli_tty_read_secret(fd, fd, prompt, CLI_TTY_FLUSH, out);
 	close(fd);
+	if (r == 1)
+		r = 0; /* nothing typed: an empty value */
 	if (!r && !out->data)
 		r = ags_buf_append(out, "", 0);
 	return r;

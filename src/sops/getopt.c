@@ -25,31 +25,25 @@ static bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 	switch (opt) {
 	case SM_OPT_UNSUPPORTED_KEY:
 		*rc = sops_keysource_flag_refuse(cli_optname ? cli_optname : "flag");
-		return true;
-	case SM_OPT_INPUT_TYPE:
-		o->input_type = arg;
-		return true;
-	case SM_OPT_OUTPUT_TYPE:
-		o->output_type = arg;
-		return true;
-	case SM_OPT_CONFIG:
-		o->config = arg;
-		return true;
-	case SM_OPT_IGNORE_MAC:
-		o->ignore_mac = true;
-		return true;
+		break;
+	case SM_OPT_INPUT_TYPE: o->input_type = arg; break;
+	case SM_OPT_OUTPUT_TYPE: o->output_type = arg; break;
+	case SM_OPT_CONFIG: o->config = arg; break;
+	case SM_OPT_IGNORE_MAC: o->ignore_mac = true; break;
+	case 'r': o->dir = arg; o->skip_plain = true; break;
+	case 'j': o->jobs = (unsigned)strtoul(arg, NULL, 10); break;
 	case SM_OPT_DECRYPTION_ORDER:
 		*rc = sops_decryption_order(arg);
-		return true;
+		break;
 	case SM_OPT_IGNORED:
 	case SM_OPT_IGNORED_VALUE:
 		/* sops global flags without an effect here */
-		return true;
+		break;
 	case SM_OPT_LOCAL_KEYSERVICE:
 		/* keys are always used locally here; only =false asks otherwise */
 		if (arg && !strcmp(arg, "false"))
 			*rc = sops_keysource_flag_refuse("--enable-local-keyservice=false");
-		return true;
+		break;
 	case SM_OPT_INDENT: {
 		char *end;
 		errno = 0;
@@ -60,10 +54,12 @@ static bool sm_opts_handle(struct sm_opts *o, int opt, const char *arg, int *rc)
 		} else {
 			o->indent = (int)v;
 		}
-		return true;
+		break;
 	}
+	default:
+		return false;
 	}
-	return false;
+	return true;
 }
 
 void sm_getopt_init(struct sm_getopt *s, const char *path, const char *usage, struct sm_opts *o)
@@ -74,7 +70,6 @@ void sm_getopt_init(struct sm_getopt *s, const char *path, const char *usage, st
 	s->usage = usage ? usage : path;
 	s->o = o;
 	sm_opts_init(o);
-	optind = 1;
 }
 
 int sm_getopt(struct sm_getopt *s, int argc, char **argv)
@@ -98,4 +93,16 @@ int sm_getopt(struct sm_getopt *s, int argc, char **argv)
 		return c;
 	}
 	return -1;
+}
+
+bool sm_getopt_end(struct sm_getopt *s, int c, int argc, int min, int max, const char *msg, int code)
+{
+	if (c == SM_GETOPT_EXIT)
+		return true;
+	if (argc - optind >= min && argc - optind <= max)
+		return false;
+	cli_error("%s", msg);
+	cli_usage(stderr, s->usage);
+	s->rc = code;
+	return true;
 }

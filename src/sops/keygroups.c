@@ -117,25 +117,35 @@ int sm_groups_from_rule(const struct ags_sops_creation_rule *r, struct sm_groups
 	return rc;
 }
 
+int sm_groups_apply(struct sm_groups *g, size_t gi, enum sm_key_type t, const char *const *vals, size_t n, bool add)
+{
+	for (size_t i = 0; i < n; i++) {
+		char **v = NULL;
+		size_t nv = 0;
+		int r = ags_sops_split_recipients(vals[i], &v, &nv);
+		for (size_t j = 0; j < nv; j++) {
+			if (r == 0 && add)
+				r = sm_groups_add(g, gi, t, v[j]);
+			else if (r == 0)
+				sm_groups_remove(g, t, v[j]);
+			free(v[j]);
+		}
+		free(v);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int sm_groups_from_flags(const char *const *age, size_t nage, const char *const *pgp, size_t npgp,
 			 struct sm_groups *out, struct ags_diag *d)
 {
 	memset(out, 0, sizeof(*out));
 	int rc = sm_groups_new_group(out);
-	for (int t = 0; t < 2; t++) {
-		const char *const *vals = t ? pgp : age;
-		for (size_t i = 0; rc == 0 && i < (t ? npgp : nage); i++) {
-			char **v = NULL;
-			size_t n = 0;
-			rc = ags_sops_split_recipients(vals[i], &v, &n);
-			for (size_t j = 0; j < n; j++) {
-				if (rc == 0)
-					rc = sm_groups_add(out, 0, t ? SM_KEY_PGP : SM_KEY_AGE, v[j]);
-				free(v[j]);
-			}
-			free(v);
-		}
-	}
+	if (rc == 0)
+		rc = sm_groups_apply(out, 0, SM_KEY_AGE, age, nage, true);
+	if (rc == 0)
+		rc = sm_groups_apply(out, 0, SM_KEY_PGP, pgp, npgp, true);
 	if (rc == 0 && out->g[0].nage == 0 && out->g[0].npgp == 0)
 		rc = ags_diag_set(d, AGS_E_SOPS_NO_RECIPIENTS, "no age recipients or pgp fingerprints given");
 	if (rc < 0)

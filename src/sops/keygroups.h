@@ -29,6 +29,9 @@ int sm_groups_new_group(struct sm_groups *g);
 int sm_groups_add(struct sm_groups *g, size_t gi, enum sm_key_type t, const char *s);
 /* Removes s from every group's list of type t; 1 when it was there. */
 int sm_groups_remove(struct sm_groups *g, enum sm_key_type t, const char *s);
+/* Each comma-separated recipient of the flag values vals[0..n): added to
+ * group gi (add), or removed from every group. */
+int sm_groups_apply(struct sm_groups *g, size_t gi, enum sm_key_type t, const char *const *vals, size_t n, bool add);
 int sm_groups_from_rule(const struct ags_sops_creation_rule *r, struct sm_groups *out, struct ags_diag *d);
 /* One group from --age and --pgp values (each comma-separated). */
 int sm_groups_from_flags(const char *const *age, size_t nage, const char *const *pgp, size_t npgp,

@@ -227,6 +227,32 @@ int sm_many_files(char **files, size_t nfiles, const char *dir, const struct sm_
 	return 0;
 }
 
+int sm_parse_many(int argc, char **argv, const char *cmd, struct sops_opts *o, struct sm_many_flags *many)
+{
+	memset(many, 0, sizeof(*many));
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		memset(o, 0, sizeof(*o));
+		cli_help(stdout, cmd);
+		return -1;
+	}
+	return sops_opts_parse(argc, argv, o, sm_many_flag, many);
+}
+
+int sm_one_file(const struct sops_opts *o, const char *cmd)
+{
+	bool decrypt = !strcmp(cmd, "decrypt");
+	if (o->nfiles > 1) {
+		cli_error("%s takes one file (got %zu)", cmd, o->nfiles);
+		return EXIT_GENERIC;
+	}
+	if (o->in_place && (o->output || (decrypt && o->extract))) {
+		cli_error(decrypt ? "--in-place cannot be used with --output or --extract"
+				  : "--in-place and --output cannot be used together");
+		return EXIT_CONFLICTING_PARAMETERS;
+	}
+	return 0;
+}
+
 int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m, const char *input_type,
 		     const char *config, bool ignore_mac)
 {

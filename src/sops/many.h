@@ -51,6 +51,13 @@ struct sm_many_flags {
 	unsigned jobs;
 };
 int sm_many_flag(void *ctx, const char *name, const char *value, const char *next);
+/* The flags of encrypt and decrypt (cmd), these among them: "-h" or
+ * "--help" first prints the help of cmd and returns -1 (exit 0); else
+ * sops_opts_parse's result.  o is the caller's to free either way. */
+int sm_parse_many(int argc, char **argv, const char *cmd, struct sops_opts *o, struct sm_many_flags *many);
+/* encrypt and decrypt (cmd) on one file: at most one file, and -i without
+ * --output (decrypt: nor --extract).  0, or the exit code after printing. */
+int sm_one_file(const struct sops_opts *o, const char *cmd);
 /* decrypt --check FILE... / -r DIR: MAC of every file, nothing printed but
  * errors and the summary.  Returns the exit code. */
 int sm_decrypt_check(char **files, size_t nfiles, const struct sm_many_flags *m, const char *input_type,

@@ -3,6 +3,7 @@
 #include "../cli.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/secret.h"
 #include <agesops/sops-config.h>
 #include <errno.h>
 #include <stdio.h>
@@ -162,10 +163,7 @@ int sops_opts_parse(int argc, char **argv, struct sops_opts *o, sops_extra_flag_
 
 void sops_opts_free(struct sops_opts *o)
 {
-	free(o->age);
-	free(o->pgp);
-	free(o->files);
-	free(o->groups);
+	AGS_FREE_ALL(o->age, o->pgp, o->files, o->groups);
 	ags_sops_config_free(o->cfg);
 	memset(o, 0, sizeof(*o));
 }

@@ -129,6 +129,10 @@ struct sm_opts {
 	/* -r DIR walks: a selected file without sops metadata is skipped
 	 * (counted in the summary) instead of failing */
 	bool skip_plain;
+	/* -r/--recursive DIR (sets skip_plain) and -j/--jobs N, for the
+	 * commands whose table lists them (rotate, updatekeys) */
+	const char *dir;
+	unsigned jobs;
 };
 void sm_opts_init(struct sm_opts *o);
 
@@ -166,4 +170,10 @@ struct sm_getopt {
  * means path ("groups add" shows the usage of "groups"). */
 void sm_getopt_init(struct sm_getopt *s, const char *path, const char *usage, struct sm_opts *o);
 int sm_getopt(struct sm_getopt *s, int argc, char **argv);
+/* After the loop (c its last result): true when the command must return
+ * s->rc now: after -h or a bad flag, or when fewer than min or more than
+ * max arguments follow the flags (then msg and the short usage are
+ * printed and s->rc is code). */
+#define SM_ARGS_ANY 0x7fffffff
+bool sm_getopt_end(struct sm_getopt *s, int c, int argc, int min, int max, const char *msg, int code);
 #endif
