@@ -34,8 +34,8 @@
 #define KEYFILE_MAX ((size_t)64 << 10)
 
 struct rk {
-	const char *name, *key_file, *repo, *secrets_dir, *ns, *secret, *configmap;
-	struct kube_conn kc;
+	const char *name, *key_file, *repo, *secrets_dir;
+	struct kube_target t;
 	bool offline, from_cluster, finish, force, no_check;
 	unsigned jobs;
 	char root[PATH_MAX], key_path[PATH_MAX];
@@ -49,13 +49,16 @@ static void usage(FILE *f)
 
 static int parse(int argc, char **argv, struct rk *o)
 {
-	o->ns = AGS_K8S_DEFAULT_NAMESPACE;
-	o->secret = AGS_K8S_DEFAULT_SECRET;
-	o->configmap = AGS_K8S_DEFAULT_CONFIGMAP;
-	int c;
+	kube_target_init(&o->t);
+	int c, shared;
 	struct cli_getopt g;
 	cli_getopt_init(&g, "cluster rotate-key");
 	while ((c = cli_getopt(&g, argc, argv)) != -1) {
+		if ((shared = kube_target_flag(&o->t, c, optarg)) != 0) {
+			if (shared < 0)
+				return KUBE_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case OPT_KEY_FILE: o->key_file = optarg; break;
 		case OPT_FROM_CLUSTER: o->from_cluster = true; break;
@@ -64,15 +67,6 @@ static int parse(int argc, char **argv, struct rk *o)
 		case OPT_FORCE: o->force = true; break;
 		case OPT_REPO: o->repo = optarg; break;
 		case OPT_SECRETS_DIR: o->secrets_dir = optarg; break;
-		case OPT_KUBECONFIG: o->kc.kubeconfig = optarg; break;
-		case OPT_CONTEXT: o->kc.context = optarg; break;
-		case OPT_TIMEOUT:
-			if ((o->kc.timeout_ms = kube_parse_timeout(optarg)) < 0)
-				return KUBE_EXIT_USAGE;
-			break;
-		case 'n': o->ns = optarg; break;
-		case OPT_NAME: o->secret = optarg; break;
-		case OPT_CONFIGMAP: o->configmap = optarg; break;
 		case OPT_NO_CHECK: o->no_check = true; break;
 		case 'j': o->jobs = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return -1;
@@ -116,7 +110,7 @@ static int keys_from_cluster(struct ags_k8s_client *c, const struct rk *o, const
 	struct ags_diag d = { 0 };
 	char *pub = NULL;
 	struct ags_recipient_list l = { 0 };
-	int r = ags_k8s_pubkey(c, o->ns, o->configmap, &pub, &d);
+	int r = ags_k8s_pubkey(c, o->t.ns, o->t.configmap, &pub, &d);
 	if (r < 0)
 		return kube_exit(r, &d, NULL);
 	r = ags_recipient_list_parse(&l, pub, strlen(pub), "published keys", &d);
@@ -125,7 +119,7 @@ static int keys_from_cluster(struct ags_k8s_client *c, const struct rk *o, const
 	if (rc == 0 && l.n != 2) {
 		cli_error("ConfigMap %s/%s publishes %zu key(s), not a rotation in progress: run `agesops kube "
 			  "bootstrap --rotate` in the cluster (deploy/rotate) first",
-			  o->ns, o->configmap, l.n);
+			  o->t.ns, o->t.configmap, l.n);
 		rc = KUBE_EXIT_FAIL;
 	}
 	if (rc == 0 && !ags_recipient_list_has(rule, l.v[0]) && !ags_recipient_list_has(rule, l.v[1])) {
@@ -152,16 +146,16 @@ static int add_to_cluster(struct ags_k8s_client *c, const struct rk *o)
 	if (r < 0)
 		ags_diag_set(&d, r, "%s: %s", o->key_path, ags_strerror(r));
 	else
-		r = ags_k8s_rotate_add(c, o->ns, o->secret, o->configmap, key.data, key.len, &oc, NULL, &d);
+		r = ags_k8s_rotate_add(c, o->t.ns, o->t.secret, o->t.configmap, key.data, key.len, &oc, NULL, &d);
 	ags_buf_release(&key);
 	if (r < 0)
 		return kube_exit(r, &d, "step 2");
-	fprintf(stderr, "step 2: Secret %s/%s %s; both public keys published in ConfigMap %s/%s (new first)\n", o->ns,
-		o->secret,
+	fprintf(stderr, "step 2: Secret %s/%s %s; both public keys published in ConfigMap %s/%s (new first)\n", o->t.ns,
+		o->t.secret,
 		oc == AGS_K8S_ROTATE_ADDED ? "holds the new key as " AGS_K8S_NEXT_KEY " beside " AGS_K8S_SECRET_KEY
 		: oc == AGS_K8S_ROTATE_DONE ? "already holds only the new key"
 					    : "already held the new key (unchanged)",
-		o->ns, o->configmap);
+		o->t.ns, o->t.configmap);
 	return 0;
 }
 
@@ -173,7 +167,7 @@ static void print_offline(const struct rk *o, const struct ags_rotation *rt)
 		"  kubectl -n %s create configmap %s --from-literal=%s=\"$(printf '%%s\\n%%s\\n' %s %s)\" "
 		"--dry-run=client -o yaml | kubectl apply -f -\n"
 		"  (or, with access later: agesops cluster rotate-key %s, which does it and skips the done steps)\n",
-		o->ns, o->secret, AGS_K8S_NEXT_KEY, o->key_path, o->ns, o->configmap, AGS_K8S_PUBLIC_KEY,
+		o->t.ns, o->t.secret, AGS_K8S_NEXT_KEY, o->key_path, o->t.ns, o->t.configmap, AGS_K8S_PUBLIC_KEY,
 		rt->new_recipient, rt->old_recipient, o->name);
 }
 
@@ -248,7 +242,7 @@ static int rotate_start(struct rk *o)
 	if (r < 0)
 		rc = (cli_fail(r, &d, NULL), KUBE_EXIT_FAIL);
 	if (rc == 0 && !o->offline)
-		rc = kube_connect(&o->kc, &c);
+		rc = kube_connect(&o->t.conn, &c);
 	if (rc == 0 && o->from_cluster) {
 		rc = keys_from_cluster(c, o, &rule, &rt);
 		if (rc == 0)
@@ -327,7 +321,7 @@ static int rotate_finish(struct rk *o)
 	if (r < 0)
 		rc = (cli_fail(r, &d, NULL), KUBE_EXIT_FAIL);
 	if (rc == 0)
-		rc = kube_connect(&o->kc, &c);
+		rc = kube_connect(&o->t.conn, &c);
 	if (rc == 0 && (r = ags_k8s_get_kustomization(c, AGS_K8S_DEFAULT_NAMESPACE, ksname, &ks, &d)) < 0 && !o->force)
 		rc = kube_exit(r, &d, NULL);
 	if (rc == 0 && ks) {
@@ -347,12 +341,12 @@ static int rotate_finish(struct rk *o)
 		cli_warn("could not read Kustomization flux-system/%s; finishing anyway (--force)", ksname);
 	}
 	enum ags_k8s_rotate_outcome oc;
-	if (rc == 0 && (r = ags_k8s_rotate_finish(c, o->ns, o->secret, o->configmap, pub.v[0], &oc, NULL, &d)) < 0)
+	if (rc == 0 && (r = ags_k8s_rotate_finish(c, o->t.ns, o->t.secret, o->t.configmap, pub.v[0], &oc, NULL, &d)) < 0)
 		rc = kube_exit(r, &d, "finish");
 	if (rc == 0)
-		fprintf(stderr, "finish: Secret %s/%s %s; ConfigMap %s/%s lists %s\n", o->ns, o->secret,
+		fprintf(stderr, "finish: Secret %s/%s %s; ConfigMap %s/%s lists %s\n", o->t.ns, o->t.secret,
 			oc == AGS_K8S_ROTATE_DONE ? "already held only the new key" : "now holds only the new key",
-			o->ns, o->configmap, pub.v[0]);
+			o->t.ns, o->t.configmap, pub.v[0]);
 	unsigned removed = 0;
 	if (rc == 0 && o->key_path[0] && (r = ags_rotation_retire_old_key(o->key_path, &removed, &d)) < 0)
 		rc = (cli_fail(r, &d, "finish"), KUBE_EXIT_FAIL);

@@ -27,13 +27,12 @@
 #define MAX_PUBKEYS 64
 
 struct kube_args {
-	const char *ns, *kubeconfig, *context, *name, *configmap;
+	struct kube_target t;
 	const char *repo, *secrets_dir;
 	const char *pubkeys[MAX_PUBKEYS];
 	size_t npubkeys;
-	bool in_cluster, replace, force, rotate;
+	bool replace, force, rotate;
 	unsigned jobs;
-	long timeout_ms;
 	int nargs;
 	char **args;
 };
@@ -46,20 +45,17 @@ static void usage(FILE *f)
 static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 {
 	memset(a, 0, sizeof(*a));
-	a->ns = AGS_K8S_DEFAULT_NAMESPACE;
-	a->name = AGS_K8S_DEFAULT_SECRET;
-	a->configmap = AGS_K8S_DEFAULT_CONFIGMAP;
-	int c;
+	kube_target_init(&a->t);
+	int c, shared;
 	struct cli_getopt g;
 	cli_getopt_init(&g, "kube");
 	while ((c = cli_getopt(&g, argc, argv)) != -1) {
+		if ((shared = kube_target_flag(&a->t, c, optarg)) != 0) {
+			if (shared < 0)
+				return -1;
+			continue;
+		}
 		switch (c) {
-		case 'n': a->ns = optarg; break;
-		case OPT_KUBECONFIG: a->kubeconfig = optarg; break;
-		case OPT_CONTEXT: a->context = optarg; break;
-		case OPT_IN_CLUSTER: a->in_cluster = true; break;
-		case OPT_NAME: a->name = optarg; break;
-		case OPT_CONFIGMAP: a->configmap = optarg; break;
 		case OPT_REPLACE: a->replace = true; break;
 		case OPT_FORCE: a->force = true; break;
 		case OPT_ROTATE: a->rotate = true; break;
@@ -73,10 +69,6 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 			}
 			a->pubkeys[a->npubkeys++] = optarg;
 			break;
-		case OPT_TIMEOUT:
-			if ((a->timeout_ms = kube_parse_timeout(optarg)) < 0)
-				return -1;
-			break;
 		case 'h': {
 			char path[64];
 			snprintf(path, sizeof(path), "kube %s", argv[0]);
@@ -86,40 +78,38 @@ static int parse(int argc, char **argv, struct kube_args *a, bool bootstrap)
 		default: usage(stderr); return -1;
 		}
 	}
-	if (a->in_cluster && (a->kubeconfig || a->context)) {
+	if (a->t.conn.in_cluster && (a->t.conn.kubeconfig || a->t.conn.context)) {
 		cli_error("--in-cluster cannot be combined with --kubeconfig or --context");
 		return -1;
 	}
 	/* bootstrap is the Job's entry point: in-cluster unless told otherwise */
-	if (bootstrap && !a->kubeconfig && !a->context)
-		a->in_cluster = true;
+	if (bootstrap && !a->t.conn.kubeconfig && !a->t.conn.context)
+		a->t.conn.in_cluster = true;
 	a->nargs = argc - optind;
 	a->args = argv + optind;
 	return 0;
 }
 
-static int connect_client(const struct kube_args *a, struct ags_k8s_client **c)
+/* The subcommands that take flags only (pubkey, bootstrap): parse, refuse
+ * arguments, connect, run fn with the client, free it.  --help exits 0. */
+static int run_no_args(int argc, char **argv, const char *what, bool bootstrap,
+		       int (*fn)(struct ags_k8s_client *c, const struct kube_args *a))
 {
-	struct kube_conn k = { .kubeconfig = a->kubeconfig, .context = a->context, .in_cluster = a->in_cluster,
-			       .timeout_ms = a->timeout_ms };
-	return kube_connect(&k, c);
-}
-
-/* The start of the subcommands that take flags only (pubkey, bootstrap):
- * parse, refuse arguments, connect.  Returns the exit code to stop with
- * (0 after --help) and *c NULL, or 0 with *c connected. */
-static int start_no_args(int argc, char **argv, const char *what, bool bootstrap, struct kube_args *a,
-			 struct ags_k8s_client **c)
-{
-	*c = NULL;
-	int p = parse(argc, argv, a, bootstrap);
+	struct kube_args a;
+	int p = parse(argc, argv, &a, bootstrap);
 	if (p)
 		return p > 0 ? 0 : KUBE_EXIT_USAGE;
-	if (a->nargs) {
+	if (a.nargs) {
 		cli_error("%s takes no arguments", what);
 		return KUBE_EXIT_USAGE;
 	}
-	return connect_client(a, c);
+	struct ags_k8s_client *c;
+	int rc = kube_connect(&a.t.conn, &c);
+	if (rc)
+		return rc;
+	rc = fn(c, &a);
+	ags_k8s_client_free(c);
+	return rc;
 }
 
 static int install_key(int argc, char **argv)
@@ -147,7 +137,7 @@ static int install_key(int argc, char **argv)
 		return KUBE_EXIT_FAIL;
 	}
 	struct ags_k8s_client *c = NULL;
-	int rc = connect_client(&a, &c);
+	int rc = kube_connect(&a.t.conn, &c);
 	if (rc) {
 		ags_buf_release(&key);
 		return rc;
@@ -156,7 +146,7 @@ static int install_key(int argc, char **argv)
 	enum ags_k8s_outcome oc;
 	char *recips = NULL;
 	unsigned flags = (a.replace ? AGS_K8S_REPLACE : 0) | (a.force ? AGS_K8S_FORCE : 0);
-	r = ags_k8s_install_key(c, a.ns, a.name, key.data ? key.data : (unsigned char *)"", key.len,
+	r = ags_k8s_install_key(c, a.t.ns, a.t.secret, key.data ? key.data : (unsigned char *)"", key.len,
 				strcmp(file, "-") ? file : "stdin", flags, &oc, &recips, &d);
 	ags_buf_release(&key);
 	if (r < 0) {
@@ -164,7 +154,7 @@ static int install_key(int argc, char **argv)
 	} else {
 		const char *what = oc == AGS_K8S_CREATED ? "created" : oc == AGS_K8S_REPLACED ? "replaced"
 											: "unchanged (same key)";
-		fprintf(stderr, "%s: Secret %s/%s %s on %s\n", cli_progname, a.ns, a.name, what,
+		fprintf(stderr, "%s: Secret %s/%s %s on %s\n", cli_progname, a.t.ns, a.t.secret, what,
 			ags_k8s_client_host(c));
 		kube_print_joined(recips);
 		rc = 0;
@@ -174,16 +164,12 @@ static int install_key(int argc, char **argv)
 	return rc;
 }
 
-static int pubkey(int argc, char **argv)
+static int pubkey(struct ags_k8s_client *c, const struct kube_args *a)
 {
-	struct kube_args a;
-	struct ags_k8s_client *c;
-	int rc = start_no_args(argc, argv, "pubkey", false, &a, &c);
-	if (!c)
-		return rc;
+	int rc = 0;
 	struct ags_diag d = { 0 };
 	char *recips = NULL;
-	int r = ags_k8s_pubkey(c, a.ns, a.configmap, &recips, &d);
+	int r = ags_k8s_pubkey(c, a->t.ns, a->t.configmap, &recips, &d);
 	if (r == AGS_E_K8S_NOT_FOUND) {
 		cli_fail(r, &d, NULL);
 		fprintf(stderr, "%s: hint: run the bootstrap Job (agesops kube bootstrap) to publish the key\n",
@@ -195,7 +181,6 @@ static int pubkey(int argc, char **argv)
 		kube_print_joined(recips);
 	}
 	free(recips);
-	ags_k8s_client_free(c);
 	return rc;
 }
 
@@ -205,15 +190,15 @@ static int bootstrap_rotate(struct ags_k8s_client *c, const struct kube_args *a)
 	struct ags_diag d = { 0 };
 	enum ags_k8s_rotate_outcome oc;
 	char *recips = NULL;
-	int r = ags_k8s_rotate_add(c, a->ns, a->name, a->configmap, NULL, 0, &oc, &recips, &d);
+	int r = ags_k8s_rotate_add(c, a->t.ns, a->t.secret, a->t.configmap, NULL, 0, &oc, &recips, &d);
 	if (r < 0)
 		return kube_exit(r, &d, "bootstrap --rotate");
 	const char *what = oc == AGS_K8S_ROTATE_ADDED	 ? "generated a new age key and added it to"
 			   : oc == AGS_K8S_ROTATE_ADOPTED ? "another run added a new key first; using the new key in"
 							  : "a rotation is already in progress; keeping its new key in";
-	printf("agesops: %s Secret %s/%s (entry %s, beside %s)\n", what, a->ns, a->name, AGS_K8S_NEXT_KEY,
+	printf("agesops: %s Secret %s/%s (entry %s, beside %s)\n", what, a->t.ns, a->t.secret, AGS_K8S_NEXT_KEY,
 	       AGS_K8S_SECRET_KEY);
-	printf("agesops: public keys published in ConfigMap %s/%s (entry %s, new first)\n", a->ns, a->configmap,
+	printf("agesops: public keys published in ConfigMap %s/%s (entry %s, new first)\n", a->t.ns, a->t.configmap,
 	       AGS_K8S_PUBLIC_KEY);
 	printf("new public key: %.*s\n", (int)strcspn(recips, "\n"), recips);
 	printf("public keys: ");
@@ -259,8 +244,8 @@ static int verify(int argc, char **argv)
 		struct ags_k8s_client *c = NULL;
 		char *recips = NULL;
 		bool from_secret = false;
-		rc = connect_client(&a, &c);
-		int r = rc ? 0 : ags_k8s_cluster_recipients(c, a.ns, a.name, a.configmap, &recips, &from_secret, &d);
+		rc = kube_connect(&a.t.conn, &c);
+		int r = rc ? 0 : ags_k8s_cluster_recipients(c, a.t.ns, a.t.secret, a.t.configmap, &recips, &from_secret, &d);
 		if (r < 0)
 			rc = kube_exit(r, &d, NULL);
 		else if (rc == 0 && (r = ags_recipient_list_parse(&keys, recips, strlen(recips), "cluster keys", &d)) < 0)
@@ -311,36 +296,28 @@ out:
 	return rc;
 }
 
-static int bootstrap(int argc, char **argv)
+static int bootstrap(struct ags_k8s_client *c, const struct kube_args *a)
 {
-	struct kube_args a;
-	struct ags_k8s_client *c;
-	int rc = start_no_args(argc, argv, "bootstrap", true, &a, &c);
-	if (!c)
-		return rc;
-	if (a.rotate) {
-		rc = bootstrap_rotate(c, &a);
-		ags_k8s_client_free(c);
-		return rc;
-	}
+	if (a->rotate)
+		return bootstrap_rotate(c, a);
+	int rc = 0;
 	struct ags_diag d = { 0 };
 	enum ags_k8s_outcome oc;
 	char *recips = NULL;
-	int r = ags_k8s_bootstrap(c, a.ns, a.name, a.configmap, &oc, &recips, &d);
+	int r = ags_k8s_bootstrap(c, a->t.ns, a->t.secret, a->t.configmap, &oc, &recips, &d);
 	if (r < 0) {
 		rc = kube_exit(r, &d, "bootstrap");
 	} else {
 		const char *what = oc == AGS_K8S_CREATED ? "generated a new age key and stored it in"
 				   : oc == AGS_K8S_ADOPTED ? "another run created the key first; using the key in"
 							   : "reusing the existing age key in";
-		printf("agesops: %s Secret %s/%s (entry %s)\n", what, a.ns, a.name, AGS_K8S_SECRET_KEY);
-		printf("agesops: public key published in ConfigMap %s/%s (entry %s)\n", a.ns, a.configmap,
+		printf("agesops: %s Secret %s/%s (entry %s)\n", what, a->t.ns, a->t.secret, AGS_K8S_SECRET_KEY);
+		printf("agesops: public key published in ConfigMap %s/%s (entry %s)\n", a->t.ns, a->t.configmap,
 		       AGS_K8S_PUBLIC_KEY);
 		printf("public key: ");
 		kube_print_joined(recips);
 	}
 	free(recips);
-	ags_k8s_client_free(c);
 	return rc;
 }
 
@@ -354,9 +331,9 @@ int cmd_kube(int argc, char **argv)
 	if (!strcmp(sub, "install-key"))
 		return install_key(argc - 1, argv + 1);
 	if (!strcmp(sub, "pubkey"))
-		return pubkey(argc - 1, argv + 1);
+		return run_no_args(argc - 1, argv + 1, "pubkey", false, pubkey);
 	if (!strcmp(sub, "bootstrap"))
-		return bootstrap(argc - 1, argv + 1);
+		return run_no_args(argc - 1, argv + 1, "bootstrap", true, bootstrap);
 	if (!strcmp(sub, "verify"))
 		return verify(argc - 1, argv + 1);
 	cli_error("kube: unknown subcommand '%s' (install-key, pubkey, bootstrap, verify)", sub);

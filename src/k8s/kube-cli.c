@@ -1,6 +1,7 @@
 /* CLI plumbing shared by the commands that talk to a cluster. */
 #include "../cli.h"
 #include "kube-cli.h"
+#include "../cli-opts.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,27 @@
 #include <errno.h>
 #include <limits.h>
 #include <unistd.h>
+
+void kube_target_init(struct kube_target *t)
+{
+	*t = (struct kube_target){ .ns = AGS_K8S_DEFAULT_NAMESPACE,
+				   .secret = AGS_K8S_DEFAULT_SECRET,
+				   .configmap = AGS_K8S_DEFAULT_CONFIGMAP };
+}
+
+int kube_target_flag(struct kube_target *t, int c, const char *arg)
+{
+	switch (c) {
+	case 'n': t->ns = arg; return 1;
+	case OPT_NAME: t->secret = arg; return 1;
+	case OPT_CONFIGMAP: t->configmap = arg; return 1;
+	case OPT_KUBECONFIG: t->conn.kubeconfig = arg; return 1;
+	case OPT_CONTEXT: t->conn.context = arg; return 1;
+	case OPT_IN_CLUSTER: t->conn.in_cluster = true; return 1;
+	case OPT_TIMEOUT: return (t->conn.timeout_ms = kube_parse_timeout(arg)) < 0 ? -1 : 1;
+	default: return 0;
+	}
+}
 
 int kube_exit(int err, const struct ags_diag *d, const char *what)
 {

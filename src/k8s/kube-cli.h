@@ -21,6 +21,20 @@ struct kube_conn {
 	long timeout_ms;
 };
 
+/* Where the sops-age key lives on a cluster and how to reach it: what the
+ * flags shared by every command that talks to a cluster set. */
+struct kube_target {
+	struct kube_conn conn;
+	const char *ns, *secret, *configmap;
+};
+
+/* The defaults: flux-system, sops-age, sops-age-public; no connection flags. */
+void kube_target_init(struct kube_target *t);
+/* Takes the shared flag c (-n, --name, --configmap, --kubeconfig, --context,
+ * --in-cluster, --request-timeout) with its argument: 1 taken, 0 not one of
+ * them, -1 a bad value (printed). */
+int kube_target_flag(struct kube_target *t, int c, const char *arg);
+
 /* Prints the error; 75 for transient errors, else 1. */
 int kube_exit(int err, const struct ags_diag *d, const char *what);
 /* Connects (kubectl's in-cluster fallback included); 0 or the exit code (printed). */
