@@ -20,6 +20,15 @@ void cli_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+int cli_refuse(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("error", fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -20,6 +20,8 @@ extern const char *cli_progname;
 /* "PROG: error: MSG\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_error, then returns code: `return cli_refuse(EXIT_GENERIC, "...")`. */
+int cli_refuse(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "PROG: error: [what: ]<diag msg or strerror(err)>" and returns the exit code for err. */
 int cli_fail(int err, const struct ags_diag *d, const char *what);
 

@@ -53,7 +53,7 @@ static int set_flag(struct args *a, int opt, char *arg)
 	static const enum ags_ssh_alg alg_v[] = { AGS_SSH_ECDSA, AGS_SSH_ED25519, AGS_SSH_RSA };
 	static const int curve_v[] = { 256, 384, 521 };
 	static const enum ags_ssh_format fmt_v[] = { AGS_SSH_FMT_PKCS8, AGS_SSH_FMT_OPENSSH };
-	int i;
+	int i = -1; /* a choice: its index, or -1 when the value is not one */
 	char *end;
 	long v;
 	switch (opt) {
@@ -75,27 +75,14 @@ static int set_flag(struct args *a, int opt, char *arg)
 	case OPT_CA: a->ca = arg; return 0;
 	case OPT_PRIVKEY: a->pkfile = arg; return 0;
 	case OPT_KNOWN_HOSTS: a->khfile = arg; return 0;
-	case OPT_ALG:
-		if ((i = pick(arg, algs)) < 0)
-			break;
-		a->alg = alg_v[i];
-		return 0;
-	case OPT_CURVE:
-		if ((i = pick(arg, curves)) < 0)
-			break;
-		a->curve = curve_v[i];
-		return 0;
+	case OPT_ALG: if ((i = pick(arg, algs)) >= 0) a->alg = alg_v[i]; break;
+	case OPT_CURVE: if ((i = pick(arg, curves)) >= 0) a->curve = curve_v[i]; break;
+	case OPT_KEY_FORMAT: if ((i = pick(arg, fmts)) >= 0) a->fmt = fmt_v[i]; break;
 	case OPT_BITS:
 		v = strtol(arg, &end, 10);
-		if (*end || v < 1024 || v > 8192 || v % 8)
-			break;
-		a->bits = (int)v;
-		return 0;
-	case OPT_KEY_FORMAT:
-		if ((i = pick(arg, fmts)) < 0)
-			break;
-		a->fmt = fmt_v[i];
-		return 0;
+		if (!*end && v >= 1024 && v <= 8192 && v % 8 == 0)
+			a->bits = i = (int)v;
+		break;
 	case OPT_TOKEN_ID: a->tokid = arg; return 0;
 	case OPT_TOKEN_SECRET_STDIN: a->sec_stdin = true; return 0;
 	case OPT_INSECURE: a->insecure = arg; return 0;
@@ -107,6 +94,8 @@ static int set_flag(struct args *a, int opt, char *arg)
 	case OPT_NO_CTS: a->no_cts = true; return 0;
 	case OPT_NAME: a->name = arg; return 0;
 	}
+	if (i >= 0)
+		return 0;
 	if (opt == OPT_ALG)
 		cli_error("unsupported public key algorithm '%s', must be one of: rsa, ecdsa, ed25519", arg);
 	else if (opt == OPT_CURVE)

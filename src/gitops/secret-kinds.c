@@ -58,14 +58,11 @@ static int finish(const struct args *a, struct ags_gitops_secret *s, enum ags_gi
 
 static int check_name_ns(const char *name, const char *ns)
 {
-	if (!ags_gitops_dns1123_subdomain(name)) {
-		cli_error("invalid Secret name '%s': must be a lowercase RFC 1123 subdomain", name);
-		return EXIT_GENERIC;
-	}
-	if (ns && !ags_gitops_dns1123_label(ns)) {
-		cli_error("invalid namespace '%s': must be a lowercase RFC 1123 label", ns);
-		return EXIT_GENERIC;
-	}
+	if (!ags_gitops_dns1123_subdomain(name))
+		return cli_refuse(EXIT_GENERIC,
+					  "invalid Secret name '%s': must be a lowercase RFC 1123 subdomain", name);
+	if (ns && !ags_gitops_dns1123_label(ns))
+		return cli_refuse(EXIT_GENERIC, "invalid namespace '%s': must be a lowercase RFC 1123 label", ns);
 	return 0;
 }
 
@@ -109,21 +106,17 @@ int secret_git(struct args *a, const char *name)
 {
 	if (!a->ns)
 		a->ns = "flux-system";
-	if (!a->url || !*a->url) {
-		cli_error("url is required");
-		return EXIT_GENERIC;
-	}
+	if (!a->url || !*a->url)
+		return cli_refuse(EXIT_GENERIC, "url is required");
 	int rc = check_name_ns(name, a->ns);
 	if (rc)
 		return rc;
-	if (a->pass_stdin + a->bearer_stdin > 1) {
-		cli_error("--password-stdin and --bearer-token-stdin cannot both read standard input");
-		return EXIT_CONFLICTING_PARAMETERS;
-	}
-	if ((a->pass_stdin && a->pass_arg) || (a->bearer_stdin && a->bearer_arg)) {
-		cli_error("give a value either on the command line or on standard input, not both");
-		return EXIT_CONFLICTING_PARAMETERS;
-	}
+	if (a->pass_stdin + a->bearer_stdin > 1)
+		return cli_refuse(EXIT_CONFLICTING_PARAMETERS,
+					  "--password-stdin and --bearer-token-stdin cannot both read standard input");
+	if ((a->pass_stdin && a->pass_arg) || (a->bearer_stdin && a->bearer_arg))
+		return cli_refuse(EXIT_CONFLICTING_PARAMETERS,
+					  "give a value either on the command line or on standard input, not both");
 	struct ags_buf pass, bearer, cabuf, pk, kh;
 	ags_buf_init_secret(&pass, 1 << 20);
 	ags_buf_init_secret(&bearer, 1 << 20);
@@ -200,16 +193,13 @@ static int token_secret(const struct args *a, struct ags_buf *sec)
 		r = ags_buf_puts(sec, env);
 	else
 		r = gcli_prompt_secret("Proxmox token secret: ", sec);
-	if (r == AGS_E_NOT_FOUND) {
-		cli_error("no token secret: use --token-secret-stdin, $PROXMOX_SECRET or a terminal");
-		return EXIT_GENERIC;
-	}
+	if (r == AGS_E_NOT_FOUND)
+		return cli_refuse(EXIT_GENERIC,
+					  "no token secret: use --token-secret-stdin, $PROXMOX_SECRET or a terminal");
 	if (r < 0)
 		return cli_fail(r, NULL, "token secret");
-	if (sec->len == 0) {
-		cli_error("the token secret is empty");
-		return EXIT_GENERIC;
-	}
+	if (sec->len == 0)
+		return cli_refuse(EXIT_GENERIC, "the token secret is empty");
 	if (!ags_gitops_proxmox_secret_plausible(sec->data, sec->len))
 		cli_warn("the token secret does not look like a Proxmox token UUID (xxxxxxxx-xxxx-...)");
 	return 0;
@@ -217,14 +207,11 @@ static int token_secret(const struct args *a, struct ags_buf *sec)
 
 int secret_proxmox(struct args *a, const char *name)
 {
-	if (!a->ns) {
-		cli_error("-n NAMESPACE is required (CAPMOX reads the Secret from the cluster's namespace)");
-		return EXIT_GENERIC;
-	}
-	if (!a->url || !a->tokid) {
-		cli_error("--url and --token-id are required");
-		return EXIT_GENERIC;
-	}
+	if (!a->ns)
+		return cli_refuse(EXIT_GENERIC,
+					  "-n NAMESPACE is required (CAPMOX reads the Secret from the cluster's namespace)");
+	if (!a->url || !a->tokid)
+		return cli_refuse(EXIT_GENERIC, "--url and --token-id are required");
 	int rc = check_name_ns(name, a->ns);
 	if (rc)
 		return rc;
@@ -264,10 +251,8 @@ int secret_proxmox(struct args *a, const char *name)
 
 int secret_generic(struct args *a, const char *name)
 {
-	if (a->nlabels) {
-		cli_error("--label is not a kubectl create secret generic option");
-		return EXIT_GENERIC;
-	}
+	if (a->nlabels)
+		return cli_refuse(EXIT_GENERIC, "--label is not a kubectl create secret generic option");
 	int rc = check_name_ns(name, a->ns);
 	if (rc)
 		return rc;
@@ -291,10 +276,9 @@ int secret_age_key(struct args *a, const char *file)
 	const char *name = a->name ? a->name : "sops-age";
 	if (!a->ns)
 		a->ns = "flux-system";
-	if (a->enc.enabled) {
-		cli_error("the age key Secret is installed on the cluster, not committed: --encrypt makes no sense here");
-		return EXIT_CONFLICTING_PARAMETERS;
-	}
+	if (a->enc.enabled)
+		return cli_refuse(EXIT_CONFLICTING_PARAMETERS,
+					  "the age key Secret is installed on the cluster, not committed: --encrypt makes no sense here");
 	int rc = check_name_ns(name, a->ns);
 	if (rc)
 		return rc;
