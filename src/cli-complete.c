@@ -11,6 +11,13 @@
 #include <string.h>
 
 /* Calls fn for every command with its path, subcommands after their parent. */
+/* fn for each top-level command. */
+static void each_top(void (*fn)(FILE *f, const struct cli_command *c), FILE *f)
+{
+	for (size_t i = 0; cli_commands[i]; i++)
+		fn(f, cli_commands[i]);
+}
+
 static void each_command(void (*fn)(FILE *f, const char *path, const struct cli_command *c), FILE *f)
 {
 	for (size_t i = 0; cli_commands[i]; i++) {
@@ -246,6 +253,24 @@ static void zsh_case(FILE *f, const char *path, const struct cli_command *c)
 	fprintf(f, "\t\t\t'*:%s' ;;\n", c->args == CLI_ARGS_FILE ? "file:_files" : c->args == CLI_ARGS_DIR ? "dir:_directories" : "argument: ");
 }
 
+/* A top-level command and its summary, for _describe. */
+static void zsh_describe(FILE *f, const struct cli_command *c)
+{
+	if (c->hidden)
+		return;
+	fprintf(f, " '%s:", c->name);
+	zsh_text(f, c->summary);
+	fputc('\'', f);
+}
+
+/* A command with subcommands: the subcommand joins the path. */
+static void zsh_sub_path(FILE *f, const struct cli_command *c)
+{
+	if (c->subs)
+		fprintf(f, "\t%s)\n\t\tif (( CURRENT > 2 )); then\n\t\t\tpath=\"$path $words[2]\"\n"
+			   "\t\t\tshift words; (( CURRENT-- ))\n\t\tfi ;;\n", c->name);
+}
+
 static void zsh(FILE *f)
 {
 	fprintf(f, "#compdef agesops sops age age-keygen\n"
@@ -258,27 +283,14 @@ static void zsh(FILE *f)
 		   "\tesac\n"
 		   "\tif (( CURRENT == 2 )); then\n"
 		   "\t\tlocal -a cmds=(");
-	for (size_t i = 0; cli_commands[i]; i++) {
-		const struct cli_command *c = cli_commands[i];
-		if (c->hidden)
-			continue;
-		fprintf(f, " '%s:", c->name);
-		zsh_text(f, c->summary);
-		fputc('\'', f);
-	}
+	each_top(zsh_describe, f);
 	fprintf(f, " )\n"
 		   "\t\t[[ $root == sops ]] && cmds=( ${(M)cmds:#(encrypt|decrypt|edit|rotate|updatekeys|set|unset|groups|filestatus|exec-env|exec-file):*} )\n"
 		   "\t\t_describe command cmds\n\t\treturn\n\tfi\n"
 		   "\tcpath=$words[2]\n"
 		   "\tshift words; (( CURRENT-- ))\n"
 		   "\tcase $cpath in\n");
-	for (size_t i = 0; cli_commands[i]; i++) {
-		const struct cli_command *c = cli_commands[i];
-		if (!c->subs)
-			continue;
-		fprintf(f, "\t%s)\n\t\tif (( CURRENT > 2 )); then\n\t\t\tpath=\"$path $words[2]\"\n"
-			   "\t\t\tshift words; (( CURRENT-- ))\n\t\tfi ;;\n", c->name);
-	}
+	each_top(zsh_sub_path, f);
 	fprintf(f, "\tesac\n\t_agesops_path \"$cpath\"\n}\n_agesops \"$@\"\n");
 }
 
