@@ -284,6 +284,19 @@ int ags_age_bech32_key(const char *s, const char *hrp, const char *what, uint8_t
 	return r;
 }
 
+int ags_age_passphrase_read(ags_passphrase_fn fn, void *ctx, const char *prompt, size_t cap, char **buf, int *n)
+{
+	*buf = malloc(cap);
+	if (!*buf)
+		return AGS_E_NOMEM;
+	*n = fn(ctx, prompt, *buf, cap);
+	if (*n < 0) {
+		ags_free_secret(*buf, cap);
+		*buf = NULL;
+	}
+	return 0;
+}
+
 /* Strings shown in messages are cut short: they may be secret keys. */
 const char *ags_age_shown(const char *s, char buf[24])
 {

@@ -187,6 +187,10 @@ int ags_age_stanza_expect(const struct ags_age_stanza *s, const char *type, cons
  * (what: "recipient", "mlkem768x25519 secret key"... for the length message). */
 int ags_age_bech32_key(const char *s, const char *hrp, const char *what, uint8_t *out, size_t want,
 		       struct ags_diag *d);
+/* Asks fn for a passphrase into a fresh buffer of cap bytes: AGS_E_NOMEM,
+ * or 0 with *n what fn returned: its length, *buf then holding it (free it
+ * with ags_free_secret(*buf, cap)), or its error (*buf NULL). */
+int ags_age_passphrase_read(ags_passphrase_fn fn, void *ctx, const char *prompt, size_t cap, char **buf, int *n);
 /* s cut to 12 characters for a message (it may be a secret key). */
 const char *ags_age_shown(const char *s, char buf[24]);
 

@@ -22,11 +22,10 @@ struct s_key {
 	void *prompt_ctx;
 };
 
+/* Both handles always have their key: p is never NULL. */
 static void key_free(void *p)
 {
 	struct s_key *s = p;
-	if (!s)
-		return;
 	ags_free_secret(s->pass, s->passlen);
 	ags_free_secret(s, sizeof(*s));
 }
@@ -163,14 +162,11 @@ static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stan
 	if (r != 1)
 		return r;
 	if (!s->pass) {
-		char *buf = malloc(PASS_MAX + 1);
-		if (!buf)
-			return AGS_E_NOMEM;
-		int n = s->prompt(s->prompt_ctx, "Enter passphrase:", buf, PASS_MAX + 1);
-		if (n < 0) {
-			ags_free_secret(buf, PASS_MAX + 1);
+		char *buf;
+		int n;
+		AGS_TRY(ags_age_passphrase_read(s->prompt, s->prompt_ctx, "Enter passphrase:", PASS_MAX + 1, &buf, &n));
+		if (n < 0)
 			return ags_diag_set(d, n, "could not read passphrase: %s", ags_strerror(n));
-		}
 		s->pass = dup_pass(buf, (size_t)n);
 		ags_free_secret(buf, PASS_MAX + 1);
 		if (!s->pass)

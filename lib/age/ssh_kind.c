@@ -136,14 +136,9 @@ static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stan
 					    "%s: SSH key is passphrase-protected and no passphrase can be asked for",
 					    x->name);
 		snprintf(prompt, sizeof(prompt), "Enter passphrase for \"%.500s\":", x->name);
-		pass = malloc(1024);
-		if (!pass)
-			return AGS_E_NOMEM;
-		n = x->pass(x->pass_ctx, prompt, pass, 1024);
-		if (n < 0) {
-			ags_free_secret(pass, 1024);
+		AGS_TRY(ags_age_passphrase_read(x->pass, x->pass_ctx, prompt, 1024, &pass, &n));
+		if (n < 0)
 			return ags_diag_set(d, n, "%s: could not read the SSH key passphrase", x->name);
-		}
 		r = ags_ssh_keyfile_decrypt(x->kf, pass, (size_t)n, x->name, d);
 		ags_free_secret(pass, 1024);
 		if (r < 0)

@@ -179,6 +179,24 @@ static bool is_sp(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* The offset of the first non-blank at or after i. */
+static size_t skip_blanks(const char *s, size_t len, size_t i)
+{
+	while (i < len && is_sp(s[i]))
+		i++;
+	return i;
+}
+
+/* The next blank-separated field at or after *i: its offset in *start, its
+ * length returned, *i moved past it. */
+static size_t next_field(const char *s, size_t len, size_t *i, size_t *start)
+{
+	*i = *start = skip_blanks(s, len, *i);
+	while (*i < len && !is_sp(s[*i]))
+		(*i)++;
+	return *i - *start;
+}
+
 /* Skips an authorized_keys options field (quoted strings may hold spaces);
  * returns the offset of the first blank after it, or len. */
 static size_t skip_options(const char *s, size_t len)
@@ -204,18 +222,8 @@ static int parse_key_fields(const char *s, size_t len, struct ags_ssh_pubkey **r
 	uint8_t *blob;
 	int r;
 
-	while (i < len && is_sp(s[i]))
-		i++;
-	tstart = i;
-	while (i < len && !is_sp(s[i]))
-		i++;
-	tlen = i - tstart;
-	while (i < len && is_sp(s[i]))
-		i++;
-	bstart = i;
-	while (i < len && !is_sp(s[i]))
-		i++;
-	blen = i - bstart;
+	tlen = next_field(s, len, &i, &tstart);
+	blen = next_field(s, len, &i, &bstart);
 	if (tlen == 0 || blen == 0)
 		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed SSH public key line");
 	blob = malloc(ags_b64_decoded_max(blen) + 1);
@@ -259,17 +267,14 @@ int ags_ssh_pubkey_parse_line(const char *line, size_t len, struct ags_ssh_pubke
 		len--;
 	if (memchr(line, '\n', len) || memchr(line, '\0', len))
 		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "SSH public key must be a single line");
-	while (i < len && is_sp(line[i]))
-		i++;
+	i = skip_blanks(line, len, 0);
 	if (known_type_at(line + i, len - i))
 		return parse_key_fields(line + i, len - i, ret, d);
 	/* An options field comes first (authorized_keys). */
 	end = skip_options(line + i, len - i);
 	if (end == len - i)
 		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed SSH public key line");
-	i += end;
-	while (i < len && is_sp(line[i]))
-		i++;
+	i = skip_blanks(line, len, i + end);
 	return parse_key_fields(line + i, len - i, ret, d);
 }
 
@@ -282,9 +287,7 @@ bool ags_ssh_line_looks_like_key(const char *s)
 	end = skip_options(s, len);
 	if (end == 0 || end == len)
 		return false;
-	i = end;
-	while (i < len && is_sp(s[i]))
-		i++;
+	i = skip_blanks(s, len, end);
 	return known_type_at(s + i, len - i);
 }
 

@@ -32,7 +32,8 @@ struct ags_crypto_backend {
 	int (*scrypt)(const void *pass, size_t plen, const void *salt, size_t slen, unsigned log_n, uint8_t *out,
 		      size_t outlen);
 	/* Incremental hash (any enum ags_hash_alg for OpenSSL; AGS_HASH_SHA256
-	 * and AGS_HASH_SHA512 only for libsodium), h the back end's state. */
+	 * and AGS_HASH_SHA512 only for libsodium), h the back end's state
+	 * (never NULL: hash_free too gets one that hash_new made). */
 	int (*hash_new)(int alg, void **h);
 	int (*hash_update)(void *h, const void *p, size_t n);
 	int (*hash_final)(void *h, uint8_t *out, size_t outlen);

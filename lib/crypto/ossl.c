@@ -85,8 +85,6 @@ static const EVP_MD *md_of(int alg, bool *xof)
 static void ossl_hash_free(void *state)
 {
 	struct ossl_hash *h = state;
-	if (!h)
-		return;
 	EVP_MD_CTX_free(h->ctx);
 	free(h);
 }

@@ -109,8 +109,6 @@ static int sodium_hash_final(void *state, uint8_t *out, size_t outlen)
 static void sodium_hash_free(void *state)
 {
 	struct sodium_hash *h = state;
-	if (!h)
-		return;
 	sodium_memzero(h, sizeof(*h)); /* the state of a hash over secrets */
 	free(h);
 }
