@@ -259,15 +259,20 @@ static int buf_write(void *ctx, const void *p, size_t n)
 	return ags_buf_append(ctx, p, n);
 }
 
+/* out as it was before (its first before bytes) when rc says the call failed. */
+static int buf_result(struct ags_buf *out, size_t before, int rc)
+{
+	if (rc < 0)
+		ags_buf_truncate(out, before);
+	return rc;
+}
+
 int ags_age_encrypt_buf(struct ags_age_recipient *const *r, size_t nr, const void *pt, size_t len,
 			bool armor, struct ags_buf *out, struct ags_diag *d)
 {
 	struct mem_reader m = { pt, len, 0 };
 	size_t before = out->len;
-	int rc = ags_age_encrypt_stream(r, nr, armor, mem_read, &m, buf_write, out, d);
-	if (rc < 0)
-		ags_buf_truncate(out, before);
-	return rc;
+	return buf_result(out, before, ags_age_encrypt_stream(r, nr, armor, mem_read, &m, buf_write, out, d));
 }
 
 int ags_age_decrypt_buf(struct ags_age_identity *const *ids, size_t nid, const void *ct, size_t len,
@@ -275,10 +280,8 @@ int ags_age_decrypt_buf(struct ags_age_identity *const *ids, size_t nid, const v
 {
 	struct mem_reader m = { ct, len, 0 };
 	size_t before = out->len;
-	int rc = ags_age_decrypt_stream(ids, nid, AGS_AGE_ARMOR_AUTO, mem_read, &m, buf_write, out, d);
-	if (rc < 0)
-		ags_buf_truncate(out, before);
-	return rc;
+	return buf_result(out, before,
+			  ags_age_decrypt_stream(ids, nid, AGS_AGE_ARMOR_AUTO, mem_read, &m, buf_write, out, d));
 }
 
 static int fd_write(void *ctx, const void *p, size_t n)

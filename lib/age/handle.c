@@ -36,6 +36,53 @@ int ags_age_identity_make(const struct ags_age_identity_ops *ops, void *priv, st
 	return 0;
 }
 
+int ags_age_recipient_of_bytes(const struct ags_age_recipient_ops *ops, const void *key, size_t len,
+			       struct ags_age_recipient **ret)
+{
+	void *copy = malloc(len);
+	if (!copy)
+		return AGS_E_NOMEM;
+	memcpy(copy, key, len);
+	return ags_age_recipient_make(ops, copy, ret);
+}
+
+int ags_age_identity_of_secret(const struct ags_age_identity_ops *ops, size_t size, const uint8_t secret[32],
+			       int (*derive)(void *priv), struct ags_age_identity **ret)
+{
+	uint8_t *priv = malloc(size);
+	if (!priv)
+		return AGS_E_NOMEM;
+	memcpy(priv, secret, 32);
+	int r = derive(priv);
+	if (r < 0) {
+		ags_free_secret(priv, size);
+		return r;
+	}
+	return ags_age_identity_make(ops, priv, ret);
+}
+
+int ags_age_identity_of_bech32(const char *s, const char *hrp, const char *what,
+			       int (*make)(const uint8_t secret[32], struct ags_age_identity **ret),
+			       struct ags_age_identity **ret, struct ags_diag *d)
+{
+	uint8_t secret[32];
+	AGS_TRY(ags_age_bech32_key(s, hrp, what, secret, sizeof(secret), d));
+	int r = make(secret, ret);
+	ags_wipe(secret, sizeof(secret));
+	return r;
+}
+
+int ags_age_identity_random(int (*make)(const uint8_t seed[32], struct ags_age_identity **ret),
+			    struct ags_age_identity **ret)
+{
+	uint8_t seed[32];
+	int r = ags_random(seed, sizeof(seed));
+	if (r == 0)
+		r = make(seed, ret);
+	ags_wipe(seed, sizeof(seed));
+	return r;
+}
+
 void ags_age_recipient_free(struct ags_age_recipient *r)
 {
 	if (!r)
@@ -235,6 +282,19 @@ int ags_age_bech32_key(const char *s, const char *hrp, const char *what, uint8_t
 	free(got_hrp);
 	ags_free_secret(data, len);
 	return r;
+}
+
+int ags_age_passphrase_read(ags_passphrase_fn fn, void *ctx, const char *prompt, size_t cap, char **buf, int *n)
+{
+	*buf = malloc(cap);
+	if (!*buf)
+		return AGS_E_NOMEM;
+	*n = fn(ctx, prompt, *buf, cap);
+	if (*n < 0) {
+		ags_free_secret(*buf, cap);
+		*buf = NULL;
+	}
+	return 0;
 }
 
 /* Strings shown in messages are cut short: they may be secret keys. */

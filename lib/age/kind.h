@@ -75,6 +75,19 @@ struct ags_age_identity_ops {
 	void (*free)(void *priv);
 };
 
+/*
+ * A kind's ops in one row, every slot named in the struct's order (NULL
+ * where the kind has none), so that no kind leaves a slot out by accident:
+ *   static const struct ags_age_recipient_ops x_recipient_ops =
+ *	AGS_AGE_RECIPIENT_OPS("X25519", 0, r_wrap, r_string, NULL, free);
+ */
+#define AGS_AGE_RECIPIENT_OPS(name_, labels_, wrap_, string_, wrapped_labels_, free_)                       \
+	{ .name = (name_), .labels = (labels_), .wrap = (wrap_), .string = (string_),                           \
+	  .wrapped_labels = (wrapped_labels_), .free = (free_) }
+#define AGS_AGE_IDENTITY_OPS(name_, native_, unwrap_, unwrap_stanza_, to_recipient_, string_, free_)           \
+	{ .name = (name_), .native = (native_), .unwrap = (unwrap_), .unwrap_stanza = (unwrap_stanza_),         \
+	  .to_recipient = (to_recipient_), .string = (string_), .free = (free_) }
+
 struct ags_age_recipient {
 	const struct ags_age_recipient_ops *ops;
 	void *priv;
@@ -91,6 +104,24 @@ int ags_age_identity_unwrap(const struct ags_age_identity *id, const struct ags_
 /* Wrap kind data into a handle.  priv is released with ops->free on failure too. */
 int ags_age_recipient_make(const struct ags_age_recipient_ops *ops, void *priv, struct ags_age_recipient **ret);
 int ags_age_identity_make(const struct ags_age_identity_ops *ops, void *priv, struct ags_age_identity **ret);
+/* A handle whose priv is a malloc'd copy of the len bytes at key (a kind
+ * whose recipient is its public key alone; ops->free is then free). */
+int ags_age_recipient_of_bytes(const struct ags_age_recipient_ops *ops, const void *key, size_t len,
+			       struct ags_age_recipient **ret);
+/* An identity whose priv is a secret struct of size bytes that starts with
+ * the kind's 32-byte secret; derive computes the rest of it (the public
+ * half) in place.  The struct is wiped and freed if that fails. */
+int ags_age_identity_of_secret(const struct ags_age_identity_ops *ops, size_t size, const uint8_t secret[32],
+			       int (*derive)(void *priv), struct ags_age_identity **ret);
+/* A 32-byte secret key in Bech32 (HRP hrp; what names it in messages), made
+ * into an identity through make; the decoded secret is wiped. */
+int ags_age_identity_of_bech32(const char *s, const char *hrp, const char *what,
+			       int (*make)(const uint8_t secret[32], struct ags_age_identity **ret),
+			       struct ags_age_identity **ret, struct ags_diag *d);
+/* A fresh identity from 32 bytes off the OS RNG through make (the kind's
+ * seed -> identity), the seed wiped after. */
+int ags_age_identity_random(int (*make)(const uint8_t seed[32], struct ags_age_identity **ret),
+			    struct ags_age_identity **ret);
 
 typedef int (*ags_age_parse_recipient_fn)(const char *s, struct ags_age_recipient **ret, struct ags_diag *d);
 typedef int (*ags_age_parse_identity_fn)(const char *s, struct ags_age_identity **ret, struct ags_diag *d);
@@ -156,6 +187,10 @@ int ags_age_stanza_expect(const struct ags_age_stanza *s, const char *type, cons
  * (what: "recipient", "mlkem768x25519 secret key"... for the length message). */
 int ags_age_bech32_key(const char *s, const char *hrp, const char *what, uint8_t *out, size_t want,
 		       struct ags_diag *d);
+/* Asks fn for a passphrase into a fresh buffer of cap bytes: AGS_E_NOMEM,
+ * or 0 with *n what fn returned: its length, *buf then holding it (free it
+ * with ags_free_secret(*buf, cap)), or its error (*buf NULL). */
+int ags_age_passphrase_read(ags_passphrase_fn fn, void *ctx, const char *prompt, size_t cap, char **buf, int *n);
 /* s cut to 12 characters for a message (it may be a secret key). */
 const char *ags_age_shown(const char *s, char buf[24]);
 

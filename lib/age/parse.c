@@ -84,15 +84,49 @@ static int for_each_line(const char *data, size_t len, const char *name,
 	return 0;
 }
 
-struct id_line_ctx {
+/* A file of keys read one per line into out (struct ags_age_identities or
+ * ags_age_recipients). */
+struct line_ctx {
 	const char *name;
-	struct ags_age_identities *out;
+	void *out;
 	size_t added;
+	/* frees the last n handles of out (an error undoes the whole file) */
+	void (*drop)(void *out, size_t n);
 };
+
+/* Reads the key lines of a file through fn, all or nothing; a file without
+ * any key is an error ("no <none> found"). */
+static int read_key_lines(const char *data, size_t len, struct line_ctx *c,
+			  int (*fn)(void *ctx, char *line, size_t lineno, struct ags_diag *d), const char *none,
+			  struct ags_diag *d)
+{
+	int r = for_each_line(data, len, c->name, fn, c, d);
+	if (r < 0) {
+		c->drop(c->out, c->added);
+		return r;
+	}
+	if (c->added == 0)
+		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: no %s found", c->name, none);
+	return 0;
+}
+
+static void drop_identities(void *out, size_t n)
+{
+	struct ags_age_identities *l = out;
+	while (n--)
+		ags_age_identity_free(l->v[--l->n]);
+}
+
+static void drop_recipients(void *out, size_t n)
+{
+	struct ags_age_recipients *l = out;
+	while (n--)
+		ags_age_recipient_free(l->v[--l->n]);
+}
 
 static int id_line(void *vctx, char *line, size_t lineno, struct ags_diag *d)
 {
-	struct id_line_ctx *c = vctx;
+	struct line_ctx *c = vctx;
 	struct ags_age_identity *id;
 	struct ags_diag sub = { 0 };
 	int r = ags_age_identity_parse(line, &id, &sub);
@@ -120,18 +154,8 @@ static const struct ags_age_idfile_entry *find_idfile(const char *data, size_t l
 static int parse_lines(const char *data, size_t len, const char *name, struct ags_age_identities *out,
 		       struct ags_diag *d)
 {
-	size_t before = out->n;
-	struct id_line_ctx c = { name, out, 0 };
-	int r = for_each_line(data, len, name, id_line, &c, d);
-	if (r < 0) {
-		/* all or nothing */
-		while (out->n > before)
-			ags_age_identity_free(out->v[--out->n]);
-		return r;
-	}
-	if (c.added == 0)
-		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: no secret keys found", name);
-	return 0;
+	struct line_ctx c = { name, out, 0, drop_identities };
+	return read_key_lines(data, len, &c, id_line, "secret keys", d);
 }
 
 int ags_age_parse_identity_file(const char *data, size_t len, const char *name,
@@ -158,15 +182,9 @@ int ags_age_parse_identity_file(const char *data, size_t len, const char *name,
 	return r;
 }
 
-struct rcpt_line_ctx {
-	const char *name;
-	struct ags_age_recipients *out;
-	size_t added;
-};
-
 static int rcpt_line(void *vctx, char *line, size_t lineno, struct ags_diag *d)
 {
-	struct rcpt_line_ctx *c = vctx;
+	struct line_ctx *c = vctx;
 	if (strlen(line) > 8192)
 		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: line %zu is too long", c->name, lineno);
 	struct ags_age_recipient *r;
@@ -192,15 +210,6 @@ int ags_age_parse_recipients_file(const char *data, size_t len, const char *name
 {
 	if (!name)
 		name = "recipients file";
-	size_t before = out->n;
-	struct rcpt_line_ctx c = { name, out, 0 };
-	int r = for_each_line(data, len, name, rcpt_line, &c, d);
-	if (r < 0) {
-		while (out->n > before)
-			ags_age_recipient_free(out->v[--out->n]);
-		return r;
-	}
-	if (c.added == 0)
-		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "%s: no recipients found", name);
-	return 0;
+	struct line_ctx c = { name, out, 0, drop_recipients };
+	return read_key_lines(data, len, &c, rcpt_line, "recipients", d);
 }

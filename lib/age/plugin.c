@@ -70,14 +70,8 @@ static int r_string(const struct ags_age_recipient *r, char **ret)
 	return 0;
 }
 
-static const struct ags_age_recipient_ops plugin_recipient_ops = {
-	.name = "plugin",
-	.labels = 0,
-	.wrap = r_wrap,
-	.string = r_string,
-	.wrapped_labels = r_labels,
-	.free = key_free,
-};
+static const struct ags_age_recipient_ops plugin_recipient_ops =
+	AGS_AGE_RECIPIENT_OPS("plugin", 0, r_wrap, r_string, r_labels, key_free);
 
 static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stanzas *st, uint8_t file_key[16],
 		    struct ags_diag *d)
@@ -120,14 +114,8 @@ static int i_string(const struct ags_age_identity *id, char **ret)
 	return 0;
 }
 
-static const struct ags_age_identity_ops plugin_identity_ops = {
-	.name = "plugin",
-	.native = false,
-	.unwrap = i_unwrap,
-	.to_recipient = i_to_recipient,
-	.string = i_string,
-	.free = key_free,
-};
+static const struct ags_age_identity_ops plugin_identity_ops =
+	AGS_AGE_IDENTITY_OPS("plugin", false, i_unwrap, NULL, i_to_recipient, i_string, key_free);
 
 bool ags_age_plugin_recipient_match(const char *s)
 {

@@ -13,34 +13,19 @@
 #define MAX_LOG_N 22
 #define PASS_MAX 4096
 
-struct s_rcpt {
-	char *pass;
-	size_t passlen;
-	unsigned log_n;
-};
-
-struct s_id {
+/* The priv of both handles: a passphrase and a work factor. */
+struct s_key {
 	char *pass; /* NULL for the prompting identity until it is asked */
 	size_t passlen;
-	unsigned max_log_n;
+	unsigned log_n; /* recipient: the work factor; identity: the largest accepted */
 	ags_passphrase_fn prompt;
 	void *prompt_ctx;
 };
 
-static void r_free(void *p)
+/* Both handles always have their key: p is never NULL. */
+static void key_free(void *p)
 {
-	struct s_rcpt *s = p;
-	if (!s)
-		return;
-	ags_free_secret(s->pass, s->passlen);
-	ags_free_secret(s, sizeof(*s));
-}
-
-static void i_free(void *p)
-{
-	struct s_id *s = p;
-	if (!s)
-		return;
+	struct s_key *s = p;
 	ags_free_secret(s->pass, s->passlen);
 	ags_free_secret(s, sizeof(*s));
 }
@@ -56,7 +41,7 @@ static int derive(const char *pass, size_t passlen, const uint8_t salt[16], unsi
 static int r_wrap(const struct ags_age_recipient *r, const uint8_t file_key[16],
 		  struct ags_age_stanzas *out, struct ags_diag *d)
 {
-	const struct s_rcpt *s = r->priv;
+	const struct s_key *s = r->priv;
 	uint8_t salt[16], key[32], body[32];
 	char salt_b64[32], logn[16];
 	int rc;
@@ -74,13 +59,8 @@ out:
 	return rc;
 }
 
-static const struct ags_age_recipient_ops scrypt_recipient_ops = {
-	.name = "scrypt",
-	.labels = AGS_AGE_LABEL_ALONE,
-	.wrap = r_wrap,
-	.string = NULL,
-	.free = r_free,
-};
+static const struct ags_age_recipient_ops scrypt_recipient_ops =
+	AGS_AGE_RECIPIENT_OPS("scrypt", AGS_AGE_LABEL_ALONE, r_wrap, NULL, NULL, key_free);
 
 static char *dup_pass(const char *pass, size_t passlen)
 {
@@ -92,6 +72,22 @@ static char *dup_pass(const char *pass, size_t passlen)
 	return p;
 }
 
+/* A key holding a copy of pass, or, with a prompt, no passphrase until it
+ * is asked for. */
+static struct s_key *key_new(const char *pass, size_t passlen, unsigned log_n, ags_passphrase_fn prompt,
+			     void *prompt_ctx)
+{
+	struct s_key *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	*s = (struct s_key){ NULL, prompt ? 0 : passlen, log_n, prompt, prompt_ctx };
+	if (!prompt && !(s->pass = dup_pass(pass, passlen))) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 int ags_age_recipient_new_scrypt(const char *pass, size_t passlen, unsigned log_n,
 				 struct ags_age_recipient **ret)
 {
@@ -101,13 +97,9 @@ int ags_age_recipient_new_scrypt(const char *pass, size_t passlen, unsigned log_
 		log_n = 18;
 	if (log_n > MAX_LOG_N)
 		return AGS_E_AGE_WORK_FACTOR;
-	struct s_rcpt *s = calloc(1, sizeof(*s));
-	if (!s || !(s->pass = dup_pass(pass, passlen))) {
-		free(s);
+	struct s_key *s = key_new(pass, passlen, log_n, NULL, NULL);
+	if (!s)
 		return AGS_E_NOMEM;
-	}
-	s->passlen = passlen;
-	s->log_n = log_n;
 	return ags_age_recipient_make(&scrypt_recipient_ops, s, ret);
 }
 
@@ -163,21 +155,18 @@ static int unwrap_with(const char *pass, size_t passlen, const uint8_t salt[16],
 static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stanzas *st,
 		    uint8_t file_key[16], struct ags_diag *d)
 {
-	struct s_id *s = id->priv;
+	struct s_key *s = id->priv;
 	uint8_t salt[16];
 	unsigned log_n = 0;
-	int r = check_stanzas(st, s->max_log_n, salt, &log_n, d);
+	int r = check_stanzas(st, s->log_n, salt, &log_n, d);
 	if (r != 1)
 		return r;
 	if (!s->pass) {
-		char *buf = malloc(PASS_MAX + 1);
-		if (!buf)
-			return AGS_E_NOMEM;
-		int n = s->prompt(s->prompt_ctx, "Enter passphrase:", buf, PASS_MAX + 1);
-		if (n < 0) {
-			ags_free_secret(buf, PASS_MAX + 1);
+		char *buf;
+		int n;
+		AGS_TRY(ags_age_passphrase_read(s->prompt, s->prompt_ctx, "Enter passphrase:", PASS_MAX + 1, &buf, &n));
+		if (n < 0)
 			return ags_diag_set(d, n, "could not read passphrase: %s", ags_strerror(n));
-		}
 		s->pass = dup_pass(buf, (size_t)n);
 		ags_free_secret(buf, PASS_MAX + 1);
 		if (!s->pass)
@@ -192,12 +181,8 @@ static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stan
 	return r;
 }
 
-static const struct ags_age_identity_ops scrypt_identity_ops = {
-	.name = "scrypt",
-	.native = true,
-	.unwrap = i_unwrap,
-	.free = i_free,
-};
+static const struct ags_age_identity_ops scrypt_identity_ops =
+	AGS_AGE_IDENTITY_OPS("scrypt", true, i_unwrap, NULL, NULL, NULL, key_free);
 
 int ags_age_identity_new_scrypt(const char *pass, size_t passlen, struct ags_age_identity **ret)
 {
@@ -210,13 +195,9 @@ int ags_age_scrypt_identity_new(const char *pass, size_t passlen, unsigned max_l
 		return AGS_E_TOO_BIG;
 	if (max_log_n == 0 || max_log_n > MAX_LOG_N)
 		max_log_n = MAX_LOG_N;
-	struct s_id *s = calloc(1, sizeof(*s));
-	if (!s || !(s->pass = dup_pass(pass, passlen))) {
-		free(s);
+	struct s_key *s = key_new(pass, passlen, max_log_n, NULL, NULL);
+	if (!s)
 		return AGS_E_NOMEM;
-	}
-	s->passlen = passlen;
-	s->max_log_n = max_log_n;
 	return ags_age_identity_make(&scrypt_identity_ops, s, ret);
 }
 
@@ -225,12 +206,9 @@ int ags_age_identity_new_scrypt_prompt(ags_passphrase_fn pass, void *pass_ctx, u
 {
 	if (!pass || max_log_n > MAX_LOG_N)
 		return AGS_E_INVAL;
-	struct s_id *s = calloc(1, sizeof(*s));
+	struct s_key *s = key_new(NULL, 0, max_log_n ? max_log_n : MAX_LOG_N, pass, pass_ctx);
 	if (!s)
 		return AGS_E_NOMEM;
-	s->prompt = pass;
-	s->prompt_ctx = pass_ctx;
-	s->max_log_n = max_log_n ? max_log_n : MAX_LOG_N;
 	return ags_age_identity_make(&scrypt_identity_ops, s, ret);
 }
 
@@ -250,12 +228,9 @@ static void nop_free(void *p)
 	(void)p;
 }
 
-static const struct ags_age_identity_ops reject_scrypt_ops = {
-	.name = "reject-scrypt",
-	.native = false, /* after every other identity: -j batchpass opens scrypt files */
-	.unwrap = reject_unwrap,
-	.free = nop_free,
-};
+/* Not native: tried after every other identity (-j batchpass opens scrypt files). */
+static const struct ags_age_identity_ops reject_scrypt_ops =
+	AGS_AGE_IDENTITY_OPS("reject-scrypt", false, reject_unwrap, NULL, NULL, NULL, nop_free);
 
 int ags_age_identity_new_reject_scrypt(struct ags_age_identity **ret)
 {

@@ -50,13 +50,8 @@ static int r_string(const struct ags_age_recipient *r, char **ret)
 	return ags_ssh_pubkey_string(r->priv, ret);
 }
 
-static const struct ags_age_recipient_ops ssh_recipient_ops = {
-	.name = "ssh",
-	.labels = 0,
-	.wrap = r_wrap,
-	.string = r_string,
-	.free = r_free,
-};
+static const struct ags_age_recipient_ops ssh_recipient_ops =
+	AGS_AGE_RECIPIENT_OPS("ssh", 0, r_wrap, r_string, NULL, r_free);
 
 static int recipient_from_pubkey(struct ags_ssh_pubkey *pk, struct ags_age_recipient **ret, struct ags_diag *d)
 {
@@ -95,8 +90,7 @@ static void i_free(void *p)
 	if (!x)
 		return;
 	ags_ssh_keyfile_free(x->kf);
-	free(x->name);
-	free(x);
+	AGS_FREE_ALL(x->name, x);
 }
 
 static int unwrap_one(const struct ags_age_identity *id, const struct ags_age_stanza *s, uint8_t file_key[16],
@@ -142,14 +136,9 @@ static int i_unwrap(const struct ags_age_identity *id, const struct ags_age_stan
 					    "%s: SSH key is passphrase-protected and no passphrase can be asked for",
 					    x->name);
 		snprintf(prompt, sizeof(prompt), "Enter passphrase for \"%.500s\":", x->name);
-		pass = malloc(1024);
-		if (!pass)
-			return AGS_E_NOMEM;
-		n = x->pass(x->pass_ctx, prompt, pass, 1024);
-		if (n < 0) {
-			ags_free_secret(pass, 1024);
+		AGS_TRY(ags_age_passphrase_read(x->pass, x->pass_ctx, prompt, 1024, &pass, &n));
+		if (n < 0)
 			return ags_diag_set(d, n, "%s: could not read the SSH key passphrase", x->name);
-		}
 		r = ags_ssh_keyfile_decrypt(x->kf, pass, (size_t)n, x->name, d);
 		ags_free_secret(pass, 1024);
 		if (r < 0)
@@ -166,14 +155,8 @@ static int i_to_recipient(const struct ags_age_identity *id, struct ags_age_reci
 	return ags_age_recipient_make(&ssh_recipient_ops, pk, ret);
 }
 
-static const struct ags_age_identity_ops ssh_identity_ops = {
-	.name = "ssh",
-	.native = false,
-	.unwrap = i_unwrap,
-	.to_recipient = i_to_recipient,
-	.string = NULL,
-	.free = i_free,
-};
+static const struct ags_age_identity_ops ssh_identity_ops =
+	AGS_AGE_IDENTITY_OPS("ssh", false, i_unwrap, NULL, i_to_recipient, NULL, i_free);
 
 static int read_pub_file(const char *name, struct ags_ssh_pubkey **ret, struct ags_diag *d)
 {

@@ -38,10 +38,8 @@ void ags_ssh_keyfile_free(struct ags_ssh_keyfile *kf)
 		return;
 	ags_ssh_pubkey_free(kf->pub);
 	ags_ssh_privkey_free(kf->key);
-	free(kf->salt);
-	free(kf->blob);
 	ags_free_secret(kf->pem, kf->pemlen);
-	free(kf);
+	AGS_FREE_ALL(kf->salt, kf->blob, kf);
 }
 
 int ags_ssh_privkey_new_ed25519(const uint8_t seed[32], const uint8_t pub[32], struct ags_ssh_privkey **ret,

@@ -25,9 +25,8 @@ void ags_ssh_pubkey_free(struct ags_ssh_pubkey *pk)
 {
 	if (!pk)
 		return;
-	free(pk->wire);
 	EVP_PKEY_free(pk->rsa);
-	free(pk);
+	AGS_FREE_ALL(pk->wire, pk);
 }
 
 /* Takes the canonical wire form built in b (b is left empty) and derives
@@ -42,6 +41,21 @@ static int set_wire(struct ags_ssh_pubkey *pk, struct ags_buf *b)
 	uint8_t h[32];
 	AGS_TRY(ags_sha256(pk->wire, pk->wirelen, h));
 	ags_b64_encode(h, 4, AGS_B64_UNPADDED, pk->tag);
+	return 0;
+}
+
+/* Finishes pk from the wire form in b, or (r < 0: building it failed)
+ * frees it; b is released either way. */
+static int finish(struct ags_ssh_pubkey *pk, struct ags_buf *b, int r, struct ags_ssh_pubkey **ret)
+{
+	if (r == 0)
+		r = set_wire(pk, b);
+	ags_buf_release(b);
+	if (r < 0) {
+		ags_ssh_pubkey_free(pk);
+		return r;
+	}
+	*ret = pk;
 	return 0;
 }
 
@@ -83,16 +97,10 @@ int ags_ssh_pubkey_new_rsa(const BIGNUM *n, const BIGNUM *e, struct ags_ssh_pubk
 	pk->type = AGS_SSH_RSA;
 	pk->rsa_bits = (unsigned)bits;
 	ags_buf_init(&b, 8192);
-	if ((r = ags_ssh_put_string(&b, "ssh-rsa", 7)) < 0 || (r = ags_ssh_put_mpint(&b, e)) < 0 || (r = ags_ssh_put_mpint(&b, n)) < 0)
-		goto fail;
-	if ((r = set_wire(pk, &b)) < 0 || (r = rsa_public_from_bn(n, e, &pk->rsa)) < 0)
-		goto fail;
-	*ret = pk;
-	return 0;
-fail:
-	ags_buf_release(&b);
-	ags_ssh_pubkey_free(pk);
-	return r;
+	if ((r = ags_ssh_put_cstring(&b, "ssh-rsa")) == 0 && (r = ags_ssh_put_mpint(&b, e)) == 0 &&
+	    (r = ags_ssh_put_mpint(&b, n)) == 0)
+		r = rsa_public_from_bn(n, e, &pk->rsa);
+	return finish(pk, &b, r, ret);
 }
 
 int ags_ssh_pubkey_new_ed25519(const uint8_t pub[32], struct ags_ssh_pubkey **ret, struct ags_diag *d)
@@ -112,16 +120,9 @@ int ags_ssh_pubkey_new_ed25519(const uint8_t pub[32], struct ags_ssh_pubkey **re
 		return ags_diag_set(d, r, "invalid Ed25519 public key (not a point on the curve)");
 	}
 	ags_buf_init(&b, 256);
-	if ((r = ags_ssh_put_string(&b, "ssh-ed25519", 11)) < 0 || (r = ags_ssh_put_string(&b, pub, 32)) < 0)
-		goto fail;
-	if ((r = set_wire(pk, &b)) < 0)
-		goto fail;
-	*ret = pk;
-	return 0;
-fail:
-	ags_buf_release(&b);
-	ags_ssh_pubkey_free(pk);
-	return r;
+	if ((r = ags_ssh_put_cstring(&b, "ssh-ed25519")) == 0)
+		r = ags_ssh_put_string(&b, pub, 32);
+	return finish(pk, &b, r, ret);
 }
 
 /* Parses the key fields after the type string; rd must be consumed fully. */
@@ -178,6 +179,24 @@ static bool is_sp(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* The offset of the first non-blank at or after i. */
+static size_t skip_blanks(const char *s, size_t len, size_t i)
+{
+	while (i < len && is_sp(s[i]))
+		i++;
+	return i;
+}
+
+/* The next blank-separated field at or after *i: its offset in *start, its
+ * length returned, *i moved past it. */
+static size_t next_field(const char *s, size_t len, size_t *i, size_t *start)
+{
+	*i = *start = skip_blanks(s, len, *i);
+	while (*i < len && !is_sp(s[*i]))
+		(*i)++;
+	return *i - *start;
+}
+
 /* Skips an authorized_keys options field (quoted strings may hold spaces);
  * returns the offset of the first blank after it, or len. */
 static size_t skip_options(const char *s, size_t len)
@@ -203,18 +222,8 @@ static int parse_key_fields(const char *s, size_t len, struct ags_ssh_pubkey **r
 	uint8_t *blob;
 	int r;
 
-	while (i < len && is_sp(s[i]))
-		i++;
-	tstart = i;
-	while (i < len && !is_sp(s[i]))
-		i++;
-	tlen = i - tstart;
-	while (i < len && is_sp(s[i]))
-		i++;
-	bstart = i;
-	while (i < len && !is_sp(s[i]))
-		i++;
-	blen = i - bstart;
+	tlen = next_field(s, len, &i, &tstart);
+	blen = next_field(s, len, &i, &bstart);
 	if (tlen == 0 || blen == 0)
 		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed SSH public key line");
 	blob = malloc(ags_b64_decoded_max(blen) + 1);
@@ -258,17 +267,14 @@ int ags_ssh_pubkey_parse_line(const char *line, size_t len, struct ags_ssh_pubke
 		len--;
 	if (memchr(line, '\n', len) || memchr(line, '\0', len))
 		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "SSH public key must be a single line");
-	while (i < len && is_sp(line[i]))
-		i++;
+	i = skip_blanks(line, len, 0);
 	if (known_type_at(line + i, len - i))
 		return parse_key_fields(line + i, len - i, ret, d);
 	/* An options field comes first (authorized_keys). */
 	end = skip_options(line + i, len - i);
 	if (end == len - i)
 		return ags_diag_set(d, AGS_E_AGE_BAD_KEY, "malformed SSH public key line");
-	i += end;
-	while (i < len && is_sp(line[i]))
-		i++;
+	i = skip_blanks(line, len, i + end);
 	return parse_key_fields(line + i, len - i, ret, d);
 }
 
@@ -281,25 +287,13 @@ bool ags_ssh_line_looks_like_key(const char *s)
 	end = skip_options(s, len);
 	if (end == 0 || end == len)
 		return false;
-	i = end;
-	while (i < len && is_sp(s[i]))
-		i++;
+	i = skip_blanks(s, len, end);
 	return known_type_at(s + i, len - i);
 }
 
 int ags_ssh_pubkey_string(const struct ags_ssh_pubkey *pk, char **ret)
 {
-	const char *t = ags_ssh_type_name(pk->type);
-	size_t tl = strlen(t), n = ags_b64_encoded_len(pk->wirelen, AGS_B64_PADDED);
-	char *s = malloc(tl + 1 + n + 1);
-
-	if (!s)
-		return AGS_E_NOMEM;
-	memcpy(s, t, tl);
-	s[tl] = ' ';
-	ags_b64_encode(pk->wire, pk->wirelen, AGS_B64_PADDED, s + tl + 1);
-	*ret = s;
-	return 0;
+	return ags_ssh_key_line(ags_ssh_type_name(pk->type), pk->wire, pk->wirelen, false, ret);
 }
 
 int ags_ssh_pubkey_dup(const struct ags_ssh_pubkey *pk, struct ags_ssh_pubkey **ret)

@@ -3,6 +3,7 @@
 #include "crypto/ossl.h"
 #include "age/ssh.h"
 #include "age/ssh_wire.h"
+#include <stdlib.h>
 #include <string.h>
 
 bool ags_ssh_rd_u32(struct ags_ssh_rd *r, uint32_t *v)
@@ -57,15 +58,23 @@ BIGNUM *ags_ssh_rd_mpint(struct ags_ssh_rd *r, bool secret)
 
 /* ---- SSH wire writer ---- */
 
+int ags_ssh_put_u32(struct ags_buf *b, uint32_t v)
+{
+	uint8_t x[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+	return ags_buf_append(b, x, 4);
+}
+
 int ags_ssh_put_string(struct ags_buf *b, const void *s, size_t len)
 {
-	uint8_t l[4] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len };
-	AGS_TRY(ags_buf_append(b, l, 4));
+	AGS_TRY(ags_ssh_put_u32(b, (uint32_t)len));
 	return ags_buf_append(b, s, len);
 }
 
-/* mpint: big-endian, with a leading zero byte when the top bit is set
- * (canonical, as Go's ssh.Marshal writes it). */
+int ags_ssh_put_cstring(struct ags_buf *b, const char *s)
+{
+	return ags_ssh_put_string(b, s, strlen(s));
+}
+
 int ags_ssh_put_mpint(struct ags_buf *b, const BIGNUM *bn)
 {
 	uint8_t tmp[AGS_SSH_RSA_MAX_BITS / 8 + 1];
@@ -75,7 +84,24 @@ int ags_ssh_put_mpint(struct ags_buf *b, const BIGNUM *bn)
 		return AGS_E_AGE_BAD_KEY;
 	tmp[0] = 0;
 	BN_bn2bin(bn, tmp + 1);
-	if (n > 0 && (tmp[1] & 0x80))
-		return ags_ssh_put_string(b, tmp, (size_t)n + 1);
-	return ags_ssh_put_string(b, tmp + 1, (size_t)n);
+	size_t off = n > 0 && (tmp[1] & 0x80) ? 0 : 1;
+	int r = ags_ssh_put_string(b, tmp + off, (size_t)n + 1 - off);
+	ags_wipe(tmp, (size_t)n + 1);
+	return r;
+}
+
+int ags_ssh_key_line(const char *type, const uint8_t *wire, size_t len, bool newline, char **ret)
+{
+	size_t tl = strlen(type), el = ags_b64_encoded_len(len, AGS_B64_PADDED);
+	char *s = malloc(tl + 1 + el + 2);
+
+	if (!s)
+		return AGS_E_NOMEM;
+	memcpy(s, type, tl);
+	s[tl] = ' ';
+	ags_b64_encode(wire, len, AGS_B64_PADDED, s + tl + 1);
+	if (newline)
+		strcpy(s + tl + 1 + el, "\n");
+	*ret = s;
+	return 0;
 }

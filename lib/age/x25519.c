@@ -10,10 +10,7 @@
 #define HRP_RECIPIENT "age"
 #define HRP_IDENTITY "AGE-SECRET-KEY-"
 
-struct x_rcpt {
-	uint8_t pk[32];
-};
-
+/* A recipient's priv is its 32-byte public key (ags_age_recipient_of_bytes). */
 struct x_id {
 	uint8_t sk[32];
 	uint8_t pk[32];
@@ -25,82 +22,69 @@ static void x_free(void *p)
 		ags_free_secret(p, sizeof(struct x_id));
 }
 
-static void r_free(void *p)
+/* The key that wraps the file key: HKDF-SHA-256 of the shared secret, salted
+ * with the ephemeral share and the recipient's public key. */
+static int stanza_key(const uint8_t shared[32], const uint8_t share[32], const uint8_t pk[32], uint8_t key[32])
 {
-	free(p);
+	uint8_t salt[64];
+	memcpy(salt, share, 32);
+	memcpy(salt + 32, pk, 32);
+	return ags_hkdf_sha256(salt, 64, shared, 32, LABEL, strlen(LABEL), key, 32);
 }
 
 static int r_wrap(const struct ags_age_recipient *r, const uint8_t file_key[16],
 		  struct ags_age_stanzas *out, struct ags_diag *d)
 {
-	const struct x_rcpt *x = r->priv;
-	uint8_t eph[32], share[32], shared[32], salt[64], key[32], body[32];
+	const uint8_t *pk = r->priv;
+	struct {
+		uint8_t eph[32], shared[32], key[32];
+	} sec;
+	uint8_t share[32], body[32];
 	char share_b64[48];
 	int rc;
-	if ((rc = ags_random(eph, 32)) < 0 || (rc = ags_x25519_public(eph, share)) < 0)
+	if ((rc = ags_random(sec.eph, 32)) < 0 || (rc = ags_x25519_public(sec.eph, share)) < 0)
 		goto out;
-	if ((rc = ags_x25519_shared(eph, x->pk, shared)) < 0) {
+	if ((rc = ags_x25519_shared(sec.eph, pk, sec.shared)) < 0) {
 		rc = ags_diag_set(d, AGS_E_AGE_BAD_KEY, "X25519 recipient is a low-order point");
 		goto out;
 	}
-	memcpy(salt, share, 32);
-	memcpy(salt + 32, x->pk, 32);
-	if ((rc = ags_hkdf_sha256(salt, 64, shared, 32, LABEL, strlen(LABEL), key, 32)) < 0 ||
-	    (rc = ags_age_wrap_file_key(key, file_key, body)) < 0)
+	if ((rc = stanza_key(sec.shared, share, pk, sec.key)) < 0 ||
+	    (rc = ags_age_wrap_file_key(sec.key, file_key, body)) < 0)
 		goto out;
 	ags_b64_encode(share, 32, AGS_B64_UNPADDED, share_b64);
 	const char *args[2] = { "X25519", share_b64 };
 	rc = ags_age_stanzas_add(out, args, 2, body, 32);
 out:
-	ags_wipe(eph, sizeof(eph));
-	ags_wipe(shared, sizeof(shared));
-	ags_wipe(key, sizeof(key));
+	ags_wipe(&sec, sizeof(sec));
 	return rc;
 }
 
 static int r_string(const struct ags_age_recipient *r, char **ret)
 {
-	const struct x_rcpt *x = r->priv;
-	return ags_bech32_encode(HRP_RECIPIENT, x->pk, 32, false, ret);
+	return ags_bech32_encode(HRP_RECIPIENT, r->priv, 32, false, ret);
 }
 
-static const struct ags_age_recipient_ops x25519_recipient_ops = {
-	.name = "X25519",
-	.labels = 0,
-	.wrap = r_wrap,
-	.string = r_string,
-	.free = r_free,
-};
-
-static int make_recipient(const uint8_t pk[32], struct ags_age_recipient **ret)
-{
-	struct x_rcpt *x = malloc(sizeof(*x));
-	if (!x)
-		return AGS_E_NOMEM;
-	memcpy(x->pk, pk, 32);
-	return ags_age_recipient_make(&x25519_recipient_ops, x, ret);
-}
+static const struct ags_age_recipient_ops x25519_recipient_ops =
+	AGS_AGE_RECIPIENT_OPS("X25519", 0, r_wrap, r_string, NULL, free);
 
 int ags_age_x25519_parse_recipient(const char *s, struct ags_age_recipient **ret, struct ags_diag *d)
 {
 	uint8_t pk[32];
 	AGS_TRY(ags_age_bech32_key(s, HRP_RECIPIENT, "recipient", pk, sizeof(pk), d));
-	return make_recipient(pk, ret);
+	return ags_age_recipient_of_bytes(&x25519_recipient_ops, pk, sizeof(pk), ret);
 }
 
 static int unwrap_one(const struct ags_age_identity *id, const struct ags_age_stanza *s,
 		      uint8_t file_key[16], struct ags_diag *d)
 {
 	const struct x_id *x = id->priv;
-	uint8_t share[32], shared[32], salt[64], key[32];
+	uint8_t share[32], shared[32], key[32];
 	int r = ags_age_stanza_expect(s, "X25519", "share", share, sizeof(share), d);
 	if (r != 1)
 		return r;
 	if (ags_x25519_shared(x->sk, share, shared) < 0)
 		return ags_diag_set(d, AGS_E_AGE_HEADER, "invalid X25519 recipient block: low-order share");
-	memcpy(salt, share, 32);
-	memcpy(salt + 32, x->pk, 32);
-	r = ags_hkdf_sha256(salt, 64, shared, 32, LABEL, strlen(LABEL), key, 32);
+	r = stanza_key(shared, share, x->pk, key);
 	if (r == 0)
 		r = ags_age_unwrap_file_key(key, s->body, file_key);
 	ags_wipe(shared, sizeof(shared));
@@ -111,7 +95,7 @@ static int unwrap_one(const struct ags_age_identity *id, const struct ags_age_st
 static int i_to_recipient(const struct ags_age_identity *id, struct ags_age_recipient **ret)
 {
 	const struct x_id *x = id->priv;
-	return make_recipient(x->pk, ret);
+	return ags_age_recipient_of_bytes(&x25519_recipient_ops, x->pk, sizeof(x->pk), ret);
 }
 
 static int i_string(const struct ags_age_identity *id, char **ret)
@@ -120,44 +104,26 @@ static int i_string(const struct ags_age_identity *id, char **ret)
 	return ags_bech32_encode(HRP_IDENTITY, x->sk, 32, true, ret);
 }
 
-static const struct ags_age_identity_ops x25519_identity_ops = {
-	.name = "X25519",
-	.native = true,
-	.unwrap_stanza = unwrap_one,
-	.to_recipient = i_to_recipient,
-	.string = i_string,
-	.free = x_free,
-};
+static const struct ags_age_identity_ops x25519_identity_ops =
+	AGS_AGE_IDENTITY_OPS("X25519", true, NULL, unwrap_one, i_to_recipient, i_string, x_free);
+
+static int derive_public(void *priv)
+{
+	struct x_id *x = priv;
+	return ags_x25519_public(x->sk, x->pk);
+}
 
 static int make_identity(const uint8_t sk[32], struct ags_age_identity **ret)
 {
-	struct x_id *x = malloc(sizeof(*x));
-	if (!x)
-		return AGS_E_NOMEM;
-	memcpy(x->sk, sk, 32);
-	int r = ags_x25519_public(x->sk, x->pk);
-	if (r < 0) {
-		x_free(x);
-		return r;
-	}
-	return ags_age_identity_make(&x25519_identity_ops, x, ret);
+	return ags_age_identity_of_secret(&x25519_identity_ops, sizeof(struct x_id), sk, derive_public, ret);
 }
 
 int ags_age_x25519_parse_identity(const char *s, struct ags_age_identity **ret, struct ags_diag *d)
 {
-	uint8_t sk[32];
-	AGS_TRY(ags_age_bech32_key(s, HRP_IDENTITY, "secret key", sk, sizeof(sk), d));
-	int r = make_identity(sk, ret);
-	ags_wipe(sk, sizeof(sk));
-	return r;
+	return ags_age_identity_of_bech32(s, HRP_IDENTITY, "secret key", make_identity, ret, d);
 }
 
 int ags_age_keygen_x25519(struct ags_age_identity **ret)
 {
-	uint8_t sk[32];
-	int r = ags_random(sk, sizeof(sk));
-	if (r == 0)
-		r = make_identity(sk, ret);
-	ags_wipe(sk, sizeof(sk));
-	return r;
+	return ags_age_identity_random(make_identity, ret);
 }

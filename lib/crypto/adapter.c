@@ -17,26 +17,30 @@
  */
 #define SODIUM_AEAD_BUDGET ((uint64_t)1 << 20)
 
+/* The back end that serves what both have. */
+static const struct ags_crypto_backend *backend(void)
+{
+	return ags_crypto_use_sodium() ? &ags_sodium_backend : &ags_ossl_backend;
+}
+
 int ags_random(void *buf, size_t n)
 {
-	return ags_crypto_use_sodium() ? ags_sodium_random(buf, n) : ags_ossl_random(buf, n);
+	return backend()->random(buf, n);
 }
 
 int ags_x25519_public(const uint8_t sk[32], uint8_t pk[32])
 {
-	return ags_crypto_use_sodium() ? ags_sodium_x25519_public(sk, pk) : ags_ossl_x25519_public(sk, pk);
+	return backend()->x25519_public(sk, pk);
 }
 
 int ags_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32])
 {
-	return ags_crypto_use_sodium() ? ags_sodium_x25519_shared(sk, peer, out)
-				       : ags_ossl_x25519_shared(sk, peer, out);
+	return backend()->x25519_shared(sk, peer, out);
 }
 
 int ags_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32])
 {
-	return ags_crypto_use_sodium() ? ags_sodium_hmac_sha256(key, klen, data, dlen, out)
-				       : ags_ossl_hmac_sha256(key, klen, data, dlen, out);
+	return backend()->hmac_sha256(key, klen, data, dlen, out);
 }
 
 int ags_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
@@ -50,14 +54,12 @@ int ags_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ik
 int ags_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
 	       unsigned log_n, uint8_t *out, size_t outlen)
 {
-	if (ags_crypto_use_sodium())
-		return ags_sodium_scrypt(pass, plen, salt, slen, log_n, out, outlen);
-	return ags_ossl_scrypt(pass, plen, salt, slen, log_n, out, outlen);
+	return backend()->scrypt(pass, plen, salt, slen, log_n, out, outlen);
 }
 
 struct ags_hash {
-	struct ags_sodium_hash *s; /* SHA-256 / SHA-512 with libsodium */
-	struct ags_ossl_hash *o;   /* everything else */
+	const struct ags_crypto_backend *be; /* libsodium: SHA-256 / SHA-512 only */
+	void *state;
 };
 
 int ags_hash_new(enum ags_hash_alg alg, struct ags_hash **ret)
@@ -65,9 +67,8 @@ int ags_hash_new(enum ags_hash_alg alg, struct ags_hash **ret)
 	struct ags_hash *h = calloc(1, sizeof(*h));
 	if (!h)
 		return AGS_E_NOMEM;
-	int r = ags_crypto_use_sodium() && (alg == AGS_HASH_SHA256 || alg == AGS_HASH_SHA512)
-			? ags_sodium_hash_new(alg, &h->s)
-			: ags_ossl_hash_new(alg, &h->o);
+	h->be = alg == AGS_HASH_SHA256 || alg == AGS_HASH_SHA512 ? backend() : &ags_ossl_backend;
+	int r = h->be->hash_new(alg, &h->state);
 	if (r < 0) {
 		free(h);
 		return r;
@@ -78,25 +79,23 @@ int ags_hash_new(enum ags_hash_alg alg, struct ags_hash **ret)
 
 int ags_hash_update(struct ags_hash *h, const void *p, size_t n)
 {
-	return h->s ? ags_sodium_hash_update(h->s, p, n) : ags_ossl_hash_update(h->o, p, n);
+	return h->be->hash_update(h->state, p, n);
 }
 
 int ags_hash_final(struct ags_hash *h, uint8_t *out, size_t outlen)
 {
-	return h->s ? ags_sodium_hash_final(h->s, out, outlen) : ags_ossl_hash_final(h->o, out, outlen);
+	return h->be->hash_final(h->state, out, outlen);
 }
 
 int ags_hash_reset(struct ags_hash *h)
 {
-	return h->s ? ags_sodium_hash_reset(h->s) : ags_ossl_hash_reset(h->o);
+	return h->be->hash_reset(h->state);
 }
 
 void ags_hash_free(struct ags_hash *h)
 {
-	if (!h)
-		return;
-	ags_sodium_hash_free(h->s);
-	ags_ossl_hash_free(h->o);
+	if (h)
+		h->be->hash_free(h->state);
 	free(h);
 }
 
@@ -128,15 +127,27 @@ struct ags_aead {
 	struct ags_ossl_aead *o;   /* created on first use by OpenSSL */
 };
 
+static void aead_init(struct ags_aead *a, enum ags_aead_alg alg, const uint8_t key[32])
+{
+	*a = (struct ags_aead){ .alg = alg };
+	memcpy(a->key, key, 32);
+}
+
+/* Wipes a context (its OpenSSL one freed). */
+static void aead_release(struct ags_aead *a)
+{
+	ags_ossl_aead_free(a->o);
+	ags_wipe(a, sizeof(*a));
+}
+
 int ags_aead_new(enum ags_aead_alg alg, const uint8_t key[32], struct ags_aead **ret)
 {
 	if (alg != AGS_AEAD_CHACHA20_POLY1305 && alg != AGS_AEAD_AES256_GCM)
 		return AGS_E_INVAL;
-	struct ags_aead *a = calloc(1, sizeof(*a));
+	struct ags_aead *a = malloc(sizeof(*a));
 	if (!a)
 		return AGS_E_NOMEM;
-	a->alg = alg;
-	memcpy(a->key, key, 32);
+	aead_init(a, alg, key);
 	*ret = a;
 	return 0;
 }
@@ -158,32 +169,34 @@ static int pick(struct ags_aead *a, size_t noncelen, size_t len, bool *sodium)
 	return a->o ? 0 : ags_ossl_aead_new(a->alg, a->key, &a->o);
 }
 
+/* Seals (seal) or opens len bytes at in with the back end pick() chooses. */
+static int aead_run(bool seal, struct ags_aead *a, const uint8_t *nonce, size_t noncelen, const void *aad,
+		    size_t aadlen, const void *in, size_t len, uint8_t *out)
+{
+	bool sodium;
+	AGS_TRY(pick(a, noncelen, len, &sodium));
+	if (sodium)
+		return (seal ? ags_sodium_chacha_seal : ags_sodium_chacha_open)(a->key, nonce, aad, aadlen, in, len,
+										  out);
+	return (seal ? ags_ossl_aead_seal : ags_ossl_aead_open)(a->o, nonce, noncelen, aad, aadlen, in, len, out);
+}
+
 int ags_aead_seal(struct ags_aead *a, const uint8_t *nonce, size_t noncelen,
 		  const void *aad, size_t aadlen, const void *in, size_t ptlen, uint8_t *out)
 {
-	bool sodium;
-	AGS_TRY(pick(a, noncelen, ptlen, &sodium));
-	if (sodium)
-		return ags_sodium_chacha_seal(a->key, nonce, aad, aadlen, in, ptlen, out);
-	return ags_ossl_aead_seal(a->o, nonce, noncelen, aad, aadlen, in, ptlen, out);
+	return aead_run(true, a, nonce, noncelen, aad, aadlen, in, ptlen, out);
 }
 
 int ags_aead_open(struct ags_aead *a, const uint8_t *nonce, size_t noncelen,
 		  const void *aad, size_t aadlen, const void *in, size_t ctlen, uint8_t *out)
 {
-	bool sodium;
-	AGS_TRY(pick(a, noncelen, ctlen, &sodium));
-	if (sodium)
-		return ags_sodium_chacha_open(a->key, nonce, aad, aadlen, in, ctlen, out);
-	return ags_ossl_aead_open(a->o, nonce, noncelen, aad, aadlen, in, ctlen, out);
+	return aead_run(false, a, nonce, noncelen, aad, aadlen, in, ctlen, out);
 }
 
 void ags_aead_free(struct ags_aead *a)
 {
-	if (!a)
-		return;
-	ags_ossl_aead_free(a->o);
-	ags_wipe(a->key, sizeof(a->key));
+	if (a)
+		aead_release(a);
 	free(a);
 }
 
@@ -191,12 +204,10 @@ void ags_aead_free(struct ags_aead *a)
 static int chacha_once(bool seal, const uint8_t key[32], const uint8_t nonce[12], const void *aad,
 		       size_t aadlen, const void *in, size_t len, uint8_t *out)
 {
-	struct ags_aead a = { .alg = AGS_AEAD_CHACHA20_POLY1305 };
-	memcpy(a.key, key, 32);
-	int r = seal ? ags_aead_seal(&a, nonce, 12, aad, aadlen, in, len, out)
-		     : ags_aead_open(&a, nonce, 12, aad, aadlen, in, len, out);
-	ags_ossl_aead_free(a.o);
-	ags_wipe(a.key, sizeof(a.key));
+	struct ags_aead a;
+	aead_init(&a, AGS_AEAD_CHACHA20_POLY1305, key);
+	int r = aead_run(seal, &a, nonce, 12, aad, aadlen, in, len, out);
+	aead_release(&a);
 	return r;
 }
 

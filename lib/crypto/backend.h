@@ -22,24 +22,38 @@
 /* true: libsodium serves the primitives it has; false: OpenSSL serves all. */
 bool ags_crypto_use_sodium(void);
 
-int ags_ossl_random(void *buf, size_t n);
-int ags_ossl_x25519_public(const uint8_t sk[32], uint8_t pk[32]);
-int ags_ossl_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32]);
-int ags_ossl_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32]);
+/* What both back ends serve, one table each (sodium.c, ossl.c); adapter.c
+ * picks the table.  Same contracts as the functions of crypto/ossl.h. */
+struct ags_crypto_backend {
+	int (*random)(void *buf, size_t n);
+	int (*x25519_public)(const uint8_t sk[32], uint8_t pk[32]);
+	int (*x25519_shared)(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32]);
+	int (*hmac_sha256)(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32]);
+	int (*scrypt)(const void *pass, size_t plen, const void *salt, size_t slen, unsigned log_n, uint8_t *out,
+		      size_t outlen);
+	/* Incremental hash (any enum ags_hash_alg for OpenSSL; AGS_HASH_SHA256
+	 * and AGS_HASH_SHA512 only for libsodium), h the back end's state
+	 * (never NULL: hash_free too gets one that hash_new made). */
+	int (*hash_new)(int alg, void **h);
+	int (*hash_update)(void *h, const void *p, size_t n);
+	int (*hash_final)(void *h, uint8_t *out, size_t outlen);
+	int (*hash_reset)(void *h);
+	void (*hash_free)(void *h);
+};
+extern const struct ags_crypto_backend ags_sodium_backend;
+extern const struct ags_crypto_backend ags_ossl_backend;
+
+/* libsodium only: ChaCha20-Poly1305 (RFC 8439, 12-byte nonce), detached tag
+ * after the text. */
+int ags_sodium_chacha_seal(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
+			   const void *pt, size_t ptlen, uint8_t *out);
+int ags_sodium_chacha_open(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
+			   const void *ct, size_t ctlen, uint8_t *out);
+
+/* OpenSSL only: HKDF, and AEAD on a reusable EVP_CIPHER_CTX (same contract
+ * as ags_aead_seal/open). */
 int ags_ossl_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
 			 const void *info, size_t infolen, uint8_t *out, size_t outlen);
-int ags_ossl_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
-		    unsigned log_n, uint8_t *out, size_t outlen);
-
-/* Incremental hash on an EVP_MD_CTX (any enum ags_hash_alg). */
-struct ags_ossl_hash;
-int ags_ossl_hash_new(int alg, struct ags_ossl_hash **ret);
-int ags_ossl_hash_update(struct ags_ossl_hash *h, const void *p, size_t n);
-int ags_ossl_hash_final(struct ags_ossl_hash *h, uint8_t *out, size_t outlen);
-int ags_ossl_hash_reset(struct ags_ossl_hash *h);
-void ags_ossl_hash_free(struct ags_ossl_hash *h);
-
-/* AEAD on a reusable EVP_CIPHER_CTX; same contract as ags_aead_seal/open. */
 struct ags_ossl_aead;
 int ags_ossl_aead_new(int alg, const uint8_t key[32], struct ags_ossl_aead **ret);
 int ags_ossl_aead_seal(struct ags_ossl_aead *a, const uint8_t *nonce, size_t noncelen,
@@ -47,24 +61,5 @@ int ags_ossl_aead_seal(struct ags_ossl_aead *a, const uint8_t *nonce, size_t non
 int ags_ossl_aead_open(struct ags_ossl_aead *a, const uint8_t *nonce, size_t noncelen,
 		       const void *aad, size_t aadlen, const void *in, size_t ctlen, uint8_t *out);
 void ags_ossl_aead_free(struct ags_ossl_aead *a);
-
-int ags_sodium_random(void *buf, size_t n);
-int ags_sodium_x25519_public(const uint8_t sk[32], uint8_t pk[32]);
-int ags_sodium_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32]);
-int ags_sodium_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32]);
-int ags_sodium_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
-		      unsigned log_n, uint8_t *out, size_t outlen);
-/* Incremental SHA-256 / SHA-512 (AGS_HASH_SHA256 / AGS_HASH_SHA512 only). */
-struct ags_sodium_hash;
-int ags_sodium_hash_new(int alg, struct ags_sodium_hash **ret);
-int ags_sodium_hash_update(struct ags_sodium_hash *h, const void *p, size_t n);
-int ags_sodium_hash_final(struct ags_sodium_hash *h, uint8_t *out, size_t outlen);
-int ags_sodium_hash_reset(struct ags_sodium_hash *h);
-void ags_sodium_hash_free(struct ags_sodium_hash *h);
-/* ChaCha20-Poly1305 (RFC 8439, 12-byte nonce), detached tag after the text. */
-int ags_sodium_chacha_seal(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
-			   const void *pt, size_t ptlen, uint8_t *out);
-int ags_sodium_chacha_open(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
-			   const void *ct, size_t ctlen, uint8_t *out);
 
 #endif

@@ -132,28 +132,25 @@ static BF_LONG stream_word(const uint8_t *data, size_t len, size_t *pos)
 static void bf_expand(BF_KEY *k, const uint8_t *salt, size_t saltlen, const uint8_t *key, size_t keylen)
 {
 	BF_LONG blk[2] = { 0, 0 };
-	size_t pos = 0, spos = 0, i;
+	size_t pos = 0, spos = 0;
+	/* P, then the four S-boxes, re-generated two words at a time */
+	struct {
+		BF_LONG *w;
+		size_t n;
+	} parts[2] = { { k->P, 18 }, { k->S, 4 * 256 } };
 
-	for (i = 0; i < 18; i++)
+	for (size_t i = 0; i < 18; i++)
 		k->P[i] ^= stream_word(key, keylen, &pos);
-	for (i = 0; i < 18; i += 2) {
-		if (salt) {
-			blk[0] ^= stream_word(salt, saltlen, &spos);
-			blk[1] ^= stream_word(salt, saltlen, &spos);
+	for (size_t p = 0; p < 2; p++)
+		for (size_t i = 0; i < parts[p].n; i += 2) {
+			if (salt) {
+				blk[0] ^= stream_word(salt, saltlen, &spos);
+				blk[1] ^= stream_word(salt, saltlen, &spos);
+			}
+			BF_encrypt(blk, k);
+			parts[p].w[i] = blk[0];
+			parts[p].w[i + 1] = blk[1];
 		}
-		BF_encrypt(blk, k);
-		k->P[i] = blk[0];
-		k->P[i + 1] = blk[1];
-	}
-	for (i = 0; i < 4 * 256; i += 2) {
-		if (salt) {
-			blk[0] ^= stream_word(salt, saltlen, &spos);
-			blk[1] ^= stream_word(salt, saltlen, &spos);
-		}
-		BF_encrypt(blk, k);
-		k->S[i] = blk[0];
-		k->S[i + 1] = blk[1];
-	}
 	ags_wipe(blk, sizeof(blk));
 }
 

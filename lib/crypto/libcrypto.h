@@ -95,6 +95,7 @@
 	X(EVP_CIPHER_CTX_set_padding) \
 	X(EVP_CIPHER_meth_dup) \
 	X(EVP_CipherInit_ex) \
+	X(EVP_CipherUpdate) \
 	X(EVP_DecryptFinal_ex) \
 	X(EVP_DecryptInit_ex) \
 	X(EVP_DecryptUpdate) \
@@ -235,6 +236,7 @@ void *ags_libcrypto_fn(enum ags_libcrypto_fn i);
 #define EVP_CIPHER_CTX_set_padding(...) AGS_LIBCRYPTO_CALL(EVP_CIPHER_CTX_set_padding)(__VA_ARGS__)
 #define EVP_CIPHER_meth_dup(...) AGS_LIBCRYPTO_CALL(EVP_CIPHER_meth_dup)(__VA_ARGS__)
 #define EVP_CipherInit_ex(...) AGS_LIBCRYPTO_CALL(EVP_CipherInit_ex)(__VA_ARGS__)
+#define EVP_CipherUpdate(...) AGS_LIBCRYPTO_CALL(EVP_CipherUpdate)(__VA_ARGS__)
 #define EVP_DecryptFinal_ex(...) AGS_LIBCRYPTO_CALL(EVP_DecryptFinal_ex)(__VA_ARGS__)
 #define EVP_DecryptInit_ex(...) AGS_LIBCRYPTO_CALL(EVP_DecryptInit_ex)(__VA_ARGS__)
 #define EVP_DecryptUpdate(...) AGS_LIBCRYPTO_CALL(EVP_DecryptUpdate)(__VA_ARGS__)

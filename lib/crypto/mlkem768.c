@@ -41,18 +41,6 @@ static const uint16_t zetas[128] = {
 	2804, 1092, 403, 1026, 1143, 2150, 2775, 886, 1722, 1212, 1874, 1029, 2110, 2935, 885, 2154,
 };
 
-/* zeta^(2 BitRev7(i) + 1) mod q, for the degree-one base multiplications */
-static const uint16_t gammas[128] = {
-	17, 3312, 2761, 568, 583, 2746, 2649, 680, 1637, 1692, 723, 2606, 2288, 1041, 1100, 2229,
-	1409, 1920, 2662, 667, 3281, 48, 233, 3096, 756, 2573, 2156, 1173, 3015, 314, 3050, 279,
-	1703, 1626, 1651, 1678, 2789, 540, 1789, 1540, 1847, 1482, 952, 2377, 1461, 1868, 2687, 642,
-	939, 2390, 2308, 1021, 2437, 892, 2388, 941, 733, 2596, 2337, 992, 268, 3061, 641, 2688,
-	1584, 1745, 2298, 1031, 2037, 1292, 3220, 109, 375, 2954, 2549, 780, 2090, 1239, 1645, 1684,
-	1063, 2266, 319, 3010, 2773, 556, 757, 2572, 2099, 1230, 561, 2768, 2466, 863, 2594, 735,
-	2804, 525, 1092, 2237, 403, 2926, 1026, 2303, 1143, 2186, 2150, 1179, 2775, 554, 886, 2443,
-	1722, 1607, 1212, 2117, 1874, 1455, 1029, 2300, 2110, 1219, 2935, 394, 885, 2444, 2154, 1175,
-};
-
 /* a < 2q: subtract q, add it back through a mask if that went negative. */
 static inline uint16_t reduce_once(uint32_t a)
 {
@@ -144,13 +132,22 @@ static void inv_ntt(poly *f)
 		f->c[j] = fmul(f->c[j], 3303); /* 128^-1 mod q */
 }
 
+/* zeta^(2 BitRev7(i) + 1) mod q, for the degree-one base multiplications:
+ * the pair 2j, 2j + 1 is +-zeta^BitRev7(64 + j), i.e. +-zetas[64 + j]
+ * (i is a public loop index). */
+static inline uint16_t gamma_at(unsigned i)
+{
+	uint16_t z = zetas[64 + i / 2];
+	return (i & 1) ? (uint16_t)(Q - z) : z;
+}
+
 /* h += f * g in the NTT domain (Algorithms 11 and 12). */
 static void basemul_acc(poly *h, const poly *f, const poly *g)
 {
 	for (unsigned i = 0; i < 128; i++) {
 		uint32_t a0 = f->c[2 * i], a1 = f->c[2 * i + 1];
 		uint32_t b0 = g->c[2 * i], b1 = g->c[2 * i + 1];
-		uint32_t c0 = a0 * b0 + fmul(fmul((uint16_t)a1, (uint16_t)b1), gammas[i]);
+		uint32_t c0 = a0 * b0 + fmul(fmul((uint16_t)a1, (uint16_t)b1), gamma_at(i));
 		uint32_t c1 = a0 * b1 + a1 * b0;
 		h->c[2 * i] = fadd(h->c[2 * i], mod_q(c0));
 		h->c[2 * i + 1] = fadd(h->c[2 * i + 1], mod_q(c1));

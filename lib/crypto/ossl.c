@@ -20,14 +20,14 @@
 
 #define FITS_INT(n) ((n) <= (size_t)INT_MAX)
 
-int ags_ossl_random(void *buf, size_t n)
+static int ossl_random(void *buf, size_t n)
 {
 	if (!FITS_INT(n))
 		return AGS_E_INVAL;
 	return RAND_bytes(buf, (int)n) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_ossl_x25519_public(const uint8_t sk[32], uint8_t pk[32])
+static int ossl_x25519_public(const uint8_t sk[32], uint8_t pk[32])
 {
 	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, 32);
 	if (!k)
@@ -38,7 +38,7 @@ int ags_ossl_x25519_public(const uint8_t sk[32], uint8_t pk[32])
 	return ok ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_ossl_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32])
+static int ossl_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32])
 {
 	int r = AGS_E_CRYPTO;
 	EVP_PKEY *me = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, 32);
@@ -62,7 +62,7 @@ int ags_ossl_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t
 	return r;
 }
 
-struct ags_ossl_hash {
+struct ossl_hash {
 	EVP_MD_CTX *ctx;
 	const EVP_MD *md;
 	bool xof;
@@ -82,28 +82,37 @@ static const EVP_MD *md_of(int alg, bool *xof)
 	return NULL;
 }
 
-int ags_ossl_hash_new(int alg, struct ags_ossl_hash **ret)
+static void ossl_hash_free(void *state)
 {
-	struct ags_ossl_hash *h = calloc(1, sizeof(*h));
+	struct ossl_hash *h = state;
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
+static int ossl_hash_new(int alg, void **ret)
+{
+	struct ossl_hash *h = calloc(1, sizeof(*h));
 	if (!h)
 		return AGS_E_NOMEM;
 	h->md = md_of(alg, &h->xof);
 	h->ctx = EVP_MD_CTX_new();
 	if (!h->md || !h->ctx || EVP_DigestInit_ex(h->ctx, h->md, NULL) != 1) {
-		ags_ossl_hash_free(h);
+		ossl_hash_free(h);
 		return AGS_E_CRYPTO;
 	}
 	*ret = h;
 	return 0;
 }
 
-int ags_ossl_hash_update(struct ags_ossl_hash *h, const void *p, size_t n)
+static int ossl_hash_update(void *state, const void *p, size_t n)
 {
+	struct ossl_hash *h = state;
 	return EVP_DigestUpdate(h->ctx, p, n) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_ossl_hash_final(struct ags_ossl_hash *h, uint8_t *out, size_t outlen)
+static int ossl_hash_final(void *state, uint8_t *out, size_t outlen)
 {
+	struct ossl_hash *h = state;
 	if (h->xof)
 		return EVP_DigestFinalXOF(h->ctx, out, outlen) == 1 ? 0 : AGS_E_CRYPTO;
 	if (outlen != (size_t)EVP_MD_get_size(h->md))
@@ -112,20 +121,13 @@ int ags_ossl_hash_final(struct ags_ossl_hash *h, uint8_t *out, size_t outlen)
 	return EVP_DigestFinal_ex(h->ctx, out, &len) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_ossl_hash_reset(struct ags_ossl_hash *h)
+static int ossl_hash_reset(void *state)
 {
+	struct ossl_hash *h = state;
 	return EVP_DigestInit_ex(h->ctx, h->md, NULL) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
-void ags_ossl_hash_free(struct ags_ossl_hash *h)
-{
-	if (!h)
-		return;
-	EVP_MD_CTX_free(h->ctx);
-	free(h);
-}
-
-int ags_ossl_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32])
+static int ossl_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32])
 {
 	size_t outlen = 0;
 	if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, klen, data, dlen, out, 32, &outlen) || outlen != 32)
@@ -153,7 +155,7 @@ int ags_ossl_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size
 	return ok ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_ossl_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
+static int ossl_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
 	       unsigned log_n, uint8_t *out, size_t outlen)
 {
 	if (log_n < 1 || log_n > 22)
@@ -164,6 +166,13 @@ int ags_ossl_scrypt(const void *pass, size_t plen, const void *salt, size_t slen
 		return AGS_E_CRYPTO;
 	return 0;
 }
+
+/* In the order of struct ags_crypto_backend (each slot's type differs, so the
+ * compiler checks the order). */
+const struct ags_crypto_backend ags_ossl_backend = {
+	ossl_random, ossl_x25519_public, ossl_x25519_shared, ossl_hmac_sha256, ossl_scrypt,
+	ossl_hash_new, ossl_hash_update, ossl_hash_final, ossl_hash_reset, ossl_hash_free,
+};
 
 struct ags_ossl_aead {
 	EVP_CIPHER_CTX *ctx;
@@ -235,26 +244,38 @@ static int aead_setup(struct ags_ossl_aead *a, int enc, const uint8_t *nonce, si
 	return EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, enc) == 1 ? 0 : AGS_E_CRYPTO;
 }
 
+/* Sets the context up for one message in direction enc and runs the AAD and
+ * the len bytes of text through it.  After a failure the context is set up
+ * afresh next time (enc -1); a failed decryption leaves no partial plaintext
+ * in out. */
+static int aead_update(struct ags_ossl_aead *a, int enc, const uint8_t *nonce, size_t noncelen, const void *aad,
+		       size_t aadlen, const void *in, size_t len, uint8_t *out)
+{
+	int l = 0;
+	if (!FITS_INT(len) || !FITS_INT(aadlen))
+		return AGS_E_TOO_BIG;
+	AGS_TRY(aead_setup(a, enc, nonce, noncelen));
+	if ((aadlen && EVP_CipherUpdate(a->ctx, NULL, &l, aad, (int)aadlen) != 1) ||
+	    (len && EVP_CipherUpdate(a->ctx, out, &l, in, (int)len) != 1)) {
+		if (!enc)
+			ags_wipe(out, len);
+		a->enc = -1;
+		return AGS_E_CRYPTO;
+	}
+	return 0;
+}
+
 int ags_ossl_aead_seal(struct ags_ossl_aead *a, const uint8_t *nonce, size_t noncelen,
 		  const void *aad, size_t aadlen, const void *in, size_t ptlen, uint8_t *out)
 {
-	if (!FITS_INT(ptlen) || !FITS_INT(aadlen))
-		return AGS_E_TOO_BIG;
-	int r = aead_setup(a, 1, nonce, noncelen);
-	if (r < 0)
-		return r;
 	int l = 0;
-	if (aadlen && EVP_EncryptUpdate(a->ctx, NULL, &l, aad, (int)aadlen) != 1)
-		goto fail;
-	if (ptlen && EVP_EncryptUpdate(a->ctx, out, &l, in, (int)ptlen) != 1)
-		goto fail;
+	AGS_TRY(aead_update(a, 1, nonce, noncelen, aad, aadlen, in, ptlen, out));
 	if (EVP_EncryptFinal_ex(a->ctx, out + ptlen, &l) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, 16, out + ptlen) != 1)
-		goto fail;
+	    EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, 16, out + ptlen) != 1) {
+		a->enc = -1;
+		return AGS_E_CRYPTO;
+	}
 	return 0;
-fail:
-	a->enc = -1;
-	return AGS_E_CRYPTO;
 }
 
 int ags_ossl_aead_open(struct ags_ossl_aead *a, const uint8_t *nonce, size_t noncelen,
@@ -262,31 +283,22 @@ int ags_ossl_aead_open(struct ags_ossl_aead *a, const uint8_t *nonce, size_t non
 {
 	if (ctlen < 16)
 		return AGS_E_AUTH;
-	if (!FITS_INT(ctlen) || !FITS_INT(aadlen))
+	if (!FITS_INT(ctlen))
 		return AGS_E_TOO_BIG;
 	size_t ptlen = ctlen - 16;
 	uint8_t tag[16];
+	int l = 0, r;
 	memcpy(tag, (const uint8_t *)in + ptlen, 16);
-	int r = aead_setup(a, 0, nonce, noncelen);
-	if (r < 0)
-		return r;
-	int l = 0;
-	if (aadlen && EVP_DecryptUpdate(a->ctx, NULL, &l, aad, (int)aadlen) != 1)
-		goto fail;
-	if (ptlen && EVP_DecryptUpdate(a->ctx, out, &l, in, (int)ptlen) != 1)
-		goto fail;
+	AGS_TRY(aead_update(a, 0, nonce, noncelen, aad, aadlen, in, ptlen, out));
 	if (EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag) != 1)
-		goto fail;
-	if (EVP_DecryptFinal_ex(a->ctx, out + ptlen, &l) != 1) {
+		r = AGS_E_CRYPTO;
+	else
+		r = EVP_DecryptFinal_ex(a->ctx, out + ptlen, &l) == 1 ? 0 : AGS_E_AUTH;
+	if (r < 0) {
 		ags_wipe(out, ptlen);
 		a->enc = -1; /* re-initialise fully before the next use */
-		return AGS_E_AUTH;
 	}
-	return 0;
-fail:
-	ags_wipe(out, ptlen);
-	a->enc = -1;
-	return AGS_E_CRYPTO;
+	return r;
 }
 
 void ags_ossl_aead_free(struct ags_ossl_aead *a)
@@ -294,6 +306,5 @@ void ags_ossl_aead_free(struct ags_ossl_aead *a)
 	if (!a)
 		return;
 	EVP_CIPHER_CTX_free(a->ctx);
-	ags_wipe(a->key, sizeof(a->key));
-	free(a);
+	ags_free_secret(a, sizeof(*a));
 }

@@ -10,18 +10,18 @@
 #include <pthread.h>
 #include <sodium.h>
 
-int ags_sodium_random(void *buf, size_t n)
+static int sodium_random(void *buf, size_t n)
 {
 	randombytes_buf(buf, n);
 	return 0;
 }
 
-int ags_sodium_x25519_public(const uint8_t sk[32], uint8_t pk[32])
+static int sodium_x25519_public(const uint8_t sk[32], uint8_t pk[32])
 {
 	return crypto_scalarmult_curve25519_base(pk, sk) == 0 ? 0 : AGS_E_CRYPTO;
 }
 
-int ags_sodium_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32])
+static int sodium_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8_t out[32])
 {
 	uint8_t tmp[32];
 	/* -1 on an all-zero result (low-order peer point), which age rejects. */
@@ -32,7 +32,7 @@ int ags_sodium_x25519_shared(const uint8_t sk[32], const uint8_t peer[32], uint8
 	return r;
 }
 
-int ags_sodium_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32])
+static int sodium_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen, uint8_t out[32])
 {
 	crypto_auth_hmacsha256_state st;
 	crypto_auth_hmacsha256_init(&st, key, klen);
@@ -42,7 +42,7 @@ int ags_sodium_hmac_sha256(const void *key, size_t klen, const void *data, size_
 	return 0;
 }
 
-int ags_sodium_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
+static int sodium_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,
 		      unsigned log_n, uint8_t *out, size_t outlen)
 {
 	if (log_n < 1 || log_n > 22)
@@ -53,7 +53,7 @@ int ags_sodium_scrypt(const void *pass, size_t plen, const void *salt, size_t sl
 	return 0;
 }
 
-struct ags_sodium_hash {
+struct sodium_hash {
 	int alg;
 	union {
 		crypto_hash_sha256_state s256;
@@ -61,8 +61,9 @@ struct ags_sodium_hash {
 	} u;
 };
 
-int ags_sodium_hash_reset(struct ags_sodium_hash *h)
+static int sodium_hash_reset(void *state)
 {
+	struct sodium_hash *h = state;
 	if (h->alg == AGS_HASH_SHA256)
 		crypto_hash_sha256_init(&h->u.s256);
 	else
@@ -70,21 +71,22 @@ int ags_sodium_hash_reset(struct ags_sodium_hash *h)
 	return 0;
 }
 
-int ags_sodium_hash_new(int alg, struct ags_sodium_hash **ret)
+static int sodium_hash_new(int alg, void **ret)
 {
 	if (alg != AGS_HASH_SHA256 && alg != AGS_HASH_SHA512)
 		return AGS_E_INVAL;
-	struct ags_sodium_hash *h = calloc(1, sizeof(*h));
+	struct sodium_hash *h = calloc(1, sizeof(*h));
 	if (!h)
 		return AGS_E_NOMEM;
 	h->alg = alg;
-	ags_sodium_hash_reset(h);
+	sodium_hash_reset(h);
 	*ret = h;
 	return 0;
 }
 
-int ags_sodium_hash_update(struct ags_sodium_hash *h, const void *p, size_t n)
+static int sodium_hash_update(void *state, const void *p, size_t n)
 {
+	struct sodium_hash *h = state;
 	if (h->alg == AGS_HASH_SHA256)
 		crypto_hash_sha256_update(&h->u.s256, p, n);
 	else
@@ -92,8 +94,9 @@ int ags_sodium_hash_update(struct ags_sodium_hash *h, const void *p, size_t n)
 	return 0;
 }
 
-int ags_sodium_hash_final(struct ags_sodium_hash *h, uint8_t *out, size_t outlen)
+static int sodium_hash_final(void *state, uint8_t *out, size_t outlen)
 {
+	struct sodium_hash *h = state;
 	if (outlen != (h->alg == AGS_HASH_SHA256 ? 32u : 64u))
 		return AGS_E_INVAL;
 	if (h->alg == AGS_HASH_SHA256)
@@ -103,13 +106,19 @@ int ags_sodium_hash_final(struct ags_sodium_hash *h, uint8_t *out, size_t outlen
 	return 0;
 }
 
-void ags_sodium_hash_free(struct ags_sodium_hash *h)
+static void sodium_hash_free(void *state)
 {
-	if (!h)
-		return;
+	struct sodium_hash *h = state;
 	sodium_memzero(h, sizeof(*h)); /* the state of a hash over secrets */
 	free(h);
 }
+
+/* In the order of struct ags_crypto_backend (each slot's type differs, so the
+ * compiler checks the order). */
+const struct ags_crypto_backend ags_sodium_backend = {
+	sodium_random, sodium_x25519_public, sodium_x25519_shared, sodium_hmac_sha256, sodium_scrypt,
+	sodium_hash_new, sodium_hash_update, sodium_hash_final, sodium_hash_reset, sodium_hash_free,
+};
 
 int ags_sodium_chacha_seal(const uint8_t key[32], const uint8_t nonce[12], const void *aad, size_t aadlen,
 			   const void *pt, size_t ptlen, uint8_t *out)

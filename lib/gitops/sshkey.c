@@ -7,6 +7,7 @@
 #include "internal.h"
 #include <agesops/gitops.h>
 #include "crypto/ossl.h"
+#include "age/ssh_wire.h"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -19,40 +20,7 @@
 
 #define SSH_FILE_MAX (64 * 1024)
 
-/* ---- SSH wire encoding ---- */
-
-static int put_u32(struct ags_buf *b, uint32_t v)
-{
-	unsigned char x[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
-			       (unsigned char)v };
-	return ags_buf_append(b, x, 4);
-}
-
-static int put_string(struct ags_buf *b, const void *p, size_t n)
-{
-	AGS_TRY(put_u32(b, (uint32_t)n));
-	return ags_buf_append(b, p, n);
-}
-
-static int put_cstring(struct ags_buf *b, const char *s)
-{
-	return put_string(b, s, strlen(s));
-}
-
-/* RFC 4251 mpint of a non-negative BIGNUM. */
-static int put_mpint(struct ags_buf *b, const BIGNUM *bn)
-{
-	int n = BN_num_bytes(bn);
-	unsigned char tmp[1040];
-	if (n < 0 || (size_t)n + 1 > sizeof(tmp))
-		return AGS_E_UNSUPPORTED;
-	tmp[0] = 0;
-	BN_bn2bin(bn, tmp + 1);
-	size_t off = (n > 0 && (tmp[1] & 0x80)) ? 0 : 1;
-	int r = put_string(b, tmp + off, (size_t)n + 1 - off);
-	ags_wipe(tmp, sizeof(tmp));
-	return r;
-}
+/* The SSH wire encoding is lib/age's (age/ssh_wire.h). */
 
 struct ecinfo {
 	int bits;
@@ -83,8 +51,8 @@ static int pub_blob(EVP_PKEY *pk, struct ags_buf *blob, const char **type, struc
 		if (EVP_PKEY_get_raw_public_key(pk, raw, &rl) != 1 || rl != 32)
 			return ags_diag_set(d, AGS_E_CRYPTO, "cannot read the Ed25519 public key");
 		*type = "ssh-ed25519";
-		AGS_TRY(put_cstring(blob, *type));
-		return put_string(blob, raw, 32);
+		AGS_TRY(ags_ssh_put_cstring(blob, *type));
+		return ags_ssh_put_string(blob, raw, 32);
 	}
 	if (id == EVP_PKEY_EC) {
 		char group[64];
@@ -99,9 +67,9 @@ static int pub_blob(EVP_PKEY *pk, struct ags_buf *blob, const char **type, struc
 		    pl == 0 || pt[0] != 0x04)
 			return ags_diag_set(d, AGS_E_CRYPTO, "cannot read the EC public point");
 		*type = ec->ssh_type;
-		AGS_TRY(put_cstring(blob, ec->ssh_type));
-		AGS_TRY(put_cstring(blob, ec->ssh_curve));
-		return put_string(blob, pt, pl);
+		AGS_TRY(ags_ssh_put_cstring(blob, ec->ssh_type));
+		AGS_TRY(ags_ssh_put_cstring(blob, ec->ssh_curve));
+		return ags_ssh_put_string(blob, pt, pl);
 	}
 	if (id == EVP_PKEY_RSA) {
 		BIGNUM *n = NULL, *e = NULL;
@@ -111,32 +79,16 @@ static int pub_blob(EVP_PKEY *pk, struct ags_buf *blob, const char **type, struc
 			r = ags_diag_set(d, AGS_E_CRYPTO, "cannot read the RSA public key");
 		*type = "ssh-rsa";
 		if (!r)
-			r = put_cstring(blob, *type);
+			r = ags_ssh_put_cstring(blob, *type);
 		if (!r)
-			r = put_mpint(blob, e);
+			r = ags_ssh_put_mpint(blob, e);
 		if (!r)
-			r = put_mpint(blob, n);
+			r = ags_ssh_put_mpint(blob, n);
 		BN_free(n);
 		BN_free(e);
 		return r;
 	}
 	return ags_diag_set(d, AGS_E_UNSUPPORTED, "unsupported private key type for SSH");
-}
-
-static int authorized_line(const char *type, const struct ags_buf *blob, char **ret)
-{
-	size_t el = ags_b64_encoded_len(blob->len, AGS_B64_PADDED);
-	size_t tl = strlen(type);
-	char *s = malloc(tl + 1 + el + 2);
-	if (!s)
-		return AGS_E_NOMEM;
-	memcpy(s, type, tl);
-	s[tl] = ' ';
-	ags_b64_encode(blob->data, blob->len, AGS_B64_PADDED, s + tl + 1);
-	s[tl + 1 + el] = '\n';
-	s[tl + 2 + el] = 0;
-	*ret = s;
-	return 0;
 }
 
 static int pkey_authorized(EVP_PKEY *pk, char **pub, struct ags_diag *d)
@@ -146,7 +98,7 @@ static int pkey_authorized(EVP_PKEY *pk, char **pub, struct ags_diag *d)
 	ags_buf_init(&blob, 4096);
 	int r = pub_blob(pk, &blob, &type, d);
 	if (!r)
-		r = authorized_line(type, &blob, pub);
+		r = ags_ssh_key_line(type, blob.data, blob.len, true, pub);
 	ags_buf_release(&blob);
 	return r;
 }
@@ -158,7 +110,7 @@ static int put_bn_param(struct ags_buf *b, EVP_PKEY *pk, const char *name)
 	BIGNUM *bn = NULL;
 	if (EVP_PKEY_get_bn_param(pk, name, &bn) != 1)
 		return AGS_E_CRYPTO;
-	int r = put_mpint(b, bn);
+	int r = ags_ssh_put_mpint(b, bn);
 	BN_clear_free(bn);
 	return r;
 }
@@ -176,7 +128,8 @@ static int openssh_private(EVP_PKEY *pk, struct ags_buf *out, struct ags_diag *d
 	uint32_t check;
 	if ((r = ags_random(&check, sizeof(check))) < 0)
 		goto out;
-	if ((r = put_u32(&priv, check)) < 0 || (r = put_u32(&priv, check)) < 0 || (r = put_cstring(&priv, type)) < 0)
+	if ((r = ags_ssh_put_u32(&priv, check)) < 0 || (r = ags_ssh_put_u32(&priv, check)) < 0 ||
+	    (r = ags_ssh_put_cstring(&priv, type)) < 0)
 		goto out;
 	int id = EVP_PKEY_get_base_id(pk);
 	if (id == EVP_PKEY_ED25519) {
@@ -187,8 +140,8 @@ static int openssh_private(EVP_PKEY *pk, struct ags_buf *out, struct ags_diag *d
 			r = AGS_E_CRYPTO;
 			goto out;
 		}
-		if ((r = put_string(&priv, kp + 32, 32)) == 0)
-			r = put_string(&priv, kp, 64);
+		if ((r = ags_ssh_put_string(&priv, kp + 32, 32)) == 0)
+			r = ags_ssh_put_string(&priv, kp, 64);
 		ags_wipe(kp, sizeof(kp));
 	} else if (id == EVP_PKEY_EC) {
 		/* the blob after its type string is curve name + point: reuse it */
@@ -205,14 +158,15 @@ static int openssh_private(EVP_PKEY *pk, struct ags_buf *out, struct ags_diag *d
 	}
 	if (r < 0)
 		goto out;
-	if ((r = put_cstring(&priv, "")) < 0) /* comment */
+	if ((r = ags_ssh_put_cstring(&priv, "")) < 0) /* comment */
 		goto out;
 	for (unsigned char pad = 1; priv.len % 8; pad++)
 		if ((r = ags_buf_putc(&priv, pad)) < 0)
 			goto out;
-	if ((r = ags_buf_append(&file, "openssh-key-v1", 15)) < 0 || (r = put_cstring(&file, "none")) < 0 ||
-	    (r = put_cstring(&file, "none")) < 0 || (r = put_cstring(&file, "")) < 0 || (r = put_u32(&file, 1)) < 0 ||
-	    (r = put_string(&file, blob.data, blob.len)) < 0 || (r = put_string(&file, priv.data, priv.len)) < 0)
+	if ((r = ags_buf_append(&file, "openssh-key-v1", 15)) < 0 || (r = ags_ssh_put_cstring(&file, "none")) < 0 ||
+	    (r = ags_ssh_put_cstring(&file, "none")) < 0 || (r = ags_ssh_put_cstring(&file, "")) < 0 ||
+	    (r = ags_ssh_put_u32(&file, 1)) < 0 || (r = ags_ssh_put_string(&file, blob.data, blob.len)) < 0 ||
+	    (r = ags_ssh_put_string(&file, priv.data, priv.len)) < 0)
 		goto out;
 	size_t el = ags_b64_encoded_len(file.len, AGS_B64_PADDED);
 	char *b64 = malloc(el + 1);
@@ -315,25 +269,6 @@ int ags_ssh_keygen(enum ags_ssh_alg alg, int curve_bits, enum ags_ssh_format fmt
 static const char OPENSSH_BEGIN[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
 static const char OPENSSH_END[] = "-----END OPENSSH PRIVATE KEY-----";
 
-static int get_u32(const unsigned char *p, size_t n, size_t *off, uint32_t *v)
-{
-	if (n - *off < 4)
-		return AGS_E_TRUNCATED;
-	*v = (uint32_t)p[*off] << 24 | (uint32_t)p[*off + 1] << 16 | (uint32_t)p[*off + 2] << 8 | p[*off + 3];
-	*off += 4;
-	return 0;
-}
-
-static int get_string(const unsigned char *p, size_t n, size_t *off, const unsigned char **s, uint32_t *l)
-{
-	AGS_TRY(get_u32(p, n, off, l));
-	if (n - *off < *l)
-		return AGS_E_TRUNCATED;
-	*s = p + *off;
-	*off += *l;
-	return 0;
-}
-
 static int openssh_public(const char *data, size_t len, char **pub, struct ags_diag *d)
 {
 	const char *b = memmem(data, len, OPENSSH_BEGIN, sizeof(OPENSSH_BEGIN) - 1);
@@ -356,34 +291,30 @@ static int openssh_public(const char *data, size_t len, char **pub, struct ags_d
 		free(raw);
 		return r == AGS_E_NOMEM ? r : ags_diag_set(d, AGS_E_SYNTAX, "malformed OpenSSH private key (base64)");
 	}
-	size_t off = 0;
-	const unsigned char *s;
-	uint32_t l, nkeys;
+	const uint8_t *s, *ts;
+	size_t l, tl;
+	uint32_t nkeys;
 	if (rl < 15 || memcmp(raw, "openssh-key-v1", 15) != 0) {
 		r = ags_diag_set(d, AGS_E_SYNTAX, "not an openssh-key-v1 private key");
 		goto out;
 	}
-	off = 15;
+	struct ags_ssh_rd rd = { raw + 15, rl - 15 };
 	/* cipher, kdf, kdf options */
-	if (get_string(raw, rl, &off, &s, &l) || get_string(raw, rl, &off, &s, &l) ||
-	    get_string(raw, rl, &off, &s, &l) || get_u32(raw, rl, &off, &nkeys) || nkeys != 1 ||
-	    get_string(raw, rl, &off, &s, &l)) {
+	if (!ags_ssh_rd_string(&rd, &s, &l) || !ags_ssh_rd_string(&rd, &s, &l) || !ags_ssh_rd_string(&rd, &s, &l) ||
+	    !ags_ssh_rd_u32(&rd, &nkeys) || nkeys != 1 || !ags_ssh_rd_string(&rd, &s, &l)) {
 		r = ags_diag_set(d, AGS_E_SYNTAX, "malformed OpenSSH private key");
 		goto out;
 	}
 	/* type name inside the blob */
-	size_t boff = 0;
-	const unsigned char *ts;
-	uint32_t tl;
-	if (get_string(s, l, &boff, &ts, &tl) || tl == 0 || tl > 64) {
+	struct ags_ssh_rd brd = { s, l };
+	if (!ags_ssh_rd_string(&brd, &ts, &tl) || tl == 0 || tl > 64) {
 		r = ags_diag_set(d, AGS_E_SYNTAX, "malformed OpenSSH public key blob");
 		goto out;
 	}
 	char type[65];
 	memcpy(type, ts, tl);
 	type[tl] = 0;
-	struct ags_buf blob = { .data = (unsigned char *)s, .len = l };
-	r = authorized_line(type, &blob, pub);
+	r = ags_ssh_key_line(type, s, l, true, pub);
 out:
 	ags_free_secret(raw, ags_b64_decoded_max(cl) + 1);
 	return r;
