@@ -48,7 +48,17 @@ int ags_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ik
 {
 	/* libsodium 1.0.18 has no HKDF, and we write no KDF ourselves: OpenSSL's
 	 * EVP_KDF serves it (libcrypto is loaded on this first use). */
-	return ags_ossl_hkdf_sha256(salt, saltlen, ikm, ikmlen, info, infolen, out, outlen);
+	return ags_ossl_hkdf_sha256(AGS_HKDF_FULL, salt, saltlen, ikm, ikmlen, info, infolen, out, outlen);
+}
+
+int ags_hkdf_sha256_extract(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen, uint8_t prk[32])
+{
+	return ags_ossl_hkdf_sha256(AGS_HKDF_EXTRACT, salt, saltlen, ikm, ikmlen, NULL, 0, prk, 32);
+}
+
+int ags_hkdf_sha256_expand(const uint8_t prk[32], const void *info, size_t infolen, uint8_t *out, size_t outlen)
+{
+	return ags_ossl_hkdf_sha256(AGS_HKDF_EXPAND, NULL, 0, prk, 32, info, infolen, out, outlen);
 }
 
 int ags_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,

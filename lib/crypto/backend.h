@@ -52,7 +52,10 @@ int ags_sodium_chacha_open(const uint8_t key[32], const uint8_t nonce[12], const
 
 /* OpenSSL only: HKDF, and AEAD on a reusable EVP_CIPHER_CTX (same contract
  * as ags_aead_seal/open). */
-int ags_ossl_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
+enum ags_hkdf_mode { AGS_HKDF_FULL, AGS_HKDF_EXTRACT, AGS_HKDF_EXPAND };
+/* AGS_HKDF_EXTRACT: ikm and salt in, the 32-byte PRK out (info unused);
+ * AGS_HKDF_EXPAND: ikm is the PRK (salt unused). */
+int ags_ossl_hkdf_sha256(enum ags_hkdf_mode mode, const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
 			 const void *info, size_t infolen, uint8_t *out, size_t outlen);
 struct ags_ossl_aead;
 int ags_ossl_aead_new(int alg, const uint8_t key[32], struct ags_ossl_aead **ret);

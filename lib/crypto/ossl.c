@@ -135,20 +135,25 @@ static int ossl_hmac_sha256(const void *key, size_t klen, const void *data, size
 	return 0;
 }
 
-int ags_ossl_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
-		    const void *info, size_t infolen, uint8_t *out, size_t outlen)
+int ags_ossl_hkdf_sha256(enum ags_hkdf_mode mode, const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
+			 const void *info, size_t infolen, uint8_t *out, size_t outlen)
 {
+	static const char *const modes[] = { [AGS_HKDF_FULL] = "EXTRACT_AND_EXPAND",
+					     [AGS_HKDF_EXTRACT] = "EXTRACT_ONLY",
+					     [AGS_HKDF_EXPAND] = "EXPAND_ONLY" };
 	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
 	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
 	EVP_KDF_free(kdf);
 	if (!ctx)
 		return AGS_E_CRYPTO;
-	OSSL_PARAM params[5], *p = params;
+	OSSL_PARAM params[6], *p = params;
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE, (char *)modes[mode], 0);
 	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikmlen);
 	if (saltlen)
 		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen);
-	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, infolen);
+	if (mode != AGS_HKDF_EXTRACT)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, infolen);
 	*p = OSSL_PARAM_construct_end();
 	int ok = EVP_KDF_derive(ctx, out, outlen, params) == 1;
 	EVP_KDF_CTX_free(ctx);

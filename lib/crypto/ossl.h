@@ -46,6 +46,10 @@ int ags_hmac_sha256(const void *key, size_t klen, const void *data, size_t dlen,
 /* HKDF-SHA-256 (extract and expand).  salt may be NULL/0 (= no salt). */
 int ags_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen,
 		    const void *info, size_t infolen, uint8_t *out, size_t outlen);
+/* HKDF's two halves alone (RFC 5869 2.2, 2.3), for HPKE's labeled steps:
+ * extract gives the 32-byte PRK (salt NULL/0 = HashLen zero bytes). */
+int ags_hkdf_sha256_extract(const void *salt, size_t saltlen, const void *ikm, size_t ikmlen, uint8_t prk[32]);
+int ags_hkdf_sha256_expand(const uint8_t prk[32], const void *info, size_t infolen, uint8_t *out, size_t outlen);
 
 /* scrypt with r=8, p=1, N = 2^log_n.  log_n must be in 1..22. */
 int ags_scrypt(const void *pass, size_t plen, const void *salt, size_t slen,

@@ -1,9 +1,8 @@
 /*
  * MLKEM768-X25519 (X-Wing combiner) and its HPKE key schedule.  HPKE's
- * LabeledExtract/LabeledExpand are HKDF-SHA256 steps; OpenSSL's one-shot
- * HKDF in ossl.h does extract+expand together, so the two halves are done
- * here with OpenSSL's HMAC exactly as RFC 5869 defines them (every output is
- * at most one 32-byte block, so Expand is a single HMAC).
+ * LabeledExtract/LabeledExpand are HKDF-SHA256's extract and expand halves,
+ * served by OpenSSL's HKDF (ags_hkdf_sha256_extract/_expand); this file only
+ * builds their labeled inputs.
  */
 #include "internal.h"
 #include "crypto/xwing.h"
@@ -112,12 +111,10 @@ int ags_xwing_decaps(const struct ags_xwing_key *k, const uint8_t enc[AGS_XWING_
 
 #define MAX_INFO 256
 
-/* LabeledExtract(salt, label, ikm) = HMAC(salt, "HPKE-v1" || suite || label || ikm).
- * An empty salt is HashLen zero bytes (RFC 5869 §2.2). */
+/* LabeledExtract(salt, label, ikm) = Extract(salt, "HPKE-v1" || suite || label || ikm). */
 static int labeled_extract(const uint8_t *salt, size_t saltlen, const char *label,
 			   const void *ikm, size_t ikmlen, uint8_t out[32])
 {
-	static const uint8_t zero[32];
 	uint8_t msg[7 + sizeof(suite_id) + 16 + MAX_INFO];
 	size_t ll = strlen(label), n = 0;
 	if (ll > 16 || ikmlen > MAX_INFO)
@@ -127,16 +124,16 @@ static int labeled_extract(const uint8_t *salt, size_t saltlen, const char *labe
 	memcpy(msg + n, label, ll), n += ll;
 	if (ikmlen)
 		memcpy(msg + n, ikm, ikmlen), n += ikmlen;
-	int r = saltlen ? ags_hmac_sha256(salt, saltlen, msg, n, out) : ags_hmac_sha256(zero, 32, msg, n, out);
+	int r = ags_hkdf_sha256_extract(salt, saltlen, msg, n, out);
 	ags_wipe(msg, n);
 	return r;
 }
 
-/* LabeledExpand(prk, label, info, L) for L <= 32: T(1) = HMAC(prk, labeled_info || 0x01). */
+/* LabeledExpand(prk, label, info, L) = Expand(prk, I2OSP(L, 2) || "HPKE-v1" || suite || label || info, L). */
 static int labeled_expand(const uint8_t prk[32], const char *label, const uint8_t *info, size_t infolen,
 			  uint8_t *out, size_t outlen)
 {
-	uint8_t msg[2 + 7 + sizeof(suite_id) + 16 + MAX_INFO + 1], t[32];
+	uint8_t msg[2 + 7 + sizeof(suite_id) + 16 + MAX_INFO];
 	size_t ll = strlen(label), n = 0;
 	if (ll > 16 || infolen > MAX_INFO || outlen > 32)
 		return AGS_E_INVAL;
@@ -146,12 +143,7 @@ static int labeled_expand(const uint8_t prk[32], const char *label, const uint8_
 	memcpy(msg + n, suite_id, sizeof(suite_id)), n += sizeof(suite_id);
 	memcpy(msg + n, label, ll), n += ll;
 	memcpy(msg + n, info, infolen), n += infolen;
-	msg[n++] = 0x01;
-	int r = ags_hmac_sha256(prk, 32, msg, n, t);
-	if (r == 0)
-		memcpy(out, t, outlen);
-	ags_wipe(t, sizeof(t));
-	return r;
+	return ags_hkdf_sha256_expand(prk, msg, n, out, outlen);
 }
 
 int ags_hpke_xwing_schedule(const uint8_t ss[32], const void *info, size_t infolen,
