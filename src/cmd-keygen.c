@@ -40,24 +40,6 @@ static const char usage[] =
 	"input and writes the corresponding recipient(s) to OUTPUT or to standard\n"
 	"output, one per line, with no comments.\n";
 
-/* RFC 3339 in local time, second precision ("Z" for UTC), as Go formats it. */
-static void rfc3339_now(char *buf, size_t cap)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	size_t n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-	long off = tm.tm_gmtoff;
-	if (off == 0) {
-		snprintf(buf + n, cap - n, "Z");
-		return;
-	}
-	char sign = off < 0 ? '-' : '+';
-	if (off < 0)
-		off = -off;
-	snprintf(buf + n, cap - n, "%c%02ld:%02ld", sign, off / 3600, (off / 60) % 60);
-}
-
 static int write_str(int fd, const char *s)
 {
 	return ags_write_all(fd, s, strlen(s));
@@ -65,41 +47,22 @@ static int write_str(int fd, const char *s)
 
 static int generate(int fd, bool pq)
 {
-	struct ags_age_identity *id = NULL;
-	struct ags_age_recipient *rc = NULL;
-	char *sk = NULL, *pk = NULL;
-	int r = pq ? ags_age_keygen_pq(&id) : ags_age_keygen_x25519(&id);
-	if (r == AGS_E_AGE_UNSUPPORTED_RECIPIENT) {
-		cli_error("post-quantum keys are not supported by this build");
-		return 1;
-	}
-	if (r == 0)
-		r = ags_age_identity_to_recipient(id, &rc);
-	if (r == 0)
-		r = ags_age_recipient_string(rc, &pk);
-	if (r == 0)
-		r = ags_age_identity_string(id, &sk);
-	if (r < 0) {
-		cli_error("internal error: %s", ags_strerror(r));
-		goto out;
-	}
-	if (!isatty(fd))
-		fprintf(stderr, "Public key: %s\n", pk);
-	char created[64];
-	rfc3339_now(created, sizeof(created));
 	struct ags_buf b;
 	ags_buf_init_secret(&b, 1 << 16);
-	r = ags_buf_printf(&b, "# created: %s\n# public key: %s\n%s\n", created, pk, sk);
-	if (r == 0)
-		r = ags_write_all(fd, b.data, b.len);
+	char *pk = NULL;
+	int r = ags_age_keygen_file(pq, &b, &pk);
+	if (r == AGS_E_AGE_UNSUPPORTED_RECIPIENT) {
+		cli_error("post-quantum keys are not supported by this build");
+	} else if (r < 0) {
+		cli_error("internal error: %s", ags_strerror(r));
+	} else {
+		if (!isatty(fd))
+			fprintf(stderr, "Public key: %s\n", pk);
+		if ((r = ags_write_all(fd, b.data, b.len)) < 0)
+			cli_error("failed to write the key: %s", ags_strerror(r));
+	}
 	ags_buf_release(&b);
-	if (r < 0)
-		cli_error("failed to write the key: %s", ags_strerror(r));
-out:
-	ags_free_secret_str(sk);
 	free(pk);
-	ags_age_recipient_free(rc);
-	ags_age_identity_free(id);
 	return r < 0 ? 1 : 0;
 }
 

@@ -58,6 +58,12 @@ int ags_age_keygen_x25519(struct ags_age_identity **ret);
 /* A fresh mlkem768x25519 (post-quantum hybrid) identity.  Returns
  * AGS_E_AGE_UNSUPPORTED_RECIPIENT until that kind is built in. */
 int ags_age_keygen_pq(struct ags_age_identity **ret);
+/* A fresh key as age-keygen writes it, appended to file (init it with
+ * ags_buf_init_secret): "# created: TIME\n# public key: RECIPIENT\n
+ * IDENTITY\n", TIME in RFC 3339 local time ("Z" for UTC) as Go formats it.
+ * *recipient: the recipient string, malloc'd.  pq: mlkem768x25519, else
+ * X25519.  On failure file is as it was and *recipient untouched. */
+int ags_age_keygen_file(bool pq, struct ags_buf *file, char **recipient);
 
 /*
  * A passphrase identity that asks for the passphrase (through pass) only

@@ -73,46 +73,13 @@ int ags_gitops_key_file_recipient(const char *path, char **recipient, struct ags
 	return r;
 }
 
-/* age-keygen's "# created:" stamp: RFC 3339 local time, "Z" for UTC. */
-static void rfc3339_now(char *ts, size_t cap)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(ts, cap, "%Y-%m-%dT%H:%M:%S%z", &tm);
-	size_t tl = strlen(ts);
-	if (tl >= 5 && (ts[tl - 5] == '+' || ts[tl - 5] == '-')) {
-		memmove(ts + tl - 1, ts + tl - 2, 3);
-		ts[tl - 2] = ':';
-		if (!strcmp(ts + tl - 5, "+00:00"))
-			strcpy(ts + tl - 5, "Z");
-	}
-}
-
 int ags_gitops_keygen(char **text, size_t *len, char **recipient, struct ags_diag *d)
 {
-	struct ags_age_identity *id = NULL;
-	struct ags_age_recipient *rc = NULL;
-	char *sk = NULL, *pk = NULL;
 	struct ags_buf b;
 	ags_buf_init_secret(&b, 1 << 16);
-	int r = ags_age_keygen_x25519(&id);
-	if (r == 0)
-		r = ags_age_identity_string(id, &sk);
-	if (r == 0)
-		r = ags_age_identity_to_recipient(id, &rc);
-	if (r == 0)
-		r = ags_age_recipient_string(rc, &pk);
-	if (r == 0) {
-		char ts[64];
-		rfc3339_now(ts, sizeof(ts));
-		r = ags_buf_printf(&b, "# created: %s\n# public key: %s\n%s\n", ts, pk, sk);
-	}
-	ags_free_secret_str(sk);
-	ags_age_identity_free(id);
-	ags_age_recipient_free(rc);
+	char *pk = NULL;
+	int r = ags_age_keygen_file(false, &b, &pk);
 	if (r < 0) {
-		free(pk);
 		ags_buf_release(&b);
 		return ags_diag_set(d, r, "age key generation: %s", ags_strerror(r));
 	}

@@ -177,30 +177,11 @@ int ags_k8s_install_key(struct ags_k8s_client *c, const char *ns, const char *na
 /* A new key file as age-keygen writes it. */
 int ags_k8s_keygen_file(struct ags_buf *file, char **recips, struct ags_diag *d)
 {
-	struct ags_age_identity *id = NULL;
-	struct ags_age_recipient *rc = NULL;
-	char *ids = NULL, *rs = NULL;
-	int r = ags_age_keygen_x25519(&id);
-	if (r >= 0)
-		r = ags_age_identity_string(id, &ids);
-	if (r >= 0)
-		r = ags_age_identity_to_recipient(id, &rc);
-	if (r >= 0)
-		r = ags_age_recipient_string(rc, &rs);
-	if (r >= 0) {
-		char ts[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		r = ags_buf_printf(file, "# created: %s\n# public key: %s\n%s\n", ts, rs, ids);
-	}
+	char *rs = NULL;
+	int r = ags_age_keygen_file(false, file, &rs);
 	if (r >= 0 && asprintf(recips, "%s\n", rs) < 0)
 		r = AGS_E_NOMEM;
-	ags_free_secret_str(ids);
 	free(rs);
-	ags_age_recipient_free(rc);
-	ags_age_identity_free(id);
 	if (r < 0)
 		return ags_diag_set(d, r, "generating an age key: %s", ags_strerror(r));
 	return 0;
