@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 #include "sops/sops-int.h"
+#include "util/shellwords.h"
 #include <agesops/age.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -81,93 +82,13 @@ int ags_sops_split_recipients(const char *s, char ***v, size_t *n)
 	return 0;
 }
 
-/* google/shlex-style split (what sops uses for the *_CMD variables): words
- * separated by blanks, '...' literal, "..." with \ escapes, \ escapes. */
-static int shlex_split(const char *s, char ***argv_out, size_t *argc_out)
-{
-	size_t cap = 8, argc = 0;
-	char **argv = calloc(cap + 1, sizeof(*argv));
-	char *word = malloc(strlen(s) + 1);
-	if (!argv || !word) {
-		free(argv);
-		free(word);
-		return AGS_E_NOMEM;
-	}
-	const char *p = s;
-	int rc = 0;
-	while (rc == 0) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		if (!*p)
-			break;
-		size_t w = 0;
-		while (*p && !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
-			if (*p == '\'') {
-				p++;
-				while (*p && *p != '\'')
-					word[w++] = *p++;
-				if (!*p) {
-					rc = AGS_E_SYNTAX;
-					break;
-				}
-				p++;
-			} else if (*p == '"') {
-				p++;
-				while (*p && *p != '"') {
-					if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`'))
-						p++;
-					word[w++] = *p++;
-				}
-				if (!*p) {
-					rc = AGS_E_SYNTAX;
-					break;
-				}
-				p++;
-			} else if (*p == '\\' && p[1]) {
-				p++;
-				word[w++] = *p++;
-			} else {
-				word[w++] = *p++;
-			}
-		}
-		if (rc < 0)
-			break;
-		if (argc == cap) {
-			char **na = realloc(argv, (cap * 2 + 1) * sizeof(*na));
-			if (!na) {
-				rc = AGS_E_NOMEM;
-				break;
-			}
-			argv = na;
-			cap *= 2;
-		}
-		if (!(argv[argc] = strndup(word, w))) {
-			rc = AGS_E_NOMEM;
-			break;
-		}
-		argv[++argc] = NULL;
-	}
-	free(word);
-	if (rc == 0 && argc == 0)
-		rc = AGS_E_SYNTAX;
-	if (rc < 0) {
-		for (size_t i = 0; i < argc; i++)
-			free(argv[i]);
-		free(argv);
-		return rc;
-	}
-	*argv_out = argv;
-	*argc_out = argc;
-	return 0;
-}
-
 /* Runs cmd (no shell) with SOPS_AGE_RECIPIENT set; its stdout into out. */
 static int run_cmd(const char *var, const char *cmd, const char *recipient, struct ags_buf *out,
 		   struct ags_diag *d)
 {
 	char **argv;
 	size_t argc;
-	if (shlex_split(cmd, &argv, &argc) < 0)
+	if (ags_shellwords_split(cmd, 0, &argv, &argc) < 0)
 		return ags_diag_set(d, AGS_E_SOPS_NO_KEY, "%s: cannot split the command line", var);
 	size_t nenv = 0;
 	while (environ && environ[nenv])
@@ -224,9 +145,7 @@ static int run_cmd(const char *var, const char *cmd, const char *recipient, stru
 		rc = AGS_E_SOPS_NO_KEY;
 	free(recip_env);
 	free(env);
-	for (size_t i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
+	ags_shellwords_free(argv, argc);
 	return rc;
 }
 

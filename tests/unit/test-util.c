@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "util/shellwords.h"
 
 static void b64_roundtrip(void **state)
 {
@@ -236,12 +237,43 @@ static void strerror_table(void **state)
 	assert_int_equal(ags_diag_set(NULL, AGS_E_SYNTAX, "x"), AGS_E_SYNTAX);
 }
 
+/* google/shlex splitting, as sops splits $EDITOR and the *_CMD variables */
+static void shellwords(void **state)
+{
+	(void)state;
+	static const struct { const char *in; size_t n; const char *words[5]; } v[] = {
+		{ "vi", 1, { "vi" } },
+		{ " \t code  --wait\r\n", 2, { "code", "--wait" } },
+		{ "'a b'\"c d\"e\\ f", 1, { "a bc de f" } },
+		{ "\"\\\" \\$ \\x\" 'x\\y' \\", 3, { "\" $ \\x", "x\\y", "\\" } },
+		{ "a '' b", 3, { "a", "", "b" } },
+		{ "1 2 3 4 5 6 7 8 9 10", 10, { "1", "2", "3", "4", "5" } },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char **argv;
+		size_t n;
+		assert_int_equal(ags_shellwords_split(v[i].in, 2, &argv, &n), 0);
+		assert_int_equal(n, v[i].n);
+		for (size_t k = 0; k < n && k < 5; k++)
+			assert_string_equal(argv[k], v[i].words[k]);
+		for (size_t k = n; k <= n + 2; k++)
+			assert_null(argv[k]);
+		ags_shellwords_free(argv, n);
+	}
+	char **argv;
+	size_t n;
+	static const char *const bad[] = { "", " \t\n", "vi 'x", "vi \"x\\\"" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ags_shellwords_split(bad[i], 0, &argv, &n), AGS_E_SYNTAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(b64_roundtrip), cmocka_unit_test(b64_strict), cmocka_unit_test(b64_in_place),
 		cmocka_unit_test(buf_cap), cmocka_unit_test(buf_spill),
 		cmocka_unit_test(utf8), cmocka_unit_test(atomic_write), cmocka_unit_test(strerror_table),
+		cmocka_unit_test(shellwords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
