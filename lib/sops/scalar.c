@@ -31,6 +31,15 @@ static bool is_digit(char c)
 
 /* ---- floats ---- */
 
+/* Moves *i past the decimal digits at s[*i..n); false when there are none. */
+static bool skip_digits(const char *s, size_t n, size_t *i)
+{
+	size_t d = *i;
+	while (*i < n && is_digit(s[*i]))
+		(*i)++;
+	return *i > d;
+}
+
 /* Matches ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ (go-yaml's
  * yamlStyleFloat); with dot_only the mantissa must be \.[0-9]+ and no sign. */
 static bool float_syntax(const char *s, size_t n, bool dot_only)
@@ -40,33 +49,21 @@ static bool float_syntax(const char *s, size_t n, bool dot_only)
 		i++;
 	if (i < n && s[i] == '.') {
 		i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (!skip_digits(s, n, &i))
 			return false;
 	} else {
-		if (dot_only)
-			return false;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (dot_only || !skip_digits(s, n, &i))
 			return false;
 		if (i < n && s[i] == '.') {
 			i++;
-			while (i < n && is_digit(s[i]))
-				i++;
+			skip_digits(s, n, &i);
 		}
 	}
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
+		if (!skip_digits(s, n, &i))
 			return false;
 	}
 	return i == n;
@@ -364,8 +361,7 @@ static int days_in(int month, int year)
 bool ags_yaml_parse_timestamp(const char *s, size_t n, char out[AGS_TIME_TEXT_MAX], size_t *outlen)
 {
 	size_t i = 0;
-	while (i < n && is_digit(s[i]))
-		i++;
+	skip_digits(s, n, &i);
 	if (i != 4 || i == n || s[i] != '-')
 		return false;
 	int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
