@@ -609,11 +609,11 @@ void ags_keyindex_free(struct ags_keyindex *x)
 	memset(x, 0, sizeof(*x));
 }
 
-int ags_store_check_reserved(const struct ags_tree *t, bool prefix, struct ags_diag *d)
+int ags_store_check_reserved(const struct ags_tree *t, size_t ndocs, bool prefix, struct ags_diag *d)
 {
 	if (!ags_store_meta(t))
 		return 0;
-	for (size_t i = 0; i < t->ndocs; i++) {
+	for (size_t i = 0; i < t->ndocs && i < ndocs; i++) {
 		const struct ags_branch *b = t->docs[i];
 		for (size_t j = 0; j < b->n; j++) {
 			const struct ags_value *k = &b->items[j].key;

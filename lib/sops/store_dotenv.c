@@ -160,11 +160,7 @@ static int dotenv_emit(const struct ags_tree *t, const struct ags_emit_opts *o, 
 		       struct ags_diag *d)
 {
 	(void)o;
-	if (t->ndocs) {
-		struct ags_tree first = *t;
-		first.ndocs = 1;
-		AGS_TRY(ags_store_check_reserved(&first, true, d));
-	}
+	AGS_TRY(ags_store_check_reserved(t, 1, true, d));
 	size_t start = out->len;
 	int r = 0;
 	const struct ags_branch *b = t->ndocs ? t->docs[0] : NULL;

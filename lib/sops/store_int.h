@@ -36,9 +36,10 @@ static inline const struct ags_value *ags_store_meta(const struct ags_tree *t)
 	return t->metadata.kind == AGS_VAL_MAP ? &t->metadata : NULL;
 }
 
-/* sops' SerializeMetadata refusal: with metadata to write, no document may
- * already have a top-level "sops" key (or, for dotenv, a "sops_" key). */
-int ags_store_check_reserved(const struct ags_tree *t, bool prefix, struct ags_diag *d);
+/* sops' SerializeMetadata refusal: with metadata to write, none of the
+ * first ndocs documents (those the store writes) may already have a
+ * top-level "sops" key (or, for dotenv, a "sops_" key). */
+int ags_store_check_reserved(const struct ags_tree *t, size_t ndocs, bool prefix, struct ags_diag *d);
 
 /* Appends s as a Go json.Marshal string (HTML-safe escapes, U+2028/2029,
  * invalid UTF-8 as U+FFFD), quotes included. */

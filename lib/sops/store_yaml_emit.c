@@ -355,7 +355,7 @@ int ags_yaml_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struc
 	int indent = o && o->indent ? o->indent : 4;
 	if (indent < 0)
 		return ags_diag_set(d, AGS_E_INVAL, "YAML negative indentation not accepted");
-	AGS_TRY(ags_store_check_reserved(t, false, d));
+	AGS_TRY(ags_store_check_reserved(t, SIZE_MAX, false, d));
 	/* go-yaml v3 with sops' indent; a width asks for libyaml-style folding */
 	struct ags_yaml_style st = ags_yaml_style_v3;
 	st.indent = indent < 2 || indent > 9 ? 2 : indent;
