@@ -4,6 +4,7 @@
  * anchors, aliases and merge keys as go-yaml does when sops unmarshals it.
  */
 #include "internal.h"
+#include "util/secret.h"
 #include <agesops/sops-config.h>
 #include "sops/sops-int.h"
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -345,27 +346,17 @@ static int parse_group(struct parse *ps, struct fy_node *n, const char *where, s
 
 static void free_group(struct ags_sops_config_group *g)
 {
-	for (size_t i = 0; i < g->nage; i++)
-		free(g->age[i]);
-	free(g->age);
-	for (size_t i = 0; i < g->npgp; i++)
-		free(g->pgp[i]);
-	free(g->pgp);
+	ags_free_strv(g->age, g->nage);
+	ags_free_strv(g->pgp, g->npgp);
 	memset(g, 0, sizeof(*g));
 }
 
 static void free_rule(struct ags_sops_creation_rule *r)
 {
-	free(r->path_regex);
 	for (size_t i = 0; i < r->ngroups; i++)
 		free_group(&r->groups[i]);
-	free(r->groups);
-	free(r->unencrypted_suffix);
-	free(r->encrypted_suffix);
-	free(r->unencrypted_regex);
-	free(r->encrypted_regex);
-	free(r->unencrypted_comment_regex);
-	free(r->encrypted_comment_regex);
+	AGS_FREE_ALL(r->path_regex, r->groups, r->unencrypted_suffix, r->encrypted_suffix, r->unencrypted_regex,
+		     r->encrypted_regex, r->unencrypted_comment_regex, r->encrypted_comment_regex);
 	pcre2_code_free(r->priv);
 	memset(r, 0, sizeof(*r));
 }
@@ -484,10 +475,7 @@ void ags_sops_config_free(struct ags_sops_config *c)
 		return;
 	for (size_t i = 0; i < c->nrules; i++)
 		free_rule(&c->rules[i]);
-	free(c->rules);
-	free(c->path);
-	free(c->dir);
-	free(c);
+	AGS_FREE_ALL(c->rules, c->path, c->dir, c);
 }
 
 static char *abs_dir_of(const char *path)

@@ -145,7 +145,7 @@ static int run_cmd(const char *var, const char *cmd, const char *recipient, stru
 		rc = AGS_E_SOPS_NO_KEY;
 	free(recip_env);
 	free(env);
-	ags_shellwords_free(argv, argc);
+	ags_free_strv(argv, argc);
 	return rc;
 }
 

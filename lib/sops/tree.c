@@ -1,4 +1,5 @@
 #include "internal.h"
+#include "util/secret.h"
 #include "sops/tree.h"
 #include <stdlib.h>
 #include <string.h>
@@ -166,8 +167,7 @@ void ags_branch_free(struct ags_branch *b)
 		ags_value_clear(&b->items[i].key);
 		ags_value_clear(&b->items[i].value);
 	}
-	free(b->items);
-	free(b);
+	AGS_FREE_ALL(b->items, b);
 }
 
 void ags_list_free(struct ags_list *l)
@@ -176,8 +176,7 @@ void ags_list_free(struct ags_list *l)
 		return;
 	for (size_t i = 0; i < l->n; i++)
 		ags_value_clear(&l->items[i]);
-	free(l->items);
-	free(l);
+	AGS_FREE_ALL(l->items, l);
 }
 
 void ags_tree_clear(struct ags_tree *t)

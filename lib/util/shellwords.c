@@ -2,6 +2,7 @@
  * google/shlex-style word splitting (shellwords.h).
  */
 #include "internal.h"
+#include "util/secret.h"
 #include "util/shellwords.h"
 #include <stdbool.h>
 #include <stdlib.h>
@@ -41,15 +42,6 @@ static ssize_t take_word(const char **pp, char *word)
 	return w;
 }
 
-void ags_shellwords_free(char **argv, size_t argc)
-{
-	if (!argv)
-		return;
-	for (size_t i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
-}
-
 int ags_shellwords_split(const char *s, size_t spare, char ***argv_out, size_t *argc_out)
 {
 	size_t cap = 8, argc = 0;
@@ -86,7 +78,7 @@ int ags_shellwords_split(const char *s, size_t spare, char ***argv_out, size_t *
 	if (rc == 0 && argc == 0)
 		rc = AGS_E_SYNTAX;
 	if (rc < 0) {
-		ags_shellwords_free(argv, argc);
+		ags_free_strv(argv, argc);
 		return rc;
 	}
 	for (size_t i = argc; i <= argc + spare; i++)

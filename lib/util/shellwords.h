@@ -14,11 +14,9 @@
  * Splits s.  On 0, *argv is a malloc'd array of *argc >= 1 malloc'd words
  * followed by spare + 1 NULL slots (room for the caller to append spare
  * arguments of its own and keep the array NULL-terminated); release it with
- * ags_shellwords_free(*argv, *argc).  AGS_E_SYNTAX for an unterminated
+ * ags_free_strv(*argv, *argc) (util/secret.h).  AGS_E_SYNTAX for an unterminated
  * quote or a line without words, AGS_E_NOMEM; nothing to free then.
  */
 int ags_shellwords_split(const char *s, size_t spare, char ***argv, size_t *argc);
-/* Frees the argc words of argv, then argv (slots past argc are not freed). */
-void ags_shellwords_free(char **argv, size_t argc);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "shell.h"
 #include "../cli.h"
+#include "util/secret.h"
 #include "util/shellwords.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ int sm_run_editor(const char *file, struct ags_diag *d)
 		return r;
 	if (r < 0)
 		return ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "cannot parse the editor command '%s'", ed);
-	argv[n] = (char *)file; /* execvp does not write to it; not freed */
+	argv[n] = (char *)file; /* execvp does not write to it */
 
 	/* the editor owns the terminal: let it handle ^C, as system() does */
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
@@ -98,6 +99,6 @@ int sm_run_editor(const char *file, struct ags_diag *d)
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	ags_shellwords_free(argv, n);
+	ags_free_strv(argv, n); /* argv[n], file, is not freed */
 	return r;
 }

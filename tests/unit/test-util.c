@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "util/secret.h"
 #include "util/shellwords.h"
 
 static void b64_roundtrip(void **state)
@@ -258,7 +259,7 @@ static void shellwords(void **state)
 			assert_string_equal(argv[k], v[i].words[k]);
 		for (size_t k = n; k <= n + 2; k++)
 			assert_null(argv[k]);
-		ags_shellwords_free(argv, n);
+		ags_free_strv(argv, n);
 	}
 	char **argv;
 	size_t n;
