@@ -327,6 +327,7 @@ int ags_sops_doc_emit_extract(struct ags_sops_doc *doc, const char *path, const 
 
 /* ---- one-shot ---- */
 
+/* The data key: a copy of the one given, else a new random one. */
 static int gen_key(const uint8_t *given, uint8_t key[32])
 {
 	if (given) {
@@ -336,12 +337,39 @@ static int gen_key(const uint8_t *given, uint8_t key[32])
 	return ags_random(key, 32);
 }
 
+/* Loads a whole document of input_type (else by filename), encrypted or plain. */
+static int load_doc(const void *in, size_t len, const char *input_type, const char *filename, bool plain,
+		    struct ags_sops_doc **doc, struct ags_diag *d)
+{
+	struct ags_sops_load_opts lo = { .input_type = input_type, .filename = filename };
+	return plain ? ags_sops_doc_load_plain(in, len, &lo, doc, d) : ags_sops_doc_load(in, len, &lo, doc, d);
+}
+
+/* The end of a one-shot call: wipes key; unless rc < 0 writes doc (only the
+ * value at extract when that is set) to out, leaving out as it was on
+ * failure; frees doc. */
+static int finish_one_shot(struct ags_sops_doc *doc, uint8_t key[32], int rc, const char *extract,
+			   const char *output_type, int indent, struct ags_buf *out, struct ags_diag *d)
+{
+	ags_wipe(key, 32);
+	if (rc == 0) {
+		size_t before = out->len;
+		if (extract && *extract)
+			rc = ags_sops_doc_emit_extract(doc, extract, output_type, indent, out, d);
+		else
+			rc = ags_sops_doc_emit(doc, output_type, indent, out, d);
+		if (rc < 0)
+			ags_buf_truncate(out, before);
+	}
+	ags_sops_doc_free(doc);
+	return rc;
+}
+
 int ags_sops_encrypt_buf(const void *in, size_t len, const struct ags_sops_encrypt_opts *o, struct ags_buf *out,
 			 struct ags_diag *d)
 {
-	struct ags_sops_load_opts lo = { .input_type = o->input_type, .filename = o->filename };
 	struct ags_sops_doc *doc;
-	AGS_TRY(ags_sops_doc_load_plain(in, len, &lo, &doc, d));
+	AGS_TRY(load_doc(in, len, o->input_type, o->filename, true, &doc, d));
 	uint8_t key[32];
 	int rc = ags_sops_doc_set_rules(doc, &o->rules, d);
 	if (rc == 0)
@@ -357,54 +385,27 @@ int ags_sops_encrypt_buf(const void *in, size_t len, const struct ags_sops_encry
 		rc = AGS_E_NOMEM;
 	if (rc == 0)
 		rc = ags_sops_doc_encrypt(doc, key, o->lastmodified, d);
-	if (rc == 0) {
-		size_t before = out->len;
-		rc = ags_sops_doc_emit(doc, o->output_type, o->indent, out, d);
-		if (rc < 0)
-			ags_buf_truncate(out, before);
-	}
-	ags_wipe(key, sizeof(key));
-	ags_sops_doc_free(doc);
-	return rc;
+	return finish_one_shot(doc, key, rc, NULL, o->output_type, o->indent, out, d);
 }
 
 int ags_sops_decrypt_buf(const void *in, size_t len, const struct ags_sops_decrypt_opts *o, struct ags_buf *out,
 			 struct ags_diag *d)
 {
-	struct ags_sops_load_opts lo = { .input_type = o->input_type, .filename = o->filename };
 	struct ags_sops_doc *doc;
-	AGS_TRY(ags_sops_doc_load(in, len, &lo, &doc, d));
+	AGS_TRY(load_doc(in, len, o->input_type, o->filename, false, &doc, d));
 	uint8_t key[32];
-	int rc;
-	if (o->data_key) {
-		memcpy(key, o->data_key, 32);
-		rc = 0;
-	} else {
-		rc = ags_sops_doc_get_data_key(doc, o->identities, key, d);
-	}
+	int rc = o->data_key ? gen_key(o->data_key, key) : ags_sops_doc_get_data_key(doc, o->identities, key, d);
 	/* a one-shot decrypt never re-encrypts: no IVs to remember */
 	ags_sops_doc_set_iv_stash(doc, false);
 	if (rc == 0)
 		rc = ags_sops_doc_decrypt(doc, key, o->ignore_mac, d);
-	ags_wipe(key, sizeof(key));
-	if (rc == 0) {
-		size_t before = out->len;
-		if (o->extract && *o->extract)
-			rc = ags_sops_doc_emit_extract(doc, o->extract, o->output_type, o->indent, out, d);
-		else
-			rc = ags_sops_doc_emit(doc, o->output_type, o->indent, out, d);
-		if (rc < 0)
-			ags_buf_truncate(out, before);
-	}
-	ags_sops_doc_free(doc);
-	return rc;
+	return finish_one_shot(doc, key, rc, o->extract, o->output_type, o->indent, out, d);
 }
 
 bool ags_sops_is_encrypted(const void *in, size_t len, const char *input_type, const char *filename)
 {
-	struct ags_sops_load_opts lo = { .input_type = input_type, .filename = filename };
 	struct ags_sops_doc *doc;
-	if (ags_sops_doc_load(in, len, &lo, &doc, NULL) < 0)
+	if (load_doc(in, len, input_type, filename, false, &doc, NULL) < 0)
 		return false;
 	bool ok = doc->md.mac && *doc->md.mac;
 	ags_sops_doc_free(doc);
