@@ -468,6 +468,26 @@ struct ini_key {
 	const struct ags_value *comment;
 };
 
+/* The quote go-ini writes around a key: ` when it holds a quote or a
+ * delimiter, """ when it holds a `, else none. */
+static const char *key_quote(const char *s, size_t n)
+{
+	if (has_any(s, n, "\"=:"))
+		return "`";
+	return has_any(s, n, "`") ? "\"\"\"" : "";
+}
+
+/* Appends s between two quotes q (q may be ""). */
+static int put_quoted(struct ags_buf *out, const char *q, const char *s, size_t n)
+{
+	int r = ags_buf_puts(out, q);
+	if (r == 0)
+		r = ags_buf_append(out, s, n);
+	if (r == 0)
+		r = ags_buf_puts(out, q);
+	return r;
+}
+
 static const char *inikey_at(const void *ctx, size_t i, size_t *len)
 {
 	const struct ini_key *keys = ctx;
@@ -549,11 +569,8 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 	if (r == 0 && !skip) {
 		size_t align = 0;
 		for (size_t j = 0; j < nk; j++) {
-			size_t l = keys[j].k->str.len;
-			if (has_any(keys[j].k->str.p, l, "\"=:"))
-				l += 2;
-			else if (has_any(keys[j].k->str.p, l, "`"))
-				l += 6;
+			const struct ags_value *k = keys[j].k;
+			size_t l = k->str.len + 2 * strlen(key_quote(k->str.p, k->str.len));
 			if (l > align)
 				align = l;
 		}
@@ -561,26 +578,10 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 			const struct ags_value *k = keys[j].k;
 			if (keys[j].comment)
 				r = put_comment_lines(out, keys[j].comment->str.p, keys[j].comment->str.len, true);
-			size_t kl = k->str.len;
-			if (r == 0) {
-				if (has_any(k->str.p, k->str.len, "\"=:")) {
-					r = ags_buf_putc(out, '`');
-					if (r == 0)
-						r = ags_buf_append(out, k->str.p, k->str.len);
-					if (r == 0)
-						r = ags_buf_putc(out, '`');
-					kl += 2;
-				} else if (has_any(k->str.p, k->str.len, "`")) {
-					r = ags_buf_puts(out, "\"\"\"");
-					if (r == 0)
-						r = ags_buf_append(out, k->str.p, k->str.len);
-					if (r == 0)
-						r = ags_buf_puts(out, "\"\"\"");
-					kl += 6;
-				} else {
-					r = ags_buf_append(out, k->str.p, k->str.len);
-				}
-			}
+			const char *kq = key_quote(k->str.p, k->str.len);
+			size_t kl = k->str.len + 2 * strlen(kq);
+			if (r == 0)
+				r = put_quoted(out, kq, k->str.p, k->str.len);
 			for (size_t p = kl; r == 0 && p < align; p++)
 				r = ags_buf_putc(out, ' ');
 			if (r == 0)
@@ -595,11 +596,7 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 			else if (vn && (space_at(vs, vs + vn) || space_before(vs, vs + vn)))
 				wrap = "\""; /* go-ini: TrimSpace(val) != val */
 			if (r == 0)
-				r = ags_buf_puts(out, wrap);
-			if (r == 0)
-				r = ags_buf_append(out, vs, vn);
-			if (r == 0)
-				r = ags_buf_puts(out, wrap);
+				r = put_quoted(out, wrap, vs, vn);
 			if (r == 0)
 				r = ags_buf_putc(out, '\n');
 		}
