@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 #include "util/secret.h"
+#include "util/strv.h"
 #include <agesops/sops-config.h>
 #include "sops/sops-int.h"
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -209,38 +210,10 @@ static int get_bool(struct parse *ps, struct fy_node *n, const char *where, bool
 	return cfg_err(ps, AGS_E_SOPS_CONFIG, where, "expected true or false");
 }
 
+/* split on ',', trim, skip empties, drop duplicates (sops deduplicates per group) */
 static int add_keys(char ***list, size_t *nlist, const char *s, size_t len)
 {
-	/* split on ',', trim, skip empties, drop duplicates (sops deduplicates per group) */
-	size_t i = 0;
-	while (i <= len) {
-		size_t j = i;
-		while (j < len && s[j] != ',')
-			j++;
-		size_t a = i, b = j;
-		while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r'))
-			a++;
-		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n' || s[b - 1] == '\r'))
-			b--;
-		if (b > a) {
-			bool dup = false;
-			for (size_t k = 0; k < *nlist && !dup; k++)
-				dup = strlen((*list)[k]) == b - a && !memcmp((*list)[k], s + a, b - a);
-			if (!dup) {
-				if (*nlist >= AGS_SOPS_CONFIG_MAX_KEYS)
-					return AGS_E_TOO_BIG;
-				char **na = realloc((*list), (*nlist + 1) * sizeof(*na));
-				if (!na)
-					return AGS_E_NOMEM;
-				*list = na;
-				if (!((*list)[*nlist] = strndup(s + a, b - a)))
-					return AGS_E_NOMEM;
-				(*nlist)++;
-			}
-		}
-		i = j + 1;
-	}
-	return 0;
+	return ags_strv_split_append(s, len, true, AGS_SOPS_CONFIG_MAX_KEYS, list, nlist);
 }
 
 static void add_other(struct ags_sops_config_group *g, const char *type, unsigned n)

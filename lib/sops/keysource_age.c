@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "sops/sops-int.h"
 #include "util/shellwords.h"
+#include "util/strv.h"
 #include <agesops/age.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -53,33 +54,7 @@ int ags_sops_age_unwrap(const struct ags_age_identities *ids, const char *enc, s
 
 int ags_sops_split_recipients(const char *s, char ***v, size_t *n)
 {
-	if (!s)
-		return 0;
-	const char *p = s;
-	while (1) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		const char *a = p, *b = p + len;
-		while (a < b && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' || b[-1] == '\r'))
-			b--;
-		if (b > a) {
-			if (*n >= AGS_SOPS_MAX_KEYS)
-				return AGS_E_TOO_BIG;
-			char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-			if (!nv)
-				return AGS_E_NOMEM;
-			*v = nv;
-			if (!(nv[*n] = strndup(a, (size_t)(b - a))))
-				return AGS_E_NOMEM;
-			(*n)++;
-		}
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return 0;
+	return s ? ags_strv_split_append(s, strlen(s), false, AGS_SOPS_MAX_KEYS, v, n) : 0;
 }
 
 /* Runs cmd (no shell) with SOPS_AGE_RECIPIENT set; its stdout into out. */

@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "util/secret.h"
 #include "util/shellwords.h"
+#include "util/strv.h"
 
 static void b64_roundtrip(void **state)
 {
@@ -268,13 +269,36 @@ static void shellwords(void **state)
 		assert_int_equal(ags_shellwords_split(bad[i], 0, &argv, &n), AGS_E_SYNTAX);
 }
 
+/* comma-separated lists: trimmed, empties skipped, optionally deduplicated, capped */
+static void strv_split(void **state)
+{
+	(void)state;
+	char **v = NULL;
+	size_t n = 0;
+	const char *s = " a ,\tb\r\n,,a, ,c";
+	assert_int_equal(ags_strv_split_append(s, strlen(s), false, 10, &v, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0], "a");
+	assert_string_equal(v[1], "b");
+	assert_string_equal(v[2], "a");
+	assert_string_equal(v[3], "c");
+	assert_int_equal(ags_strv_split_append("c,d", 3, true, 10, &v, &n), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(v[4], "d");
+	assert_int_equal(ags_strv_split_append("e,f", 3, false, 6, &v, &n), AGS_E_TOO_BIG);
+	assert_int_equal(n, 6);
+	assert_int_equal(ags_strv_split_append("e,f,g", 1, false, 10, &v, &n), 0); /* len bounds s */
+	assert_int_equal(n, 7);
+	ags_free_strv(v, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(b64_roundtrip), cmocka_unit_test(b64_strict), cmocka_unit_test(b64_in_place),
 		cmocka_unit_test(buf_cap), cmocka_unit_test(buf_spill),
 		cmocka_unit_test(utf8), cmocka_unit_test(atomic_write), cmocka_unit_test(strerror_table),
-		cmocka_unit_test(shellwords),
+		cmocka_unit_test(shellwords), cmocka_unit_test(strv_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
