@@ -609,6 +609,33 @@ void ags_keyindex_free(struct ags_keyindex *x)
 	memset(x, 0, sizeof(*x));
 }
 
+int ags_store_check_size(size_t len, struct ags_diag *d)
+{
+	if (len > AGS_STORE_MAX_INPUT)
+		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
+	return 0;
+}
+
+int ags_store_flat_finish(int r, struct ags_branch *doc, struct ags_branch *flat, bool unescape_newlines,
+			  struct ags_tree *out, struct ags_diag *d)
+{
+	struct ags_tree t = { 0 };
+	if (r == 0)
+		r = ags_tree_append_doc(&t, doc);
+	if (r < 0) {
+		ags_branch_free(doc);
+		return r;
+	}
+	if (flat)
+		r = ags_store_unflatten_meta(flat, unescape_newlines, &t.metadata, d);
+	if (r < 0) {
+		ags_tree_clear(&t);
+		return r;
+	}
+	*out = t;
+	return 0;
+}
+
 int ags_store_check_reserved(const struct ags_tree *t, size_t ndocs, bool prefix, struct ags_diag *d)
 {
 	if (!ags_store_meta(t))

@@ -14,10 +14,7 @@
 static int dotenv_load(const char *data, size_t len, bool encrypted, struct ags_tree *out, struct ags_diag *d)
 {
 	(void)encrypted;
-	if (len > AGS_STORE_MAX_INPUT)
-		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
-	struct ags_tree t;
-	memset(&t, 0, sizeof(t));
+	AGS_TRY(ags_store_check_size(len, d));
 	struct ags_branch *b, *meta;
 	AGS_TRY(ags_branch_new(&b));
 	int r = ags_branch_new(&meta);
@@ -76,19 +73,9 @@ static int dotenv_load(const char *data, size_t len, bool encrypted, struct ags_
 		ags_value_clear(&k);
 		ags_value_clear(&v);
 	}
-	if (r == 0)
-		r = ags_tree_append_doc(&t, b);
-	else
-		ags_branch_free(b);
-	if (r == 0 && meta->n)
-		r = ags_store_unflatten_meta(meta, false, &t.metadata, d);
+	r = ags_store_flat_finish(r, b, meta->n ? meta : NULL, false, out, d);
 	ags_branch_free(meta);
-	if (r < 0) {
-		ags_tree_clear(&t);
-		return r;
-	}
-	*out = t;
-	return 0;
+	return r;
 }
 
 /* sops' stores.ValToString for non-string scalars. */

@@ -363,13 +363,39 @@ static int parse_ini(struct ini_reader *R, struct ags_branch *top)
 	return r;
 }
 
+static bool is_sops(const struct ags_item *it)
+{
+	return it->key.kind == AGS_VAL_STR && it->key.str.len == 4 && memcmp(it->key.str.p, "sops", 4) == 0;
+}
+
+/* The metadata: the first [sops] section, unescaped and unflattened.  sops
+ * then removes every "sops" section. */
+static int take_metadata(int r, struct ags_branch *top, struct ags_tree *out, struct ags_diag *d)
+{
+	size_t at = 0;
+	while (r == 0 && at < top->n && !is_sops(&top->items[at]))
+		at++;
+	bool found = r == 0 && at < top->n;
+	r = ags_store_flat_finish(r, top, found ? top->items[at].value.map : NULL, true, out, d);
+	if (r < 0 || !found)
+		return r;
+	size_t w = 0; /* top is out's document now */
+	for (size_t i = 0; i < top->n; i++) {
+		if (is_sops(&top->items[i])) {
+			ags_value_clear(&top->items[i].key);
+			ags_value_clear(&top->items[i].value);
+			continue;
+		}
+		top->items[w++] = top->items[i];
+	}
+	top->n = w;
+	return 0;
+}
+
 static int ini_load(const char *data, size_t len, bool encrypted, struct ags_tree *out, struct ags_diag *d)
 {
 	(void)encrypted;
-	if (len > AGS_STORE_MAX_INPUT)
-		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
-	struct ags_tree t;
-	memset(&t, 0, sizeof(t));
+	AGS_TRY(ags_store_check_size(len, d));
 	struct ags_branch *top;
 	AGS_TRY(ags_branch_new(&top));
 	struct ini_reader R = { .p = data, .len = len, .d = d };
@@ -377,45 +403,7 @@ static int ini_load(const char *data, size_t len, bool encrypted, struct ags_tre
 	int r = parse_ini(&R, top);
 	ags_buf_release(&R.comment);
 	ags_keyindex_free(&R.idx);
-	if (r == 0)
-		r = ags_tree_append_doc(&t, top);
-	else
-		ags_branch_free(top);
-	/* metadata: the first [sops] section, unescaped and unflattened */
-	if (r == 0) {
-		ssize_t at = -1;
-		for (size_t i = 0; i < top->n; i++) {
-			const struct ags_value *k = &top->items[i].key;
-			if (k->kind == AGS_VAL_STR && k->str.len == 4 && memcmp(k->str.p, "sops", 4) == 0) {
-				at = (ssize_t)i;
-				break;
-			}
-		}
-		if (at >= 0) {
-			struct ags_branch *flat = top->items[at].value.map;
-			r = ags_store_unflatten_meta(flat, true, &t.metadata, d);
-			if (r == 0) {
-				/* sops removes every "sops" section */
-				size_t w = 0;
-				for (size_t i = 0; i < top->n; i++) {
-					const struct ags_value *k = &top->items[i].key;
-					if (k->kind == AGS_VAL_STR && k->str.len == 4 && memcmp(k->str.p, "sops", 4) == 0) {
-						ags_value_clear(&top->items[i].key);
-						ags_value_clear(&top->items[i].value);
-						continue;
-					}
-					top->items[w++] = top->items[i];
-				}
-				top->n = w;
-			}
-		}
-	}
-	if (r < 0) {
-		ags_tree_clear(&t);
-		return r;
-	}
-	*out = t;
-	return 0;
+	return take_metadata(r, top, out, d);
 }
 
 /* go-ini writes comment lines "; text" (or keeps a leading '#'/';'). */

@@ -11,6 +11,16 @@
 #define AGS_STORE_MAX_INPUT ((size_t)1 << 31)  /* 2 GiB */
 #define AGS_STORE_MAX_EMIT ((size_t)1 << 32)   /* 4 GiB */
 
+/* AGS_E_TOO_BIG (diag set) for an input larger than AGS_STORE_MAX_INPUT. */
+int ags_store_check_size(size_t len, struct ags_diag *d);
+
+/* The end of a flat store's load (dotenv, INI): unless r < 0, *out becomes
+ * the tree of the one document doc, with flat (when not NULL: the sops_
+ * keys or [sops] section) unflattened as its metadata.  doc is the tree's
+ * or freed; flat stays the caller's. */
+int ags_store_flat_finish(int r, struct ags_branch *doc, struct ags_branch *flat, bool unescape_newlines,
+			  struct ags_tree *out, struct ags_diag *d);
+
 /* 1-based line of byte offset off in p (counts '\n' before it). */
 uint32_t ags_store_line_of(const char *p, size_t off);
 

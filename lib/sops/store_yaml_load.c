@@ -421,8 +421,7 @@ static int load_common(const char *data, size_t len, bool json, struct ags_tree 
 {
 	if (json)
 		len = json_object_end(data, len);
-	if (len > AGS_STORE_MAX_INPUT)
-		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
+	AGS_TRY(ags_store_check_size(len, d));
 	AGS_TRY(ags_store_check_utf8(data, len, json ? "JSON" : "YAML", d));
 	AGS_TRY(ags_store_check_printable(data, len, !json, d));
 	struct ags_fy_parser p;
