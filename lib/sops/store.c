@@ -112,6 +112,28 @@ static bool key_is(const struct ags_value *k, const char *s)
 	return k->kind == AGS_VAL_STR && k->str.len == n && memcmp(k->str.p, s, n) == 0;
 }
 
+ssize_t ags_store_find_sops_key(const struct ags_branch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (key_is(&b->items[i].key, "sops"))
+			return (ssize_t)i;
+	return -1;
+}
+
+void ags_store_drop_sops_keys(struct ags_branch *b)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (key_is(&b->items[i].key, "sops")) {
+			ags_value_clear(&b->items[i].key);
+			ags_value_clear(&b->items[i].value);
+			continue;
+		}
+		b->items[w++] = b->items[i];
+	}
+	b->n = w;
+}
+
 int ags_store_extract_metadata(struct ags_tree *t, struct ags_diag *d)
 {
 	(void)d;
@@ -132,19 +154,8 @@ int ags_store_extract_metadata(struct ags_tree *t, struct ags_diag *d)
 	ags_value_clear(&t->metadata);
 	t->metadata = first->items[at].value;
 	memset(&first->items[at].value, 0, sizeof(first->items[at].value));
-	for (size_t di = 0; di < t->ndocs; di++) {
-		struct ags_branch *b = t->docs[di];
-		size_t w = 0;
-		for (size_t i = 0; i < b->n; i++) {
-			if (key_is(&b->items[i].key, "sops")) {
-				ags_value_clear(&b->items[i].key);
-				ags_value_clear(&b->items[i].value);
-				continue;
-			}
-			b->items[w++] = b->items[i];
-		}
-		b->n = w;
-	}
+	for (size_t di = 0; di < t->ndocs; di++)
+		ags_store_drop_sops_keys(t->docs[di]);
 	return 0;
 }
 

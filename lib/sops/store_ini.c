@@ -363,33 +363,15 @@ static int parse_ini(struct ini_reader *R, struct ags_branch *top)
 	return r;
 }
 
-static bool is_sops(const struct ags_item *it)
-{
-	return it->key.kind == AGS_VAL_STR && it->key.str.len == 4 && memcmp(it->key.str.p, "sops", 4) == 0;
-}
-
 /* The metadata: the first [sops] section, unescaped and unflattened.  sops
  * then removes every "sops" section. */
 static int take_metadata(int r, struct ags_branch *top, struct ags_tree *out, struct ags_diag *d)
 {
-	size_t at = 0;
-	while (r == 0 && at < top->n && !is_sops(&top->items[at]))
-		at++;
-	bool found = r == 0 && at < top->n;
-	r = ags_store_flat_finish(r, top, found ? top->items[at].value.map : NULL, true, out, d);
-	if (r < 0 || !found)
-		return r;
-	size_t w = 0; /* top is out's document now */
-	for (size_t i = 0; i < top->n; i++) {
-		if (is_sops(&top->items[i])) {
-			ags_value_clear(&top->items[i].key);
-			ags_value_clear(&top->items[i].value);
-			continue;
-		}
-		top->items[w++] = top->items[i];
-	}
-	top->n = w;
-	return 0;
+	ssize_t at = r == 0 ? ags_store_find_sops_key(top) : -1;
+	r = ags_store_flat_finish(r, top, at >= 0 ? top->items[at].value.map : NULL, true, out, d);
+	if (r == 0)
+		ags_store_drop_sops_keys(top); /* top is out's document now */
+	return r;
 }
 
 static int ini_load(const char *data, size_t len, bool encrypted, struct ags_tree *out, struct ags_diag *d)

@@ -6,6 +6,7 @@
 
 #include "sops/store.h"
 #include "sops/tree.h"
+#include <sys/types.h>
 
 /* Hard caps on what a loader accepts. */
 #define AGS_STORE_MAX_INPUT ((size_t)1 << 31)  /* 2 GiB */
@@ -37,6 +38,10 @@ int ags_store_check_printable(const char *p, size_t n, bool yaml, struct ags_dia
  * (as sops' ExtractMetadata).  A "sops" entry that is not a mapping is left
  * in place so the caller reports "already has a sops key". */
 int ags_store_extract_metadata(struct ags_tree *t, struct ags_diag *d);
+/* The first item of b with the key "sops", or -1. */
+ssize_t ags_store_find_sops_key(const struct ags_branch *b);
+/* Removes every item of b with the key "sops". */
+void ags_store_drop_sops_keys(struct ags_branch *b);
 
 /* A tree with the metadata appended as a "sops" item is what the nested
  * writers emit; this returns the metadata item to write after a branch, or
