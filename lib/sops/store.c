@@ -1,51 +1,14 @@
 /*
- * Store lookup and helpers shared by the format stores.
+ * Helpers shared by the format stores (the lookup by name or path is
+ * store_registry.c).
  */
 #include "internal.h"
 #include "sops/store_int.h"
+#include "sops/scalar.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-const struct ags_store_ops *ags_store_by_name(const char *name)
-{
-	if (!name)
-		return NULL;
-	if (!strcmp(name, "yaml") || !strcmp(name, "yml"))
-		return &ags_store_yaml;
-	if (!strcmp(name, "json"))
-		return &ags_store_json;
-	if (!strcmp(name, "dotenv") || !strcmp(name, "env"))
-		return &ags_store_dotenv;
-	if (!strcmp(name, "ini"))
-		return &ags_store_ini;
-	if (!strcmp(name, "binary"))
-		return &ags_store_binary;
-	return NULL;
-}
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && strcmp(s + n - m, suf) == 0;
-}
-
-const struct ags_store_ops *ags_store_for_path(const char *path)
-{
-	if (!path)
-		return &ags_store_binary;
-	/* sops compares the extension case-sensitively */
-	if (has_suffix(path, ".yaml") || has_suffix(path, ".yml"))
-		return &ags_store_yaml;
-	if (has_suffix(path, ".json"))
-		return &ags_store_json;
-	if (has_suffix(path, ".env"))
-		return &ags_store_dotenv;
-	if (has_suffix(path, ".ini"))
-		return &ags_store_ini;
-	return &ags_store_binary;
-}
 
 uint32_t ags_store_line_of(const char *p, size_t off)
 {
@@ -668,4 +631,42 @@ int ags_store_check_reserved(const struct ags_tree *t, size_t ndocs, bool prefix
 		}
 	}
 	return 0;
+}
+
+/* sops' stores.ValToString for non-string scalars. */
+int ags_store_val_to_string(const struct ags_value *v, struct ags_buf *b)
+{
+	char num[400];
+	switch (v->kind) {
+	case AGS_VAL_STR:
+		return ags_buf_append(b, v->str.p, v->str.len);
+	case AGS_VAL_INT:
+		return ags_buf_printf(b, "%lld", (long long)v->i);
+	case AGS_VAL_BOOL:
+		return ags_buf_puts(b, v->b ? "true" : "false");
+	case AGS_VAL_FLOAT: {
+		size_t n = ags_fmt_float_go(v->f, 'G', num);
+		if (!memchr(num, '.', n) && !memchr(num, 'E', n) && !memchr(num, 'I', n) && !memchr(num, 'N', n)) {
+			/* FormatFloat(v, 'f', 1): exact, so printf is fine for integers */
+			n = (size_t)snprintf(num, sizeof(num), "%.1f", v->f);
+		}
+		return ags_buf_append(b, num, n);
+	}
+	case AGS_VAL_TIME: {
+		/* time.RFC3339: no fractional seconds */
+		const char *s = v->str.p;
+		const char *dot = memchr(s, '.', v->str.len);
+		if (!dot)
+			return ags_buf_append(b, s, v->str.len);
+		const char *z = dot + 1;
+		while (z < s + v->str.len && *z >= '0' && *z <= '9')
+			z++;
+		AGS_TRY(ags_buf_append(b, s, (size_t)(dot - s)));
+		return ags_buf_append(b, z, (size_t)(s + v->str.len - z));
+	}
+	case AGS_VAL_NULL:
+		return ags_buf_puts(b, "<nil>");
+	default:
+		return AGS_E_INVAL;
+	}
 }

@@ -7,7 +7,6 @@
  */
 #include "internal.h"
 #include "sops/store_int.h"
-#include "sops/scalar.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -76,44 +75,6 @@ static int dotenv_load(const char *data, size_t len, bool encrypted, struct ags_
 	r = ags_store_flat_finish(r, b, meta->n ? meta : NULL, false, out, d);
 	ags_branch_free(meta);
 	return r;
-}
-
-/* sops' stores.ValToString for non-string scalars. */
-int ags_store_val_to_string(const struct ags_value *v, struct ags_buf *b)
-{
-	char num[400];
-	switch (v->kind) {
-	case AGS_VAL_STR:
-		return ags_buf_append(b, v->str.p, v->str.len);
-	case AGS_VAL_INT:
-		return ags_buf_printf(b, "%lld", (long long)v->i);
-	case AGS_VAL_BOOL:
-		return ags_buf_puts(b, v->b ? "true" : "false");
-	case AGS_VAL_FLOAT: {
-		size_t n = ags_fmt_float_go(v->f, 'G', num);
-		if (!memchr(num, '.', n) && !memchr(num, 'E', n) && !memchr(num, 'I', n) && !memchr(num, 'N', n)) {
-			/* FormatFloat(v, 'f', 1): exact, so printf is fine for integers */
-			n = (size_t)snprintf(num, sizeof(num), "%.1f", v->f);
-		}
-		return ags_buf_append(b, num, n);
-	}
-	case AGS_VAL_TIME: {
-		/* time.RFC3339: no fractional seconds */
-		const char *s = v->str.p;
-		const char *dot = memchr(s, '.', v->str.len);
-		if (!dot)
-			return ags_buf_append(b, s, v->str.len);
-		const char *z = dot + 1;
-		while (z < s + v->str.len && *z >= '0' && *z <= '9')
-			z++;
-		AGS_TRY(ags_buf_append(b, s, (size_t)(dot - s)));
-		return ags_buf_append(b, z, (size_t)(s + v->str.len - z));
-	}
-	case AGS_VAL_NULL:
-		return ags_buf_puts(b, "<nil>");
-	default:
-		return AGS_E_INVAL;
-	}
 }
 
 static int put_pair(struct ags_buf *out, const struct ags_value *k, const char *prefix, const struct ags_value *v,

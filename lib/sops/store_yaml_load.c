@@ -20,18 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ags_yl_fail(struct loader *L, int code, uint32_t line, const char *fmt, ...)
-{
-	char msg[AGS_DIAG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line)
-		return ags_diag_set(L->d, code, "line %u: %s", line, msg);
-	return ags_diag_set(L->d, code, "%s", msg);
-}
-
 /* ---- building ---- */
 
 static int check_key(struct loader *L, const struct ags_value *k)
