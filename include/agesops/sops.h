@@ -259,7 +259,7 @@ int ags_sops_doc_emit_extract(struct ags_sops_doc *doc, const char *path, const 
  */
 struct ags_sops_path_elem {
 	bool is_index;
-	char *key;      /* when !is_index */
+	char *key;      /* when !is_index: NUL-terminated copy; keylen excludes the NUL */
 	size_t keylen;
 	size_t index;   /* when is_index */
 };

@@ -4,6 +4,8 @@
  * anchors, aliases and merge keys as go-yaml does when sops unmarshals it.
  */
 #include "internal.h"
+#include "util/secret.h"
+#include "util/strv.h"
 #include <agesops/sops-config.h>
 #include "sops/sops-int.h"
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -208,38 +210,10 @@ static int get_bool(struct parse *ps, struct fy_node *n, const char *where, bool
 	return cfg_err(ps, AGS_E_SOPS_CONFIG, where, "expected true or false");
 }
 
+/* split on ',', trim, skip empties, drop duplicates (sops deduplicates per group) */
 static int add_keys(char ***list, size_t *nlist, const char *s, size_t len)
 {
-	/* split on ',', trim, skip empties, drop duplicates (sops deduplicates per group) */
-	size_t i = 0;
-	while (i <= len) {
-		size_t j = i;
-		while (j < len && s[j] != ',')
-			j++;
-		size_t a = i, b = j;
-		while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r'))
-			a++;
-		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n' || s[b - 1] == '\r'))
-			b--;
-		if (b > a) {
-			bool dup = false;
-			for (size_t k = 0; k < *nlist && !dup; k++)
-				dup = strlen((*list)[k]) == b - a && !memcmp((*list)[k], s + a, b - a);
-			if (!dup) {
-				if (*nlist >= AGS_SOPS_CONFIG_MAX_KEYS)
-					return AGS_E_TOO_BIG;
-				char **na = realloc((*list), (*nlist + 1) * sizeof(*na));
-				if (!na)
-					return AGS_E_NOMEM;
-				*list = na;
-				if (!((*list)[*nlist] = strndup(s + a, b - a)))
-					return AGS_E_NOMEM;
-				(*nlist)++;
-			}
-		}
-		i = j + 1;
-	}
-	return 0;
+	return ags_strv_split_append(s, len, true, AGS_SOPS_CONFIG_MAX_KEYS, list, nlist);
 }
 
 static void add_other(struct ags_sops_config_group *g, const char *type, unsigned n)
@@ -345,27 +319,17 @@ static int parse_group(struct parse *ps, struct fy_node *n, const char *where, s
 
 static void free_group(struct ags_sops_config_group *g)
 {
-	for (size_t i = 0; i < g->nage; i++)
-		free(g->age[i]);
-	free(g->age);
-	for (size_t i = 0; i < g->npgp; i++)
-		free(g->pgp[i]);
-	free(g->pgp);
+	ags_free_strv(g->age, g->nage);
+	ags_free_strv(g->pgp, g->npgp);
 	memset(g, 0, sizeof(*g));
 }
 
 static void free_rule(struct ags_sops_creation_rule *r)
 {
-	free(r->path_regex);
 	for (size_t i = 0; i < r->ngroups; i++)
 		free_group(&r->groups[i]);
-	free(r->groups);
-	free(r->unencrypted_suffix);
-	free(r->encrypted_suffix);
-	free(r->unencrypted_regex);
-	free(r->encrypted_regex);
-	free(r->unencrypted_comment_regex);
-	free(r->encrypted_comment_regex);
+	AGS_FREE_ALL(r->path_regex, r->groups, r->unencrypted_suffix, r->encrypted_suffix, r->unencrypted_regex,
+		     r->encrypted_regex, r->unencrypted_comment_regex, r->encrypted_comment_regex);
 	pcre2_code_free(r->priv);
 	memset(r, 0, sizeof(*r));
 }
@@ -484,10 +448,7 @@ void ags_sops_config_free(struct ags_sops_config *c)
 		return;
 	for (size_t i = 0; i < c->nrules; i++)
 		free_rule(&c->rules[i]);
-	free(c->rules);
-	free(c->path);
-	free(c->dir);
-	free(c);
+	AGS_FREE_ALL(c->rules, c->path, c->dir, c);
 }
 
 static char *abs_dir_of(const char *path)

@@ -1,8 +1,8 @@
 /*
  * sops documents: loading (store + metadata), the value rules recorded in
- * the metadata, emitting (whole or --extract), and the one-shot buffer
- * calls (sops.md sections 2 and 6).  Encryption and the MAC are in
- * doc_crypt.c, the data key and key groups in doc_keys.c.
+ * the metadata, emitting (whole or --extract) (sops.md sections 2 and 6).
+ * Encryption and the MAC are in doc_crypt.c, the data key and key groups in
+ * doc_keys.c, the one-shot buffer calls in doc_oneshot.c.
  */
 #include "internal.h"
 #include "sops/doc.h"
@@ -323,90 +323,4 @@ int ags_sops_doc_emit_extract(struct ags_sops_doc *doc, const char *path, const 
 	default:
 		return ags_diag_set(d, AGS_E_UNSUPPORTED, "%s: extracting a list is not supported", ags_sops_doc_fname(doc));
 	}
-}
-
-/* ---- one-shot ---- */
-
-static int gen_key(const uint8_t *given, uint8_t key[32])
-{
-	if (given) {
-		memcpy(key, given, 32);
-		return 0;
-	}
-	return ags_random(key, 32);
-}
-
-int ags_sops_encrypt_buf(const void *in, size_t len, const struct ags_sops_encrypt_opts *o, struct ags_buf *out,
-			 struct ags_diag *d)
-{
-	struct ags_sops_load_opts lo = { .input_type = o->input_type, .filename = o->filename };
-	struct ags_sops_doc *doc;
-	AGS_TRY(ags_sops_doc_load_plain(in, len, &lo, &doc, d));
-	uint8_t key[32];
-	int rc = ags_sops_doc_set_rules(doc, &o->rules, d);
-	if (rc == 0)
-		rc = gen_key(o->data_key, key);
-	if (rc == 0) {
-		struct ags_sops_group_spec one = { .age = o->age, .nage = o->nage };
-		if (o->ngroups)
-			rc = ags_sops_doc_set_keys(doc, o->groups, o->ngroups, o->shamir_threshold, key, d);
-		else
-			rc = ags_sops_doc_set_keys(doc, &one, 1, 0, key, d);
-	}
-	if (rc == 0 && !(doc->md.version = strdup(AGS_SOPS_VERSION)))
-		rc = AGS_E_NOMEM;
-	if (rc == 0)
-		rc = ags_sops_doc_encrypt(doc, key, o->lastmodified, d);
-	if (rc == 0) {
-		size_t before = out->len;
-		rc = ags_sops_doc_emit(doc, o->output_type, o->indent, out, d);
-		if (rc < 0)
-			ags_buf_truncate(out, before);
-	}
-	ags_wipe(key, sizeof(key));
-	ags_sops_doc_free(doc);
-	return rc;
-}
-
-int ags_sops_decrypt_buf(const void *in, size_t len, const struct ags_sops_decrypt_opts *o, struct ags_buf *out,
-			 struct ags_diag *d)
-{
-	struct ags_sops_load_opts lo = { .input_type = o->input_type, .filename = o->filename };
-	struct ags_sops_doc *doc;
-	AGS_TRY(ags_sops_doc_load(in, len, &lo, &doc, d));
-	uint8_t key[32];
-	int rc;
-	if (o->data_key) {
-		memcpy(key, o->data_key, 32);
-		rc = 0;
-	} else {
-		rc = ags_sops_doc_get_data_key(doc, o->identities, key, d);
-	}
-	/* a one-shot decrypt never re-encrypts: no IVs to remember */
-	ags_sops_doc_set_iv_stash(doc, false);
-	if (rc == 0)
-		rc = ags_sops_doc_decrypt(doc, key, o->ignore_mac, d);
-	ags_wipe(key, sizeof(key));
-	if (rc == 0) {
-		size_t before = out->len;
-		if (o->extract && *o->extract)
-			rc = ags_sops_doc_emit_extract(doc, o->extract, o->output_type, o->indent, out, d);
-		else
-			rc = ags_sops_doc_emit(doc, o->output_type, o->indent, out, d);
-		if (rc < 0)
-			ags_buf_truncate(out, before);
-	}
-	ags_sops_doc_free(doc);
-	return rc;
-}
-
-bool ags_sops_is_encrypted(const void *in, size_t len, const char *input_type, const char *filename)
-{
-	struct ags_sops_load_opts lo = { .input_type = input_type, .filename = filename };
-	struct ags_sops_doc *doc;
-	if (ags_sops_doc_load(in, len, &lo, &doc, NULL) < 0)
-		return false;
-	bool ok = doc->md.mac && *doc->md.mac;
-	ags_sops_doc_free(doc);
-	return ok;
 }

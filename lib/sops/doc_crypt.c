@@ -328,11 +328,24 @@ static int leaf(struct walk *w, struct ags_value *v, bool is_comment)
 
 static int walk_value(struct walk *w, struct ags_value *v);
 
-static int walk_branch(struct walk *w, struct ags_branch *b)
+/* Into a mapping or list: one level deeper (refused past AGS_TREE_MAX_DEPTH)
+ * and a new level of the comment stack; walk_leave undoes both. */
+static int walk_enter(struct walk *w)
 {
 	if (++w->depth > AGS_TREE_MAX_DEPTH)
 		return ags_diag_set(w->d, AGS_E_TOO_BIG, "%s: nesting deeper than %d", ags_sops_doc_fname(w->doc), AGS_TREE_MAX_DEPTH);
-	AGS_TRY(stack_push(w));
+	return stack_push(w);
+}
+
+static void walk_leave(struct walk *w)
+{
+	stack_pop(w);
+	w->depth--;
+}
+
+static int walk_branch(struct walk *w, struct ags_branch *b)
+{
+	AGS_TRY(walk_enter(w));
 	for (size_t i = 0; i < b->n; i++) {
 		struct ags_item *it = &b->items[i];
 		if (it->key.kind == AGS_VAL_COMMENT) {
@@ -349,16 +362,13 @@ static int walk_branch(struct walk *w, struct ags_branch *b)
 		AGS_TRY(rc);
 		level_clear(&w->stack.lv[w->stack.n - 1]);
 	}
-	stack_pop(w);
-	w->depth--;
+	walk_leave(w);
 	return 0;
 }
 
 static int walk_list(struct walk *w, struct ags_list *l)
 {
-	if (++w->depth > AGS_TREE_MAX_DEPTH)
-		return ags_diag_set(w->d, AGS_E_TOO_BIG, "%s: nesting deeper than %d", ags_sops_doc_fname(w->doc), AGS_TREE_MAX_DEPTH);
-	AGS_TRY(stack_push(w));
+	AGS_TRY(walk_enter(w));
 	for (size_t i = 0; i < l->n; i++) {
 		struct ags_value *e = &l->items[i];
 		bool is_c = e->kind == AGS_VAL_COMMENT;
@@ -368,8 +378,7 @@ static int walk_list(struct walk *w, struct ags_list *l)
 		if (!is_c)
 			level_clear(&w->stack.lv[w->stack.n - 1]);
 	}
-	stack_pop(w);
-	w->depth--;
+	walk_leave(w);
 	return 0;
 }
 

@@ -321,9 +321,7 @@ int ags_sops_doc_set_keys(struct ags_sops_doc *doc, const struct ags_sops_group_
 			free(enc);
 			total++;
 		}
-		for (size_t i = 0; i < nr; i++)
-			free(rs[i]);
-		free(rs);
+		ags_free_strv(rs, nr);
 		nr = 0;
 		if (rc == 0 && specs[g].npgp)
 			rc = wrap_pgp(&nm, g, &specs[g], shares ? shares[g] : key,

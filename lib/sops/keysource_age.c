@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 #include "sops/sops-int.h"
+#include "util/shellwords.h"
+#include "util/strv.h"
 #include <agesops/age.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -52,113 +54,7 @@ int ags_sops_age_unwrap(const struct ags_age_identities *ids, const char *enc, s
 
 int ags_sops_split_recipients(const char *s, char ***v, size_t *n)
 {
-	if (!s)
-		return 0;
-	const char *p = s;
-	while (1) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		const char *a = p, *b = p + len;
-		while (a < b && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' || b[-1] == '\r'))
-			b--;
-		if (b > a) {
-			if (*n >= AGS_SOPS_MAX_KEYS)
-				return AGS_E_TOO_BIG;
-			char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-			if (!nv)
-				return AGS_E_NOMEM;
-			*v = nv;
-			if (!(nv[*n] = strndup(a, (size_t)(b - a))))
-				return AGS_E_NOMEM;
-			(*n)++;
-		}
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return 0;
-}
-
-/* google/shlex-style split (what sops uses for the *_CMD variables): words
- * separated by blanks, '...' literal, "..." with \ escapes, \ escapes. */
-static int shlex_split(const char *s, char ***argv_out, size_t *argc_out)
-{
-	size_t cap = 8, argc = 0;
-	char **argv = calloc(cap + 1, sizeof(*argv));
-	char *word = malloc(strlen(s) + 1);
-	if (!argv || !word) {
-		free(argv);
-		free(word);
-		return AGS_E_NOMEM;
-	}
-	const char *p = s;
-	int rc = 0;
-	while (rc == 0) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		if (!*p)
-			break;
-		size_t w = 0;
-		while (*p && !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
-			if (*p == '\'') {
-				p++;
-				while (*p && *p != '\'')
-					word[w++] = *p++;
-				if (!*p) {
-					rc = AGS_E_SYNTAX;
-					break;
-				}
-				p++;
-			} else if (*p == '"') {
-				p++;
-				while (*p && *p != '"') {
-					if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`'))
-						p++;
-					word[w++] = *p++;
-				}
-				if (!*p) {
-					rc = AGS_E_SYNTAX;
-					break;
-				}
-				p++;
-			} else if (*p == '\\' && p[1]) {
-				p++;
-				word[w++] = *p++;
-			} else {
-				word[w++] = *p++;
-			}
-		}
-		if (rc < 0)
-			break;
-		if (argc == cap) {
-			char **na = realloc(argv, (cap * 2 + 1) * sizeof(*na));
-			if (!na) {
-				rc = AGS_E_NOMEM;
-				break;
-			}
-			argv = na;
-			cap *= 2;
-		}
-		if (!(argv[argc] = strndup(word, w))) {
-			rc = AGS_E_NOMEM;
-			break;
-		}
-		argv[++argc] = NULL;
-	}
-	free(word);
-	if (rc == 0 && argc == 0)
-		rc = AGS_E_SYNTAX;
-	if (rc < 0) {
-		for (size_t i = 0; i < argc; i++)
-			free(argv[i]);
-		free(argv);
-		return rc;
-	}
-	*argv_out = argv;
-	*argc_out = argc;
-	return 0;
+	return s ? ags_strv_split_append(s, strlen(s), false, AGS_SOPS_MAX_KEYS, v, n) : 0;
 }
 
 /* Runs cmd (no shell) with SOPS_AGE_RECIPIENT set; its stdout into out. */
@@ -167,7 +63,7 @@ static int run_cmd(const char *var, const char *cmd, const char *recipient, stru
 {
 	char **argv;
 	size_t argc;
-	if (shlex_split(cmd, &argv, &argc) < 0)
+	if (ags_shellwords_split(cmd, 0, &argv, &argc) < 0)
 		return ags_diag_set(d, AGS_E_SOPS_NO_KEY, "%s: cannot split the command line", var);
 	size_t nenv = 0;
 	while (environ && environ[nenv])
@@ -224,9 +120,7 @@ static int run_cmd(const char *var, const char *cmd, const char *recipient, stru
 		rc = AGS_E_SOPS_NO_KEY;
 	free(recip_env);
 	free(env);
-	for (size_t i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
+	ags_free_strv(argv, argc);
 	return rc;
 }
 

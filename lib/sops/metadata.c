@@ -419,28 +419,42 @@ static int put_str(struct ags_branch *b, const char *k, const char *s)
 	return r;
 }
 
+/* Fills mapping m, item i of a list put_map_list builds from ctx. */
+typedef int (*fill_fn)(const void *ctx, size_t i, struct ags_branch *m);
+
+/* Adds k to b: a list of n mappings, mapping i filled by fill(ctx, i, ...). */
+static int put_map_list(struct ags_branch *b, const char *k, size_t n, fill_fn fill, const void *ctx)
+{
+	struct ags_value list = { 0 };
+	int r = ags_value_set_seq(&list);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		struct ags_value e = { 0 };
+		r = ags_value_set_map(&e);
+		if (r == 0)
+			r = fill(ctx, i, e.map);
+		if (r == 0)
+			r = ags_list_append(list.seq, &e);
+		ags_value_clear(&e);
+	}
+	if (r == 0)
+		r = put(b, k, &list);
+	ags_value_clear(&list);
+	return r;
+}
+
+/* One entry of a group's age list (ctx: the group's ags_sops_age_key array). */
+static int fill_age(const void *ctx, size_t i, struct ags_branch *m)
+{
+	const struct ags_sops_age_key *a = (const struct ags_sops_age_key *)ctx + i;
+	AGS_TRY(put_str(m, "enc", a->enc));
+	return put_str(m, "recipient", a->recipient);
+}
+
 /* The key lists of one group as (name, list) pairs added to b. */
 static int build_group(const struct ags_sops_key_group *kg, struct ags_branch *b)
 {
-	if (kg->nage) {
-		struct ags_value list = { 0 };
-		int r = ags_value_set_seq(&list);
-		for (size_t i = 0; r == 0 && i < kg->nage; i++) {
-			struct ags_value e = { 0 };
-			r = ags_value_set_map(&e);
-			if (r == 0)
-				r = put_str(e.map, "enc", kg->age[i].enc);
-			if (r == 0)
-				r = put_str(e.map, "recipient", kg->age[i].recipient);
-			if (r == 0)
-				r = ags_list_append(list.seq, &e);
-			ags_value_clear(&e);
-		}
-		if (r == 0)
-			r = put(b, "age", &list);
-		ags_value_clear(&list);
-		AGS_TRY(r);
-	}
+	if (kg->nage)
+		AGS_TRY(put_map_list(b, "age", kg->nage, fill_age, kg->age));
 	if (kg->other && kg->other->kind == AGS_VAL_MAP) {
 		for (size_t i = 0; i < kg->other->map->n; i++) {
 			const struct ags_item *it = &kg->other->map->items[i];
@@ -457,6 +471,13 @@ static int build_group(const struct ags_sops_key_group *kg, struct ags_branch *b
 	return 0;
 }
 
+/* One group of key_groups (ctx: the ags_sops_key_group array), keys sorted. */
+static int fill_group(const void *ctx, size_t i, struct ags_branch *m)
+{
+	AGS_TRY(build_group((const struct ags_sops_key_group *)ctx + i, m));
+	return sort_map(m);
+}
+
 int ags_sops_metadata_build(const struct ags_sops_metadata *m, struct ags_value *out)
 {
 	struct ags_value root = { 0 };
@@ -466,22 +487,7 @@ int ags_sops_metadata_build(const struct ags_sops_metadata *m, struct ags_value 
 	if (m->ngroups == 1) {
 		r = build_group(&m->groups[0], b);
 	} else if (m->ngroups > 1) {
-		struct ags_value list = { 0 };
-		r = ags_value_set_seq(&list);
-		for (size_t g = 0; r == 0 && g < m->ngroups; g++) {
-			struct ags_value e = { 0 };
-			r = ags_value_set_map(&e);
-			if (r == 0)
-				r = build_group(&m->groups[g], e.map);
-			if (r == 0)
-				sort_map(e.map);
-			if (r == 0)
-				r = ags_list_append(list.seq, &e);
-			ags_value_clear(&e);
-		}
-		if (r == 0)
-			r = put(b, "key_groups", &list);
-		ags_value_clear(&list);
+		r = put_map_list(b, "key_groups", m->ngroups, fill_group, m->groups);
 	}
 	if (r == 0)
 		r = put_str(b, "lastmodified", m->lastmodified ? m->lastmodified : "");

@@ -17,24 +17,8 @@
 
 #define AGS_PATH_MAX_COMPONENTS AGS_TREE_MAX_DEPTH
 
-/* struct ags_sops_path and ags_sops_path_parse/clear are public (declared in
- * agesops/sops.h by the sops core); defined here until that header lands. */
-#if __has_include(<agesops/sops.h>)
+/* struct ags_sops_path and ags_sops_path_parse/clear are public: agesops/sops.h. */
 #include <agesops/sops.h>
-#else
-struct ags_sops_path_elem {
-	bool is_index;
-	char *key; /* when !is_index: NUL-terminated copy; keylen excludes the NUL */
-	size_t keylen;
-	size_t index; /* when is_index */
-};
-struct ags_sops_path {
-	struct ags_sops_path_elem *v;
-	size_t n;
-};
-int ags_sops_path_parse(const char *s, struct ags_sops_path *out, struct ags_diag *d);
-void ags_sops_path_clear(struct ags_sops_path *p);
-#endif
 
 /* ags_sops_path_parse fails with AGS_E_SOPS_PATH (diag names the offset and
  * cause); an empty string is the empty path (the whole document). */

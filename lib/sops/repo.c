@@ -6,6 +6,7 @@
  * counter and the progress callback's lock.
  */
 #include "internal.h"
+#include "util/secret.h"
 #include "crypto/ossl.h"
 #include "util/outfile.h"
 #include <agesops/sops-repo.h>
@@ -24,9 +25,7 @@ void ags_repo_files_clear(struct ags_repo_files *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->n; i++)
-		free(f->paths[i]);
-	free(f->paths);
+	ags_free_strv(f->paths, f->n);
 	f->paths = NULL;
 	f->n = 0;
 }

@@ -6,6 +6,7 @@
  * crash each target is either its old content or its complete new one.
  */
 #include "internal.h"
+#include "util/secret.h"
 #include "util/outfile.h"
 #include <agesops/sops-repo.h>
 #include <fcntl.h>
@@ -150,7 +151,6 @@ void ags_repo_batch_free(struct ags_repo_batch *b)
 		return;
 	for (size_t i = 0; i < b->n; i++)
 		ags_out_abort(&b->v[i]);
-	free(b->v);
 	pthread_mutex_destroy(&b->mu);
-	free(b);
+	AGS_FREE_ALL(b->v, b);
 }

@@ -5,6 +5,7 @@
  * cluster key rotation (lib/gitops), which runs it over whole repositories.
  */
 #include "internal.h"
+#include "util/secret.h"
 #include <agesops/sops.h>
 #include "crypto/ossl.h"
 #include <stdio.h>
@@ -20,9 +21,7 @@ struct strs {
 
 static void strs_clear(struct strs *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
+	ags_free_strv(s->v, s->n);
 	s->v = NULL;
 	s->n = 0;
 }

@@ -1,5 +1,6 @@
 #include "internal.h"
 #include "sops/scalar.h"
+#include "yaml/yamlv2.h"
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -30,47 +31,6 @@ static bool is_digit(char c)
 }
 
 /* ---- floats ---- */
-
-/* Matches ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ (go-yaml's
- * yamlStyleFloat); with dot_only the mantissa must be \.[0-9]+ and no sign. */
-static bool float_syntax(const char *s, size_t n, bool dot_only)
-{
-	size_t i = 0;
-	if (!dot_only && i < n && (s[i] == '+' || s[i] == '-'))
-		i++;
-	if (i < n && s[i] == '.') {
-		i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return false;
-	} else {
-		if (dot_only)
-			return false;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return false;
-		if (i < n && s[i] == '.') {
-			i++;
-			while (i < n && is_digit(s[i]))
-				i++;
-		}
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return false;
-	}
-	return i == n;
-}
 
 /* Room for n bytes and a NUL: tmp when they fit (the usual short scalar),
  * else the heap (*heap, freed by the caller).  NULL when out of memory. */
@@ -105,7 +65,7 @@ static bool strtod_checked(const char *s, size_t n, double *out)
 
 bool ags_parse_float_dec(const char *s, size_t n, double *out)
 {
-	if (!float_syntax(s, n, false))
+	if (!ags_yaml_float_syntax(s, n))
 		return false;
 	return strtod_checked(s, n, out);
 }
@@ -490,6 +450,26 @@ static void set_kind(struct ags_scalar_type *out, enum ags_val_kind k)
 	out->kind = k;
 }
 
+static bool set_float(struct ags_scalar_type *out, double f)
+{
+	set_kind(out, AGS_VAL_FLOAT);
+	out->f = f;
+	return true;
+}
+
+/* A timestamp in one of go-yaml's four layouts makes out a TIME. */
+static bool resolve_time(const char *s, size_t n, struct ags_scalar_type *out)
+{
+	char t[AGS_TIME_TEXT_MAX];
+	size_t tl;
+	if (!ags_yaml_parse_timestamp(s, n, t, &tl))
+		return false;
+	set_kind(out, AGS_VAL_TIME);
+	memcpy(out->time, t, tl + 1);
+	out->time_len = tl;
+	return true;
+}
+
 /* The resolveMap lookup: true when s is one of the fixed words. */
 static bool resolve_word(const char *s, size_t n, struct ags_scalar_type *out)
 {
@@ -507,16 +487,10 @@ static bool resolve_word(const char *s, size_t n, struct ags_scalar_type *out)
 		out->f = NAN;
 		return true;
 	}
-	if (eq_any(s, n, inf_words)) {
-		set_kind(out, AGS_VAL_FLOAT);
-		out->f = INFINITY;
-		return true;
-	}
-	if (eq_any(s, n, ninf_words)) {
-		set_kind(out, AGS_VAL_FLOAT);
-		out->f = -INFINITY;
-		return true;
-	}
+	if (eq_any(s, n, inf_words))
+		return set_float(out, INFINITY);
+	if (eq_any(s, n, ninf_words))
+		return set_float(out, -INFINITY);
 	return false;
 }
 
@@ -555,14 +529,9 @@ static bool resolve_number(const char *s, size_t n, struct ags_scalar_type *out)
 			ok = true;
 		}
 	}
-	if (!ok && float_syntax(p, m, false)) {
-		double f;
-		if (strtod_checked(p, m, &f)) {
-			set_kind(out, AGS_VAL_FLOAT);
-			out->f = f;
-			ok = true;
-		}
-	}
+	double f;
+	if (!ok && ags_parse_float_dec(p, m, &f))
+		ok = set_float(out, f);
 	free(heap);
 	return ok;
 }
@@ -580,23 +549,16 @@ void ags_yaml_resolve(const char *s, size_t n, struct ags_scalar_type *out)
 	} else if (c == '.') {
 		if (resolve_word(s, n, out))
 			return;
-		double f;
-		if (float_syntax(s, n, true) && strtod_checked(s, n, &f)) {
-			set_kind(out, AGS_VAL_FLOAT);
-			out->f = f;
+		double f; /* a float starting with '.' */
+		if (ags_parse_float_dec(s, n, &f)) {
+			set_float(out, f);
 			return;
 		}
 	} else if (c == '+' || c == '-' || is_digit(c)) {
 		if (resolve_word(s, n, out))
 			return;
-		char t[AGS_TIME_TEXT_MAX];
-		size_t tl;
-		if (ags_yaml_parse_timestamp(s, n, t, &tl)) {
-			set_kind(out, AGS_VAL_TIME);
-			memcpy(out->time, t, tl + 1);
-			out->time_len = tl;
+		if (resolve_time(s, n, out))
 			return;
-		}
 		if (resolve_number(s, n, out))
 			return;
 	}
@@ -624,15 +586,7 @@ bool ags_yaml_resolve_tagged(const char *tag, const char *s, size_t n, struct ag
 		return true;
 	}
 	if (strcmp(t, "timestamp") == 0) {
-		char tb[AGS_TIME_TEXT_MAX];
-		size_t tl;
-		if (ags_yaml_parse_timestamp(s, n, tb, &tl)) {
-			set_kind(out, AGS_VAL_TIME);
-			memcpy(out->time, tb, tl + 1);
-			out->time_len = tl;
-			return true;
-		}
-		return false;
+		return resolve_time(s, n, out);
 	}
 	ags_yaml_resolve(s, n, &r);
 	enum ags_val_kind want;

@@ -1,51 +1,14 @@
 /*
- * Store lookup and helpers shared by the format stores.
+ * Helpers shared by the format stores (the lookup by name or path is
+ * store_registry.c).
  */
 #include "internal.h"
 #include "sops/store_int.h"
+#include "sops/scalar.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-const struct ags_store_ops *ags_store_by_name(const char *name)
-{
-	if (!name)
-		return NULL;
-	if (!strcmp(name, "yaml") || !strcmp(name, "yml"))
-		return &ags_store_yaml;
-	if (!strcmp(name, "json"))
-		return &ags_store_json;
-	if (!strcmp(name, "dotenv") || !strcmp(name, "env"))
-		return &ags_store_dotenv;
-	if (!strcmp(name, "ini"))
-		return &ags_store_ini;
-	if (!strcmp(name, "binary"))
-		return &ags_store_binary;
-	return NULL;
-}
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && strcmp(s + n - m, suf) == 0;
-}
-
-const struct ags_store_ops *ags_store_for_path(const char *path)
-{
-	if (!path)
-		return &ags_store_binary;
-	/* sops compares the extension case-sensitively */
-	if (has_suffix(path, ".yaml") || has_suffix(path, ".yml"))
-		return &ags_store_yaml;
-	if (has_suffix(path, ".json"))
-		return &ags_store_json;
-	if (has_suffix(path, ".env"))
-		return &ags_store_dotenv;
-	if (has_suffix(path, ".ini"))
-		return &ags_store_ini;
-	return &ags_store_binary;
-}
 
 uint32_t ags_store_line_of(const char *p, size_t off)
 {
@@ -112,6 +75,28 @@ static bool key_is(const struct ags_value *k, const char *s)
 	return k->kind == AGS_VAL_STR && k->str.len == n && memcmp(k->str.p, s, n) == 0;
 }
 
+ssize_t ags_store_find_sops_key(const struct ags_branch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (key_is(&b->items[i].key, "sops"))
+			return (ssize_t)i;
+	return -1;
+}
+
+void ags_store_drop_sops_keys(struct ags_branch *b)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (key_is(&b->items[i].key, "sops")) {
+			ags_value_clear(&b->items[i].key);
+			ags_value_clear(&b->items[i].value);
+			continue;
+		}
+		b->items[w++] = b->items[i];
+	}
+	b->n = w;
+}
+
 int ags_store_extract_metadata(struct ags_tree *t, struct ags_diag *d)
 {
 	(void)d;
@@ -132,19 +117,8 @@ int ags_store_extract_metadata(struct ags_tree *t, struct ags_diag *d)
 	ags_value_clear(&t->metadata);
 	t->metadata = first->items[at].value;
 	memset(&first->items[at].value, 0, sizeof(first->items[at].value));
-	for (size_t di = 0; di < t->ndocs; di++) {
-		struct ags_branch *b = t->docs[di];
-		size_t w = 0;
-		for (size_t i = 0; i < b->n; i++) {
-			if (key_is(&b->items[i].key, "sops")) {
-				ags_value_clear(&b->items[i].key);
-				ags_value_clear(&b->items[i].value);
-				continue;
-			}
-			b->items[w++] = b->items[i];
-		}
-		b->n = w;
-	}
+	for (size_t di = 0; di < t->ndocs; di++)
+		ags_store_drop_sops_keys(t->docs[di]);
 	return 0;
 }
 
@@ -609,11 +583,38 @@ void ags_keyindex_free(struct ags_keyindex *x)
 	memset(x, 0, sizeof(*x));
 }
 
-int ags_store_check_reserved(const struct ags_tree *t, bool prefix, struct ags_diag *d)
+int ags_store_check_size(size_t len, struct ags_diag *d)
+{
+	if (len > AGS_STORE_MAX_INPUT)
+		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
+	return 0;
+}
+
+int ags_store_flat_finish(int r, struct ags_branch *doc, struct ags_branch *flat, bool unescape_newlines,
+			  struct ags_tree *out, struct ags_diag *d)
+{
+	struct ags_tree t = { 0 };
+	if (r == 0)
+		r = ags_tree_append_doc(&t, doc);
+	if (r < 0) {
+		ags_branch_free(doc);
+		return r;
+	}
+	if (flat)
+		r = ags_store_unflatten_meta(flat, unescape_newlines, &t.metadata, d);
+	if (r < 0) {
+		ags_tree_clear(&t);
+		return r;
+	}
+	*out = t;
+	return 0;
+}
+
+int ags_store_check_reserved(const struct ags_tree *t, size_t ndocs, bool prefix, struct ags_diag *d)
 {
 	if (!ags_store_meta(t))
 		return 0;
-	for (size_t i = 0; i < t->ndocs; i++) {
+	for (size_t i = 0; i < t->ndocs && i < ndocs; i++) {
 		const struct ags_branch *b = t->docs[i];
 		for (size_t j = 0; j < b->n; j++) {
 			const struct ags_value *k = &b->items[j].key;
@@ -630,4 +631,42 @@ int ags_store_check_reserved(const struct ags_tree *t, bool prefix, struct ags_d
 		}
 	}
 	return 0;
+}
+
+/* sops' stores.ValToString for non-string scalars. */
+int ags_store_val_to_string(const struct ags_value *v, struct ags_buf *b)
+{
+	char num[400];
+	switch (v->kind) {
+	case AGS_VAL_STR:
+		return ags_buf_append(b, v->str.p, v->str.len);
+	case AGS_VAL_INT:
+		return ags_buf_printf(b, "%lld", (long long)v->i);
+	case AGS_VAL_BOOL:
+		return ags_buf_puts(b, v->b ? "true" : "false");
+	case AGS_VAL_FLOAT: {
+		size_t n = ags_fmt_float_go(v->f, 'G', num);
+		if (!memchr(num, '.', n) && !memchr(num, 'E', n) && !memchr(num, 'I', n) && !memchr(num, 'N', n)) {
+			/* FormatFloat(v, 'f', 1): exact, so printf is fine for integers */
+			n = (size_t)snprintf(num, sizeof(num), "%.1f", v->f);
+		}
+		return ags_buf_append(b, num, n);
+	}
+	case AGS_VAL_TIME: {
+		/* time.RFC3339: no fractional seconds */
+		const char *s = v->str.p;
+		const char *dot = memchr(s, '.', v->str.len);
+		if (!dot)
+			return ags_buf_append(b, s, v->str.len);
+		const char *z = dot + 1;
+		while (z < s + v->str.len && *z >= '0' && *z <= '9')
+			z++;
+		AGS_TRY(ags_buf_append(b, s, (size_t)(dot - s)));
+		return ags_buf_append(b, z, (size_t)(s + v->str.len - z));
+	}
+	case AGS_VAL_NULL:
+		return ags_buf_puts(b, "<nil>");
+	default:
+		return AGS_E_INVAL;
+	}
 }

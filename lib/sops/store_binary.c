@@ -11,16 +11,17 @@
  * the value (no copy of a file-sized input); own is released either way. */
 static int plain_tree(const char *data, size_t len, struct ags_buf *own, struct ags_tree *out, struct ags_diag *d)
 {
-	if (len > AGS_STORE_MAX_INPUT) {
+	int r = ags_store_check_size(len, d);
+	if (r < 0) {
 		if (own)
 			ags_buf_release(own);
-		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
+		return r;
 	}
 	struct ags_tree t;
 	memset(&t, 0, sizeof(t));
 	struct ags_branch *b = NULL;
 	struct ags_value k = { 0 }, v = { 0 };
-	int r = ags_branch_new(&b);
+	r = ags_branch_new(&b);
 	if (r == 0)
 		r = ags_value_set_str(&k, AGS_VAL_STR, "data", 4);
 	if (r == 0 && own) {

@@ -7,17 +7,13 @@
  */
 #include "internal.h"
 #include "sops/store_int.h"
-#include "sops/scalar.h"
 #include <stdio.h>
 #include <string.h>
 
 static int dotenv_load(const char *data, size_t len, bool encrypted, struct ags_tree *out, struct ags_diag *d)
 {
 	(void)encrypted;
-	if (len > AGS_STORE_MAX_INPUT)
-		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
-	struct ags_tree t;
-	memset(&t, 0, sizeof(t));
+	AGS_TRY(ags_store_check_size(len, d));
 	struct ags_branch *b, *meta;
 	AGS_TRY(ags_branch_new(&b));
 	int r = ags_branch_new(&meta);
@@ -76,57 +72,9 @@ static int dotenv_load(const char *data, size_t len, bool encrypted, struct ags_
 		ags_value_clear(&k);
 		ags_value_clear(&v);
 	}
-	if (r == 0)
-		r = ags_tree_append_doc(&t, b);
-	else
-		ags_branch_free(b);
-	if (r == 0 && meta->n)
-		r = ags_store_unflatten_meta(meta, false, &t.metadata, d);
+	r = ags_store_flat_finish(r, b, meta->n ? meta : NULL, false, out, d);
 	ags_branch_free(meta);
-	if (r < 0) {
-		ags_tree_clear(&t);
-		return r;
-	}
-	*out = t;
-	return 0;
-}
-
-/* sops' stores.ValToString for non-string scalars. */
-int ags_store_val_to_string(const struct ags_value *v, struct ags_buf *b)
-{
-	char num[400];
-	switch (v->kind) {
-	case AGS_VAL_STR:
-		return ags_buf_append(b, v->str.p, v->str.len);
-	case AGS_VAL_INT:
-		return ags_buf_printf(b, "%lld", (long long)v->i);
-	case AGS_VAL_BOOL:
-		return ags_buf_puts(b, v->b ? "true" : "false");
-	case AGS_VAL_FLOAT: {
-		size_t n = ags_fmt_float_go(v->f, 'G', num);
-		if (!memchr(num, '.', n) && !memchr(num, 'E', n) && !memchr(num, 'I', n) && !memchr(num, 'N', n)) {
-			/* FormatFloat(v, 'f', 1): exact, so printf is fine for integers */
-			n = (size_t)snprintf(num, sizeof(num), "%.1f", v->f);
-		}
-		return ags_buf_append(b, num, n);
-	}
-	case AGS_VAL_TIME: {
-		/* time.RFC3339: no fractional seconds */
-		const char *s = v->str.p;
-		const char *dot = memchr(s, '.', v->str.len);
-		if (!dot)
-			return ags_buf_append(b, s, v->str.len);
-		const char *z = dot + 1;
-		while (z < s + v->str.len && *z >= '0' && *z <= '9')
-			z++;
-		AGS_TRY(ags_buf_append(b, s, (size_t)(dot - s)));
-		return ags_buf_append(b, z, (size_t)(s + v->str.len - z));
-	}
-	case AGS_VAL_NULL:
-		return ags_buf_puts(b, "<nil>");
-	default:
-		return AGS_E_INVAL;
-	}
+	return r;
 }
 
 static int put_pair(struct ags_buf *out, const struct ags_value *k, const char *prefix, const struct ags_value *v,
@@ -160,11 +108,7 @@ static int dotenv_emit(const struct ags_tree *t, const struct ags_emit_opts *o, 
 		       struct ags_diag *d)
 {
 	(void)o;
-	if (t->ndocs) {
-		struct ags_tree first = *t;
-		first.ndocs = 1;
-		AGS_TRY(ags_store_check_reserved(&first, true, d));
-	}
+	AGS_TRY(ags_store_check_reserved(t, 1, true, d));
 	size_t start = out->len;
 	int r = 0;
 	const struct ags_branch *b = t->ndocs ? t->docs[0] : NULL;

@@ -102,13 +102,25 @@ static bool next_line(struct ini_reader *R, const char **s, size_t *n)
 	return true;
 }
 
-/* Appends the comment text of s (from the first '#'/';'), as go-ini's cleanComment. */
-static int add_inline_comment(struct ini_reader *R, const char *s, const char *e)
+/* The first a or b in [s, e), or NULL. */
+static const char *find_either(const char *s, const char *e, char a, char b)
 {
-	for (const char *p = s; p < e; p++)
-		if (*p == '#' || *p == ';')
-			return ags_buf_append(&R->comment, p, (size_t)(e - p));
-	return 0;
+	for (; s < e; s++)
+		if (*s == a || *s == b)
+			return s;
+	return NULL;
+}
+
+/* Appends the comment text of s (from the first '#'/';'), as go-ini's
+ * cleanComment; trimmed, for the comment after a closing quote. */
+static int add_inline_comment(struct ini_reader *R, const char *s, const char *e, bool trimmed)
+{
+	const char *p = find_either(s, e, '#', ';');
+	if (!p)
+		return 0;
+	if (trimmed)
+		trim(&p, &e);
+	return ags_buf_append(&R->comment, p, (size_t)(e - p));
 }
 
 static int set_comment_value(struct ags_value *c, struct ags_buf *cb)
@@ -126,23 +138,25 @@ static int set_comment_value(struct ags_value *c, struct ags_buf *cb)
 	return ags_value_set_str(c, AGS_VAL_COMMENT, s, (size_t)(e - s));
 }
 
+/* The length of the quote go-ini sees opening the key or value at s (s < e):
+ * 3 for """ with more than triple_min bytes from s on, 1 for ` or (with
+ * dq) a lone ", else 0. */
+static size_t open_quote(const char *s, const char *e, ptrdiff_t triple_min, bool dq)
+{
+	if (e - s > triple_min && memcmp(s, "\"\"\"", 3) == 0)
+		return 3;
+	return *s == '`' || (dq && *s == '"');
+}
+
 static int read_value(struct ini_reader *R, const char *s, const char *e, struct ags_buf *val)
 {
 	const char *ls = s;
 	skip_space(&ls, e);
 	if (ls == e)
 		return 0;
-	size_t n = (size_t)(e - ls);
-	const char *q = NULL;
-	size_t ql = 0;
-	if (n > 3 && memcmp(ls, "\"\"\"", 3) == 0) {
-		q = "\"\"\"";
-		ql = 3;
-	} else if (*ls == '`') {
-		q = "`";
-		ql = 1;
-	}
-	if (q) {
+	const char *q = ls;
+	size_t ql = open_quote(ls, e, 3, false);
+	if (ql) {
 		const char *rest = ls + ql;
 		const char *pos = memmem_last(rest, (size_t)(e - rest), q, ql);
 		if (pos)
@@ -153,21 +167,12 @@ static int read_value(struct ini_reader *R, const char *s, const char *e, struct
 		size_t nn;
 		for (;;) {
 			if (!next_line(R, &ns, &nn))
-				return ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: missing closing quote %s", first, q);
+				return ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: missing closing quote %.*s", first,
+						    (int)ql, q);
 			pos = memmem_last(ns, nn, q, ql);
 			if (pos) {
 				AGS_TRY(ags_buf_append(val, ns, (size_t)(pos - ns)));
-				const char *ce = ns + nn, *cs = pos;
-				/* a comment after the closing quote, trimmed */
-				for (const char *p = cs; p < ce; p++) {
-					if (*p == '#' || *p == ';') {
-						const char *ts = p, *te = ce;
-						trim(&ts, &te);
-						AGS_TRY(ags_buf_append(&R->comment, ts, (size_t)(te - ts)));
-						break;
-					}
-				}
-				return 0;
+				return add_inline_comment(R, pos, ns + nn, true);
 			}
 			AGS_TRY(ags_buf_append(val, ns, nn));
 		}
@@ -191,15 +196,13 @@ static int read_value(struct ini_reader *R, const char *s, const char *e, struct
 		}
 		return 0;
 	}
-	for (const char *p = ls; p < te; p++) {
-		if (*p == '#' || *p == ';') {
-			AGS_TRY(ags_buf_append(&R->comment, p, (size_t)(te - p)));
-			te = p;
-			trim(&ls, &te);
-			break;
-		}
+	const char *c = find_either(ls, te, '#', ';');
+	if (c) {
+		AGS_TRY(ags_buf_append(&R->comment, c, (size_t)(te - c)));
+		te = c;
+		trim(&ls, &te);
 	}
-	n = (size_t)(te - ls);
+	size_t n = (size_t)(te - ls);
 	if (n >= 2 && (ls[0] == '\'' || ls[0] == '"') && ls[n - 1] == ls[0] && memchr(ls + 1, ls[0], n - 1) == ls + n - 1) {
 		ls++;
 		te--;
@@ -320,70 +323,31 @@ static int parse_ini(struct ini_reader *R, struct ags_branch *top)
 				r = ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: unclosed section", R->line);
 				break;
 			}
-			r = add_inline_comment(R, close + 1, e);
+			r = add_inline_comment(R, close + 1, e, false);
 			if (r == 0)
 				r = new_section(top, s + 1, (size_t)(close - s - 1), &sec, R);
 			continue;
 		}
 		/* key name */
-		const char *ks = s, *ke;
-		const char *rest;
-		const char *q = NULL;
-		size_t ql = 0;
-		if (*s == '"') {
-			if (e - s > 6 && memcmp(s, "\"\"\"", 3) == 0) {
-				q = "\"\"\"";
-				ql = 3;
-			} else {
-				q = "\"";
-				ql = 1;
-			}
-		} else if (*s == '`') {
-			q = "`";
-			ql = 1;
+		size_t ql = open_quote(s, e, 6, true);
+		const char *ks = s + ql, *ke = NULL;
+		if (ql && !(ke = memmem(ks, (size_t)(e - ks), s, ql))) {
+			r = ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: missing closing key quote", R->line);
+			break;
 		}
-		if (q) {
-			const char *p = NULL;
-			for (const char *x = s + ql; x + ql <= e; x++)
-				if (memcmp(x, q, ql) == 0) {
-					p = x;
-					break;
-				}
-			if (!p) {
-				r = ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: missing closing key quote", R->line);
-				break;
-			}
-			const char *dl = NULL;
-			for (const char *x = p + ql; x < e; x++)
-				if (*x == '=' || *x == ':') {
-					dl = x;
-					break;
-				}
-			if (!dl) {
-				r = ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: key-value delimiter not found", R->line);
-				break;
-			}
-			ks = s + ql;
-			ke = p;
-			rest = dl + 1;
-		} else {
-			const char *dl = NULL;
-			for (const char *x = s; x < e; x++)
-				if (*x == '=' || *x == ':') {
-					dl = x;
-					break;
-				}
-			if (!dl) {
-				r = ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: key-value delimiter not found", R->line);
-				break;
-			}
+		const char *dl = find_either(ql ? ke + ql : s, e, '=', ':');
+		if (!dl) {
+			r = ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: key-value delimiter not found", R->line);
+			break;
+		}
+		if (!ql) {
 			if (dl == s) {
 				r = ags_diag_set(R->d, AGS_E_SOPS_FORMAT, "line %u: empty key name", R->line);
 				break;
 			}
 			ke = dl;
-			rest = dl + 1;
 		}
+		const char *rest = dl + 1;
 		trim(&ks, &ke);
 		uint32_t kline = R->line;
 		ags_buf_reset(&val);
@@ -399,13 +363,21 @@ static int parse_ini(struct ini_reader *R, struct ags_branch *top)
 	return r;
 }
 
+/* The metadata: the first [sops] section, unescaped and unflattened.  sops
+ * then removes every "sops" section. */
+static int take_metadata(int r, struct ags_branch *top, struct ags_tree *out, struct ags_diag *d)
+{
+	ssize_t at = r == 0 ? ags_store_find_sops_key(top) : -1;
+	r = ags_store_flat_finish(r, top, at >= 0 ? top->items[at].value.map : NULL, true, out, d);
+	if (r == 0)
+		ags_store_drop_sops_keys(top); /* top is out's document now */
+	return r;
+}
+
 static int ini_load(const char *data, size_t len, bool encrypted, struct ags_tree *out, struct ags_diag *d)
 {
 	(void)encrypted;
-	if (len > AGS_STORE_MAX_INPUT)
-		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
-	struct ags_tree t;
-	memset(&t, 0, sizeof(t));
+	AGS_TRY(ags_store_check_size(len, d));
 	struct ags_branch *top;
 	AGS_TRY(ags_branch_new(&top));
 	struct ini_reader R = { .p = data, .len = len, .d = d };
@@ -413,45 +385,7 @@ static int ini_load(const char *data, size_t len, bool encrypted, struct ags_tre
 	int r = parse_ini(&R, top);
 	ags_buf_release(&R.comment);
 	ags_keyindex_free(&R.idx);
-	if (r == 0)
-		r = ags_tree_append_doc(&t, top);
-	else
-		ags_branch_free(top);
-	/* metadata: the first [sops] section, unescaped and unflattened */
-	if (r == 0) {
-		ssize_t at = -1;
-		for (size_t i = 0; i < top->n; i++) {
-			const struct ags_value *k = &top->items[i].key;
-			if (k->kind == AGS_VAL_STR && k->str.len == 4 && memcmp(k->str.p, "sops", 4) == 0) {
-				at = (ssize_t)i;
-				break;
-			}
-		}
-		if (at >= 0) {
-			struct ags_branch *flat = top->items[at].value.map;
-			r = ags_store_unflatten_meta(flat, true, &t.metadata, d);
-			if (r == 0) {
-				/* sops removes every "sops" section */
-				size_t w = 0;
-				for (size_t i = 0; i < top->n; i++) {
-					const struct ags_value *k = &top->items[i].key;
-					if (k->kind == AGS_VAL_STR && k->str.len == 4 && memcmp(k->str.p, "sops", 4) == 0) {
-						ags_value_clear(&top->items[i].key);
-						ags_value_clear(&top->items[i].value);
-						continue;
-					}
-					top->items[w++] = top->items[i];
-				}
-				top->n = w;
-			}
-		}
-	}
-	if (r < 0) {
-		ags_tree_clear(&t);
-		return r;
-	}
-	*out = t;
-	return 0;
+	return take_metadata(r, top, out, d);
 }
 
 /* go-ini writes comment lines "; text" (or keeps a leading '#'/';'). */
@@ -503,6 +437,26 @@ struct ini_key {
 	struct ags_buf val;
 	const struct ags_value *comment;
 };
+
+/* The quote go-ini writes around a key: ` when it holds a quote or a
+ * delimiter, """ when it holds a `, else none. */
+static const char *key_quote(const char *s, size_t n)
+{
+	if (has_any(s, n, "\"=:"))
+		return "`";
+	return has_any(s, n, "`") ? "\"\"\"" : "";
+}
+
+/* Appends s between two quotes q (q may be ""). */
+static int put_quoted(struct ags_buf *out, const char *q, const char *s, size_t n)
+{
+	int r = ags_buf_puts(out, q);
+	if (r == 0)
+		r = ags_buf_append(out, s, n);
+	if (r == 0)
+		r = ags_buf_puts(out, q);
+	return r;
+}
 
 static const char *inikey_at(const void *ctx, size_t i, size_t *len)
 {
@@ -585,11 +539,8 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 	if (r == 0 && !skip) {
 		size_t align = 0;
 		for (size_t j = 0; j < nk; j++) {
-			size_t l = keys[j].k->str.len;
-			if (has_any(keys[j].k->str.p, l, "\"=:"))
-				l += 2;
-			else if (has_any(keys[j].k->str.p, l, "`"))
-				l += 6;
+			const struct ags_value *k = keys[j].k;
+			size_t l = k->str.len + 2 * strlen(key_quote(k->str.p, k->str.len));
 			if (l > align)
 				align = l;
 		}
@@ -597,26 +548,10 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 			const struct ags_value *k = keys[j].k;
 			if (keys[j].comment)
 				r = put_comment_lines(out, keys[j].comment->str.p, keys[j].comment->str.len, true);
-			size_t kl = k->str.len;
-			if (r == 0) {
-				if (has_any(k->str.p, k->str.len, "\"=:")) {
-					r = ags_buf_putc(out, '`');
-					if (r == 0)
-						r = ags_buf_append(out, k->str.p, k->str.len);
-					if (r == 0)
-						r = ags_buf_putc(out, '`');
-					kl += 2;
-				} else if (has_any(k->str.p, k->str.len, "`")) {
-					r = ags_buf_puts(out, "\"\"\"");
-					if (r == 0)
-						r = ags_buf_append(out, k->str.p, k->str.len);
-					if (r == 0)
-						r = ags_buf_puts(out, "\"\"\"");
-					kl += 6;
-				} else {
-					r = ags_buf_append(out, k->str.p, k->str.len);
-				}
-			}
+			const char *kq = key_quote(k->str.p, k->str.len);
+			size_t kl = k->str.len + 2 * strlen(kq);
+			if (r == 0)
+				r = put_quoted(out, kq, k->str.p, k->str.len);
 			for (size_t p = kl; r == 0 && p < align; p++)
 				r = ags_buf_putc(out, ' ');
 			if (r == 0)
@@ -631,11 +566,7 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 			else if (vn && (space_at(vs, vs + vn) || space_before(vs, vs + vn)))
 				wrap = "\""; /* go-ini: TrimSpace(val) != val */
 			if (r == 0)
-				r = ags_buf_puts(out, wrap);
-			if (r == 0)
-				r = ags_buf_append(out, vs, vn);
-			if (r == 0)
-				r = ags_buf_puts(out, wrap);
+				r = put_quoted(out, wrap, vs, vn);
 			if (r == 0)
 				r = ags_buf_putc(out, '\n');
 		}
@@ -652,11 +583,7 @@ static int put_section(struct ags_buf *out, const struct ags_value *name, const 
 static int ini_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struct ags_buf *out, struct ags_diag *d)
 {
 	(void)o;
-	if (t->ndocs) {
-		struct ags_tree first = *t;
-		first.ndocs = 1;
-		AGS_TRY(ags_store_check_reserved(&first, false, d));
-	}
+	AGS_TRY(ags_store_check_reserved(t, 1, false, d));
 	size_t start = out->len;
 	int r = 0;
 	const struct ags_value *meta = ags_store_meta(t);

@@ -6,10 +6,21 @@
 
 #include "sops/store.h"
 #include "sops/tree.h"
+#include <sys/types.h>
 
 /* Hard caps on what a loader accepts. */
 #define AGS_STORE_MAX_INPUT ((size_t)1 << 31)  /* 2 GiB */
 #define AGS_STORE_MAX_EMIT ((size_t)1 << 32)   /* 4 GiB */
+
+/* AGS_E_TOO_BIG (diag set) for an input larger than AGS_STORE_MAX_INPUT. */
+int ags_store_check_size(size_t len, struct ags_diag *d);
+
+/* The end of a flat store's load (dotenv, INI): unless r < 0, *out becomes
+ * the tree of the one document doc, with flat (when not NULL: the sops_
+ * keys or [sops] section) unflattened as its metadata.  doc is the tree's
+ * or freed; flat stays the caller's. */
+int ags_store_flat_finish(int r, struct ags_branch *doc, struct ags_branch *flat, bool unescape_newlines,
+			  struct ags_tree *out, struct ags_diag *d);
 
 /* 1-based line of byte offset off in p (counts '\n' before it). */
 uint32_t ags_store_line_of(const char *p, size_t off);
@@ -27,6 +38,10 @@ int ags_store_check_printable(const char *p, size_t n, bool yaml, struct ags_dia
  * (as sops' ExtractMetadata).  A "sops" entry that is not a mapping is left
  * in place so the caller reports "already has a sops key". */
 int ags_store_extract_metadata(struct ags_tree *t, struct ags_diag *d);
+/* The first item of b with the key "sops", or -1. */
+ssize_t ags_store_find_sops_key(const struct ags_branch *b);
+/* Removes every item of b with the key "sops". */
+void ags_store_drop_sops_keys(struct ags_branch *b);
 
 /* A tree with the metadata appended as a "sops" item is what the nested
  * writers emit; this returns the metadata item to write after a branch, or
@@ -36,9 +51,10 @@ static inline const struct ags_value *ags_store_meta(const struct ags_tree *t)
 	return t->metadata.kind == AGS_VAL_MAP ? &t->metadata : NULL;
 }
 
-/* sops' SerializeMetadata refusal: with metadata to write, no document may
- * already have a top-level "sops" key (or, for dotenv, a "sops_" key). */
-int ags_store_check_reserved(const struct ags_tree *t, bool prefix, struct ags_diag *d);
+/* sops' SerializeMetadata refusal: with metadata to write, none of the
+ * first ndocs documents (those the store writes) may already have a
+ * top-level "sops" key (or, for dotenv, a "sops_" key). */
+int ags_store_check_reserved(const struct ags_tree *t, size_t ndocs, bool prefix, struct ags_diag *d);
 
 /* Appends s as a Go json.Marshal string (HTML-safe escapes, U+2028/2029,
  * invalid UTF-8 as U+FFFD), quotes included. */

@@ -113,12 +113,8 @@ int ags_json_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struc
 	int indent = o ? o->indent : -1;
 	if (indent < -1)
 		return ags_diag_set(d, AGS_E_INVAL, "JSON indentation smaller than -1 is not accepted");
-	if (t->ndocs) {
-		/* JSON writes the first document only */
-		struct ags_tree first = *t;
-		first.ndocs = 1;
-		AGS_TRY(ags_store_check_reserved(&first, false, d));
-	}
+	/* JSON writes the first document only */
+	AGS_TRY(ags_store_check_reserved(t, 1, false, d));
 	static const char spaces[] = "                                                                "
 				     "                                                                ";
 	struct jw w = { .b = out, .d = d };

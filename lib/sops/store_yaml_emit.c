@@ -131,16 +131,24 @@ static int gen_scalar(struct gen *g, const struct ags_value *v, struct ags_yaml_
 	return r;
 }
 
-static void bufs_init(struct ags_buf *b, size_t n)
+/* The comments gathered while writing a mapping or sequence: its head,
+ * those before the current item and on its line, those after its last
+ * item, and (mappings) the foot of the current key. */
+struct comments {
+	struct ags_buf head, item_head, item_line, trailing, key_foot;
+};
+
+static void emit_buf_init(struct ags_buf *b)
 {
-	for (size_t i = 0; i < n; i++)
-		ags_buf_init(&b[i], AGS_STORE_MAX_EMIT);
+	ags_buf_init(b, AGS_STORE_MAX_EMIT);
 }
 
-static void bufs_release(struct ags_buf *b, size_t n)
+/* fn on each buffer of c: emit_buf_init, then ags_buf_release. */
+static void comments_each(struct comments *c, void (*fn)(struct ags_buf *))
 {
-	for (size_t i = 0; i < n; i++)
-		ags_buf_release(&b[i]);
+	struct ags_buf *all[] = { &c->head, &c->item_head, &c->item_line, &c->trailing, &c->key_foot };
+	for (size_t i = 0; i < AGS_ARRAY_SIZE(all); i++)
+		fn(all[i]);
 }
 
 /* The entries of a mapping (comment items are keys) or of a sequence,
@@ -210,13 +218,8 @@ static int trailing_comments(const struct entries *c, size_t i, struct ags_buf *
 static int gen_map(struct gen *g, const struct ags_branch *b, const struct ags_value *meta, struct ags_yaml_text head_prefix,
 		   struct ags_yaml_text line, struct ags_yaml_text foot, struct ags_yaml_text tail)
 {
-	struct ags_buf bufs[5];
-	bufs_init(bufs, 5);
-	struct ags_buf *mhead = &bufs[0];
-	struct ags_buf *khead = &bufs[1];
-	struct ags_buf *vline = &bufs[2];
-	struct ags_buf *trailing = &bufs[3];
-	struct ags_buf *keyfoot = &bufs[4];
+	struct comments cm;
+	comments_each(&cm, emit_buf_init);
 	int r = 0;
 	size_t n = b ? b->n : 0;
 	size_t nreal = 0;
@@ -226,33 +229,33 @@ static int gen_map(struct gen *g, const struct ags_branch *b, const struct ags_v
 		nreal++;
 	struct entries c = { .map = b ? b->items : NULL, .n = n };
 	size_t i;
-	r = leading_comments(&c, nreal, head_prefix, mhead, vline, &i);
+	r = leading_comments(&c, nreal, head_prefix, &cm.head, &cm.item_line, &i);
 	if (r == 0) {
-		struct ags_yaml_event ev = { .type = AGS_YAML_MAP_START, .empty = nreal == 0, .head = cs(mhead), .tail = tail };
+		struct ags_yaml_event ev = { .type = AGS_YAML_MAP_START, .empty = nreal == 0, .head = cs(&cm.head), .tail = tail };
 		r = ags_yaml_emitter_emit(g->e, &ev);
 	}
 	size_t seen = 0;
 	for (; r == 0 && i < n; i++) {
 		const struct ags_item *it = &b->items[i];
 		if (it->key.kind == AGS_VAL_COMMENT) {
-			r = join_comment(it->key.inline_comment ? vline : khead, &it->key);
+			r = join_comment(it->key.inline_comment ? &cm.item_line : &cm.item_head, &it->key);
 			continue;
 		}
 		seen++;
 		bool last = seen == nreal;
 		if (last) /* comments after the last item become its key's foot */
-			r = trailing_comments(&c, i, trailing);
+			r = trailing_comments(&c, i, &cm.trailing);
 		if (r < 0)
 			break;
-		r = gen_scalar(g, &it->key, cs(khead), (struct ags_yaml_text){ 0 }, (struct ags_yaml_text){ 0 }, cs(keyfoot));
-		ags_buf_reset(khead);
-		ags_buf_reset(keyfoot);
+		r = gen_scalar(g, &it->key, cs(&cm.item_head), (struct ags_yaml_text){ 0 }, (struct ags_yaml_text){ 0 }, cs(&cm.key_foot));
+		ags_buf_reset(&cm.item_head);
+		ags_buf_reset(&cm.key_foot);
 		if (r == 0)
-			r = gen_value(g, &it->value, (struct ags_yaml_text){ 0 }, cs(vline), (struct ags_yaml_text){ 0 },
+			r = gen_value(g, &it->value, (struct ags_yaml_text){ 0 }, cs(&cm.item_line), (struct ags_yaml_text){ 0 },
 				      (struct ags_yaml_text){ 0 });
-		ags_buf_reset(vline);
+		ags_buf_reset(&cm.item_line);
 		if (r == 0 && last && !meta)
-			r = ags_buf_append(keyfoot, trailing->data ? trailing->data : (unsigned char *)"", trailing->len);
+			r = ags_buf_append(&cm.key_foot, cm.trailing.data ? cm.trailing.data : (unsigned char *)"", cm.trailing.len);
 		if (last)
 			break;
 	}
@@ -262,65 +265,61 @@ static int gen_map(struct gen *g, const struct ags_branch *b, const struct ags_v
 		struct ags_value k = { .kind = AGS_VAL_STR, .str = { (char *)"sops", 4 } };
 		struct ags_buf mh;
 		ags_buf_init(&mh, AGS_STORE_MAX_EMIT);
-		if (khead->len)
-			r = ags_buf_append(&mh, khead->data, khead->len);
-		if (r == 0 && trailing->len) {
+		if (cm.item_head.len)
+			r = ags_buf_append(&mh, cm.item_head.data, cm.item_head.len);
+		if (r == 0 && cm.trailing.len) {
 			if (mh.len)
 				r = ags_buf_putc(&mh, '\n');
 			if (r == 0)
-				r = ags_buf_append(&mh, trailing->data, trailing->len);
+				r = ags_buf_append(&mh, cm.trailing.data, cm.trailing.len);
 		}
 		if (r == 0)
-			r = gen_scalar(g, &k, cs(&mh), (struct ags_yaml_text){ 0 }, (struct ags_yaml_text){ 0 }, cs(keyfoot));
+			r = gen_scalar(g, &k, cs(&mh), (struct ags_yaml_text){ 0 }, (struct ags_yaml_text){ 0 }, cs(&cm.key_foot));
 		ags_buf_release(&mh);
-		ags_buf_reset(keyfoot);
+		ags_buf_reset(&cm.key_foot);
 		if (r == 0)
-			r = gen_value(g, meta, (struct ags_yaml_text){ 0 }, cs(vline), (struct ags_yaml_text){ 0 }, (struct ags_yaml_text){ 0 });
+			r = gen_value(g, meta, (struct ags_yaml_text){ 0 }, cs(&cm.item_line), (struct ags_yaml_text){ 0 }, (struct ags_yaml_text){ 0 });
 	}
 	if (r == 0) {
-		struct ags_yaml_event ev = { .type = AGS_YAML_MAP_END, .tail = cs(keyfoot), .line = line, .foot = foot };
+		struct ags_yaml_event ev = { .type = AGS_YAML_MAP_END, .tail = cs(&cm.key_foot), .line = line, .foot = foot };
 		r = ags_yaml_emitter_emit(g->e, &ev);
 	}
-	bufs_release(bufs, 5);
+	comments_each(&cm, ags_buf_release);
 	return r;
 }
 
 static int gen_seq(struct gen *g, const struct ags_list *l, struct ags_yaml_text head_prefix, struct ags_yaml_text line,
 		   struct ags_yaml_text foot)
 {
-	struct ags_buf bufs[4];
-	bufs_init(bufs, 4);
-	struct ags_buf *shead = &bufs[0];
-	struct ags_buf *ihead = &bufs[1];
-	struct ags_buf *iline = &bufs[2];
-	struct ags_buf *trailing = &bufs[3];
+	struct comments cm;
+	comments_each(&cm, emit_buf_init);
 	int r = 0;
 	size_t nreal = 0;
 	for (size_t i = 0; i < l->n; i++)
 		nreal += l->items[i].kind != AGS_VAL_COMMENT;
 	struct entries c = { .seq = l->items, .n = l->n };
 	size_t i;
-	r = leading_comments(&c, nreal, head_prefix, shead, iline, &i);
+	r = leading_comments(&c, nreal, head_prefix, &cm.head, &cm.item_line, &i);
 	if (r == 0) {
-		struct ags_yaml_event ev = { .type = AGS_YAML_SEQ_START, .empty = nreal == 0, .head = cs(shead) };
+		struct ags_yaml_event ev = { .type = AGS_YAML_SEQ_START, .empty = nreal == 0, .head = cs(&cm.head) };
 		r = ags_yaml_emitter_emit(g->e, &ev);
 	}
 	size_t seen = 0;
 	for (; r == 0 && i < l->n; i++) {
 		const struct ags_value *it = &l->items[i];
 		if (it->kind == AGS_VAL_COMMENT) {
-			r = join_comment(it->inline_comment ? iline : ihead, it);
+			r = join_comment(it->inline_comment ? &cm.item_line : &cm.item_head, it);
 			continue;
 		}
 		seen++;
 		bool last = seen == nreal;
 		if (last)
-			r = trailing_comments(&c, i, trailing);
+			r = trailing_comments(&c, i, &cm.trailing);
 		if (r == 0)
-			r = gen_value(g, it, cs(ihead), cs(iline), last ? cs(trailing) : (struct ags_yaml_text){ 0 },
+			r = gen_value(g, it, cs(&cm.item_head), cs(&cm.item_line), last ? cs(&cm.trailing) : (struct ags_yaml_text){ 0 },
 				      (struct ags_yaml_text){ 0 });
-		ags_buf_reset(ihead);
-		ags_buf_reset(iline);
+		ags_buf_reset(&cm.item_head);
+		ags_buf_reset(&cm.item_line);
 		if (last)
 			break;
 	}
@@ -328,7 +327,7 @@ static int gen_seq(struct gen *g, const struct ags_list *l, struct ags_yaml_text
 		struct ags_yaml_event ev = { .type = AGS_YAML_SEQ_END, .line = line, .foot = foot };
 		r = ags_yaml_emitter_emit(g->e, &ev);
 	}
-	bufs_release(bufs, 4);
+	comments_each(&cm, ags_buf_release);
 	return r;
 }
 
@@ -355,7 +354,7 @@ int ags_yaml_emit(const struct ags_tree *t, const struct ags_emit_opts *o, struc
 	int indent = o && o->indent ? o->indent : 4;
 	if (indent < 0)
 		return ags_diag_set(d, AGS_E_INVAL, "YAML negative indentation not accepted");
-	AGS_TRY(ags_store_check_reserved(t, false, d));
+	AGS_TRY(ags_store_check_reserved(t, SIZE_MAX, false, d));
 	/* go-yaml v3 with sops' indent; a width asks for libyaml-style folding */
 	struct ags_yaml_style st = ags_yaml_style_v3;
 	st.indent = indent < 2 || indent > 9 ? 2 : indent;

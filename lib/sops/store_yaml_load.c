@@ -20,18 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ags_yl_fail(struct loader *L, int code, uint32_t line, const char *fmt, ...)
-{
-	char msg[AGS_DIAG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line)
-		return ags_diag_set(L->d, code, "line %u: %s", line, msg);
-	return ags_diag_set(L->d, code, "%s", msg);
-}
-
 /* ---- building ---- */
 
 static int check_key(struct loader *L, const struct ags_value *k)
@@ -421,8 +409,7 @@ static int load_common(const char *data, size_t len, bool json, struct ags_tree 
 {
 	if (json)
 		len = json_object_end(data, len);
-	if (len > AGS_STORE_MAX_INPUT)
-		return ags_diag_set(d, AGS_E_TOO_BIG, "input larger than %zu bytes", AGS_STORE_MAX_INPUT);
+	AGS_TRY(ags_store_check_size(len, d));
 	AGS_TRY(ags_store_check_utf8(data, len, json ? "JSON" : "YAML", d));
 	AGS_TRY(ags_store_check_printable(data, len, !json, d));
 	struct ags_fy_parser p;

@@ -9,6 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* out takes t when it is null, a bool, an int or a float (nothing to
+ * allocate); false for the other kinds. */
+static bool set_typed(struct ags_value *out, const struct ags_scalar_type *t)
+{
+	if (t->kind == AGS_VAL_BOOL)
+		out->b = t->b;
+	else if (t->kind == AGS_VAL_INT)
+		out->i = t->i;
+	else if (t->kind == AGS_VAL_FLOAT)
+		out->f = t->f;
+	else if (t->kind != AGS_VAL_NULL)
+		return false;
+	out->kind = t->kind;
+	return true;
+}
+
 /* sops 3.13.2 JSON numbers: an int64 literal is an int, anything else a
  * float64 (json.Number.Float64 fails on overflow). */
 static int json_type(struct loader *L, const char *s, size_t n, uint32_t line, struct ags_scalar_type *t)
@@ -163,32 +179,13 @@ static int scalar_value_text(struct loader *L, struct fy_event *e, uint32_t line
 	} else {
 		ags_yaml_resolve(s, n, &t);
 	}
-	switch (t.kind) {
-	case AGS_VAL_NULL:
-		out->kind = AGS_VAL_NULL;
-		break;
-	case AGS_VAL_BOOL:
-		out->kind = AGS_VAL_BOOL;
-		out->b = t.b;
-		break;
-	case AGS_VAL_INT:
-		if (t.uint_range)
-			return ags_yl_fail(L, AGS_E_SOPS_FORMAT, line,
-				    "integer does not fit in int64 (sops: unknown type uint64); quote it");
-		out->kind = AGS_VAL_INT;
-		out->i = t.i;
-		break;
-	case AGS_VAL_FLOAT:
-		out->kind = AGS_VAL_FLOAT;
-		out->f = t.f;
-		break;
-	case AGS_VAL_TIME:
+	if (t.kind == AGS_VAL_INT && t.uint_range)
+		return ags_yl_fail(L, AGS_E_SOPS_FORMAT, line,
+				   "integer does not fit in int64 (sops: unknown type uint64); quote it");
+	if (t.kind == AGS_VAL_TIME)
 		AGS_TRY(ags_value_set_str(out, AGS_VAL_TIME, t.time, t.time_len));
-		break;
-	default:
+	else if (!set_typed(out, &t))
 		AGS_TRY(ags_value_set_str(out, AGS_VAL_STR, s, n));
-		break;
-	}
 	out->line = line;
 	out->style = style;
 	return 0;

@@ -1,4 +1,5 @@
 #include "internal.h"
+#include "util/secret.h"
 #include "sops/tree.h"
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +47,21 @@ int ags_list_append(struct ags_list *l, struct ags_value *v)
 
 int ags_tree_append_doc(struct ags_tree *t, struct ags_branch *doc)
 {
-	if (t->ndocs >= AGS_TREE_MAX_DOCS)
-		return AGS_E_TOO_BIG;
-	struct ags_branch **d = realloc(t->docs, (t->ndocs + 1) * sizeof(*d));
-	if (!d)
-		return AGS_E_NOMEM;
-	d[t->ndocs++] = doc;
-	t->docs = d;
-	return 0;
+	return ags_array_push_ptr((void ***)&t->docs, &t->ndocs, AGS_TREE_MAX_DOCS, doc);
+}
+
+/* v (its old contents released) becomes kind, owning p: the text of a
+ * string kind, the branch of a mapping, the list of a sequence. */
+static void set_owned(struct ags_value *v, enum ags_val_kind kind, void *p)
+{
+	ags_value_clear(v);
+	v->kind = kind;
+	if (kind == AGS_VAL_MAP)
+		v->map = p;
+	else if (kind == AGS_VAL_SEQ)
+		v->seq = p;
+	else
+		v->str.p = p;
 }
 
 int ags_value_set_str(struct ags_value *v, enum ags_val_kind kind, const char *p, size_t len)
@@ -64,18 +72,13 @@ int ags_value_set_str(struct ags_value *v, enum ags_val_kind kind, const char *p
 	if (len)
 		memcpy(s, p, len);
 	s[len] = 0;
-	ags_value_clear(v);
-	v->kind = kind;
-	v->str.p = s;
-	v->str.len = len;
+	ags_value_take_str(v, kind, s, len);
 	return 0;
 }
 
 void ags_value_take_str(struct ags_value *v, enum ags_val_kind kind, char *p, size_t len)
 {
-	ags_value_clear(v);
-	v->kind = kind;
-	v->str.p = p;
+	set_owned(v, kind, p);
 	v->str.len = len;
 }
 
@@ -83,9 +86,7 @@ int ags_value_set_map(struct ags_value *v)
 {
 	struct ags_branch *b;
 	AGS_TRY(ags_branch_new(&b));
-	ags_value_clear(v);
-	v->kind = AGS_VAL_MAP;
-	v->map = b;
+	set_owned(v, AGS_VAL_MAP, b);
 	return 0;
 }
 
@@ -93,9 +94,7 @@ int ags_value_set_seq(struct ags_value *v)
 {
 	struct ags_list *l;
 	AGS_TRY(ags_list_new(&l));
-	ags_value_clear(v);
-	v->kind = AGS_VAL_SEQ;
-	v->seq = l;
+	set_owned(v, AGS_VAL_SEQ, l);
 	return 0;
 }
 
@@ -166,8 +165,7 @@ void ags_branch_free(struct ags_branch *b)
 		ags_value_clear(&b->items[i].key);
 		ags_value_clear(&b->items[i].value);
 	}
-	free(b->items);
-	free(b);
+	AGS_FREE_ALL(b->items, b);
 }
 
 void ags_list_free(struct ags_list *l)
@@ -176,8 +174,7 @@ void ags_list_free(struct ags_list *l)
 		return;
 	for (size_t i = 0; i < l->n; i++)
 		ags_value_clear(&l->items[i]);
-	free(l->items);
-	free(l);
+	AGS_FREE_ALL(l->items, l);
 }
 
 void ags_tree_clear(struct ags_tree *t)

@@ -213,3 +213,15 @@ int ags_array_grow(void **items, size_t *cap, size_t n, size_t elem, size_t firs
 	*cap = nc;
 	return 0;
 }
+
+int ags_array_push_ptr(void ***v, size_t *n, size_t max, void *p)
+{
+	if (*n >= max)
+		return AGS_E_TOO_BIG;
+	void **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return AGS_E_NOMEM;
+	nv[(*n)++] = p;
+	*v = nv;
+	return 0;
+}

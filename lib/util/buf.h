@@ -70,4 +70,9 @@ void ags_buf_reserve_hint(struct ags_buf *b, size_t extra);
  * n: doubles cap (from first).  AGS_E_NOMEM leaves the array as it was. */
 int ags_array_grow(void **items, size_t *cap, size_t n, size_t elem, size_t first);
 
+/* Appends p to the array of pointers *v holding *n, grown by one (for short
+ * lists).  AGS_E_TOO_BIG when it holds max already, AGS_E_NOMEM; either
+ * leaves the array as it was. */
+int ags_array_push_ptr(void ***v, size_t *n, size_t max, void *p);
+
 #endif

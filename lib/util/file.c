@@ -1,5 +1,4 @@
 #include "internal.h"
-#include "util/outfile.h"
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -82,7 +81,3 @@ int ags_write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-int ags_file_write_atomic(const char *path, const void *data, size_t len, int mode, bool exclusive)
-{
-	return ags_out_write_file(path, mode, exclusive ? AGS_OUT_EXCL : 0, data, len);
-}

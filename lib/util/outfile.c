@@ -415,3 +415,9 @@ void ags_out_sweep(int dfd)
 			unlinkat(dfd, e->d_name, 0);
 	closedir(d);
 }
+
+/* file.h's atomic write, here so that file.c needs nothing of this file */
+int ags_file_write_atomic(const char *path, const void *data, size_t len, int mode, bool exclusive)
+{
+	return ags_out_write_file(path, mode, exclusive ? AGS_OUT_EXCL : 0, data, len);
+}

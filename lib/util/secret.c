@@ -25,6 +25,14 @@ void ags_free_each(void *const *p, size_t n)
 		free(p[i]);
 }
 
+void ags_free_strv(char **v, size_t n)
+{
+	if (!v)
+		return;
+	ags_free_each((void *const *)v, n);
+	free(v);
+}
+
 void ags_free_secret_str(char *s)
 {
 	if (s)

@@ -17,6 +17,8 @@ void ags_free_secret_str(char *s);
 /* Frees each of the n pointers (any may be NULL).  For the plain owned
  * fields of a struct; secrets still go through ags_free_secret. */
 void ags_free_each(void *const *p, size_t n);
+/* Frees the n strings of v, then v (v may be NULL): an owned string vector. */
+void ags_free_strv(char **v, size_t n);
 /* AGS_FREE_ALL(a->x, a->y, ...): ags_free_each over the listed pointers. */
 #define AGS_FREE_ALL(...) \
 	ags_free_each((void *const[]){ __VA_ARGS__ }, sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))

@@ -67,8 +67,7 @@ static size_t skip_digits(const char *s, size_t len, size_t *i)
 	return *i - d;
 }
 
-/* ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
-static bool yaml_style_float(const char *s, size_t len)
+bool ags_yaml_float_syntax(const char *s, size_t len)
 {
 	size_t i = 0;
 	if (i < len && (s[i] == '-' || s[i] == '+'))
@@ -279,7 +278,7 @@ bool ags_y2_resolves_nonstr(const char *s, size_t len)
 		return false;
 	if (hint == '.') {
 		/* strconv.ParseFloat on ".xxx": decimal forms only (".inf" etc. above) */
-		return yaml_style_float(s, len) && decimal_float_ok(s, len);
+		return ags_yaml_float_syntax(s, len) && decimal_float_ok(s, len);
 	}
 	/* 'D' or 'S' */
 	if (timestamp(s, len))
@@ -290,12 +289,12 @@ bool ags_y2_resolves_nonstr(const char *s, size_t len)
 		if (s[i] == '_')
 			continue;
 		if (pl + 1 >= sizeof(plain))
-			return yaml_style_float(s, len); /* long: can only be a digit string */
+			return ags_yaml_float_syntax(s, len); /* long: can only be a digit string */
 		plain[pl++] = s[i];
 	}
 	if (go_parse_int0(plain, pl))
 		return true;
-	if (yaml_style_float(plain, pl) && decimal_float_ok(plain, pl))
+	if (ags_yaml_float_syntax(plain, pl) && decimal_float_ok(plain, pl))
 		return true;
 	return false;
 }

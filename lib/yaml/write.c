@@ -214,6 +214,12 @@ static bool is_blankz_at(const char *s, size_t n, size_t i)
 	return i >= n || s[i] == ' ' || s[i] == '\t' || is_break_at(s, n, i) || s[i] == 0;
 }
 
+/* What ags_yaml_analyze_scalar notes of the spaces, and of the line breaks,
+ * of a scalar: any at all, one first, one last, one right after the other kind. */
+struct ws_seen {
+	bool any, leading, trailing, after_other;
+};
+
 void ags_yaml_analyze_scalar(struct ags_yaml_emitter *e, const char *s, size_t n)
 {
 	struct ags_yaml_scalar_info *si = &e->si;
@@ -223,9 +229,10 @@ void ags_yaml_analyze_scalar(struct ags_yaml_emitter *e, const char *s, size_t n
 		si->single_quoted_allowed = true;
 		return;
 	}
-	bool block_ind = false, flow_ind = false, line_breaks = false, special = false, tabs = false;
-	bool leading_space = false, leading_break = false, trailing_space = false, trailing_break = false;
-	bool break_space = false, space_break = false, prev_space = false, prev_break = false;
+	bool block_ind = false, flow_ind = false, special = false, tabs = false;
+	/* spaces and line breaks: where they stand, and the kind just before */
+	struct ws_seen sp = { 0 }, br = { 0 };
+	const struct ws_seen *prev = NULL;
 	if (n >= 3 && ((s[0] == '-' && s[1] == '-' && s[2] == '-') || (s[0] == '.' && s[1] == '.' && s[2] == '.'))) {
 		block_ind = true;
 		flow_ind = true;
@@ -237,7 +244,7 @@ void ags_yaml_analyze_scalar(struct ags_yaml_emitter *e, const char *s, size_t n
 		if (i > 0 && uc > 0x20 && uc < 0x7f && uc != ',' && uc != '?' && uc != '[' && uc != ']' &&
 		    uc != '{' && uc != '}' && uc != ':' && uc != '#') {
 			/* the common case: an ordinary printable ASCII character */
-			prev_space = prev_break = false;
+			prev = NULL;
 			preceded_by_ws = false;
 			i++;
 			continue;
@@ -281,45 +288,32 @@ void ags_yaml_analyze_scalar(struct ags_yaml_emitter *e, const char *s, size_t n
 			tabs = true;
 		else if (!is_printable_at(b, n, i))
 			special = true;
-		if (c == ' ') {
-			if (i == 0)
-				leading_space = true;
-			if (i + w == n)
-				trailing_space = true;
-			if (prev_break)
-				break_space = true;
-			prev_space = true;
-			prev_break = false;
-		} else if (is_break_at(s, n, i)) {
-			line_breaks = true;
-			if (i == 0)
-				leading_break = true;
-			if (i + w == n)
-				trailing_break = true;
-			if (prev_space)
-				space_break = true;
-			prev_space = false;
-			prev_break = true;
+		if (c == ' ' || is_break_at(s, n, i)) {
+			struct ws_seen *k = c == ' ' ? &sp : &br;
+			k->any = true;
+			k->leading |= i == 0;
+			k->trailing |= i + w == n;
+			k->after_other |= prev && prev != k;
+			prev = k;
 		} else {
-			prev_space = false;
-			prev_break = false;
+			prev = NULL;
 		}
 		preceded_by_ws = is_blankz_at(s, n, i);
 		i += w;
 	}
-	si->multiline = line_breaks;
+	si->multiline = br.any;
 	si->flow_plain_allowed = si->block_plain_allowed = si->single_quoted_allowed = si->block_allowed = true;
-	if (leading_space || leading_break || trailing_space || trailing_break)
+	if (sp.leading || br.leading || sp.trailing || br.trailing)
 		si->flow_plain_allowed = si->block_plain_allowed = false;
-	if (trailing_space)
+	if (sp.trailing)
 		si->block_allowed = false;
-	if (break_space)
+	if (sp.after_other) /* a space after a break */
 		si->flow_plain_allowed = si->block_plain_allowed = si->single_quoted_allowed = false;
-	if (space_break || tabs || special)
+	if (br.after_other || tabs || special) /* br.after_other: a break after a space */
 		si->flow_plain_allowed = si->block_plain_allowed = si->single_quoted_allowed = false;
-	if (space_break || special)
+	if (br.after_other || special)
 		si->block_allowed = false;
-	if (line_breaks)
+	if (br.any)
 		si->flow_plain_allowed = si->block_plain_allowed = false;
 	if (flow_ind)
 		si->flow_plain_allowed = false;

@@ -37,6 +37,9 @@ bool ags_y2_key_less(const char *a, size_t alen, const char *b, size_t blen);
 /* true when a plain scalar s would be read back as something other than a
  * string (yaml.v2 resolve(), plus its base-60 float rule). */
 bool ags_y2_resolves_nonstr(const char *s, size_t len);
+/* s matches ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$, go-yaml's
+ * yamlStyleFloat (v2 and v3 alike). */
+bool ags_yaml_float_syntax(const char *s, size_t len);
 /* Writes the top-level mapping m (sorting every mapping in it). */
 int ags_y2_emit_map(struct ags_y2_node *m, struct ags_buf *out);
 /* Go's json.Marshal turns each invalid UTF-8 byte into U+FFFD; appends

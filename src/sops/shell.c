@@ -3,6 +3,8 @@
  */
 #include "shell.h"
 #include "../cli.h"
+#include "util/secret.h"
+#include "util/shellwords.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -53,61 +55,6 @@ int sm_run_shell(const char *cmd, char **envp)
 	return rc;
 }
 
-#define MAX_EDITOR_ARGS 64
-
-/* POSIX-shell-like word splitting (quotes and backslashes), no expansion,
- * as sops splits $EDITOR with shlex. */
-static int shlex_split(const char *s, char *buf, size_t cap, char **argv, int maxargs)
-{
-	int n = 0;
-	size_t o = 0;
-	const char *p = s;
-	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		if (n >= maxargs - 1)
-			return -1;
-		argv[n++] = buf + o;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
-			if (o + 2 >= cap)
-				return -1;
-			if (*p == '\'') {
-				p++;
-				while (*p && *p != '\'') {
-					if (o + 2 >= cap)
-						return -1;
-					buf[o++] = *p++;
-				}
-				if (*p != '\'')
-					return -1;
-				p++;
-			} else if (*p == '"') {
-				p++;
-				while (*p && *p != '"') {
-					if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`'))
-						p++;
-					if (o + 2 >= cap)
-						return -1;
-					buf[o++] = *p++;
-				}
-				if (*p != '"')
-					return -1;
-				p++;
-			} else if (*p == '\\' && p[1]) {
-				buf[o++] = p[1];
-				p += 2;
-			} else {
-				buf[o++] = *p++;
-			}
-		}
-		buf[o++] = '\0';
-	}
-	argv[n] = NULL;
-	return n;
-}
-
 int sm_run_editor(const char *file, struct ags_diag *d)
 {
 	const char *ed = getenv("SOPS_EDITOR");
@@ -115,13 +62,14 @@ int sm_run_editor(const char *file, struct ags_diag *d)
 		ed = getenv("EDITOR");
 	if (!ed || !*ed)
 		ed = "vi";
-	char buf[4096];
-	char *argv[MAX_EDITOR_ARGS + 2];
-	int n = shlex_split(ed, buf, sizeof(buf), argv, MAX_EDITOR_ARGS);
-	if (n <= 0)
+	char **argv;
+	size_t n;
+	int r = ags_shellwords_split(ed, 1, &argv, &n);
+	if (r == AGS_E_NOMEM)
+		return ags_diag_set(d, r, "%s", ags_strerror(r));
+	if (r < 0)
 		return ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "cannot parse the editor command '%s'", ed);
 	argv[n] = (char *)file; /* execvp does not write to it */
-	argv[n + 1] = NULL;
 
 	/* the editor owns the terminal: let it handle ^C, as system() does */
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
@@ -136,7 +84,7 @@ int sm_run_editor(const char *file, struct ags_diag *d)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	int status = 0, r = 0;
+	int status = 0;
 	if (pid < 0) {
 		r = ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "could not run editor: %s", strerror(errno));
 	} else {
@@ -151,5 +99,6 @@ int sm_run_editor(const char *file, struct ags_diag *d)
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
+	ags_free_strv(argv, n); /* argv[n], file, is not freed */
 	return r;
 }

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "util/secret.h"
+#include "util/shellwords.h"
+#include "util/strv.h"
 
 static void b64_roundtrip(void **state)
 {
@@ -236,12 +239,66 @@ static void strerror_table(void **state)
 	assert_int_equal(ags_diag_set(NULL, AGS_E_SYNTAX, "x"), AGS_E_SYNTAX);
 }
 
+/* google/shlex splitting, as sops splits $EDITOR and the *_CMD variables */
+static void shellwords(void **state)
+{
+	(void)state;
+	static const struct { const char *in; size_t n; const char *words[5]; } v[] = {
+		{ "vi", 1, { "vi" } },
+		{ " \t code  --wait\r\n", 2, { "code", "--wait" } },
+		{ "'a b'\"c d\"e\\ f", 1, { "a bc de f" } },
+		{ "\"\\\" \\$ \\x\" 'x\\y' \\", 3, { "\" $ \\x", "x\\y", "\\" } },
+		{ "a '' b", 3, { "a", "", "b" } },
+		{ "1 2 3 4 5 6 7 8 9 10", 10, { "1", "2", "3", "4", "5" } },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char **argv;
+		size_t n;
+		assert_int_equal(ags_shellwords_split(v[i].in, 2, &argv, &n), 0);
+		assert_int_equal(n, v[i].n);
+		for (size_t k = 0; k < n && k < 5; k++)
+			assert_string_equal(argv[k], v[i].words[k]);
+		for (size_t k = n; k <= n + 2; k++)
+			assert_null(argv[k]);
+		ags_free_strv(argv, n);
+	}
+	char **argv;
+	size_t n;
+	static const char *const bad[] = { "", " \t\n", "vi 'x", "vi \"x\\\"" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ags_shellwords_split(bad[i], 0, &argv, &n), AGS_E_SYNTAX);
+}
+
+/* comma-separated lists: trimmed, empties skipped, optionally deduplicated, capped */
+static void strv_split(void **state)
+{
+	(void)state;
+	char **v = NULL;
+	size_t n = 0;
+	const char *s = " a ,\tb\r\n,,a, ,c";
+	assert_int_equal(ags_strv_split_append(s, strlen(s), false, 10, &v, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0], "a");
+	assert_string_equal(v[1], "b");
+	assert_string_equal(v[2], "a");
+	assert_string_equal(v[3], "c");
+	assert_int_equal(ags_strv_split_append("c,d", 3, true, 10, &v, &n), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(v[4], "d");
+	assert_int_equal(ags_strv_split_append("e,f", 3, false, 6, &v, &n), AGS_E_TOO_BIG);
+	assert_int_equal(n, 6);
+	assert_int_equal(ags_strv_split_append("e,f,g", 1, false, 10, &v, &n), 0); /* len bounds s */
+	assert_int_equal(n, 7);
+	ags_free_strv(v, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(b64_roundtrip), cmocka_unit_test(b64_strict), cmocka_unit_test(b64_in_place),
 		cmocka_unit_test(buf_cap), cmocka_unit_test(buf_spill),
 		cmocka_unit_test(utf8), cmocka_unit_test(atomic_write), cmocka_unit_test(strerror_table),
+		cmocka_unit_test(shellwords), cmocka_unit_test(strv_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
