@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "internal.h"
 #include "crypto/ossl.h"
 #include "age/bech32.h"
@@ -303,6 +304,58 @@ static ssize_t mem_read(void *ctx, void *buf, size_t n)
 	memcpy(buf, m->p + m->off, take);
 	m->off += take;
 	return (ssize_t)take;
+}
+
+/* ags_age_keygen_file: age-keygen's three lines, appended; the identity on
+ * line 3 gives the recipient of line 2; the stamp is RFC 3339 in local time. */
+static void check_key_file(bool pq, const char *tz, const char *zone)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+	struct ags_buf b;
+	ags_buf_init_secret(&b, 1 << 16);
+	assert_int_equal(ags_buf_append(&b, "kept\n", 5), 0);
+	char *pk = NULL;
+	assert_int_equal(ags_age_keygen_file(pq, &b, &pk), 0);
+	assert_int_equal(ags_buf_append(&b, "", 1), 0);
+	const char *t = (const char *)b.data;
+	assert_memory_equal(t, "kept\n# created: ", 16);
+	const char *nl = strchr(t + 16, '\n');
+	assert_non_null(nl);
+	/* 2026-12-02T14:07:52 then the zone */
+	assert_int_equal((size_t)(nl - (t + 16)), 19 + strlen(zone));
+	assert_memory_equal(nl - strlen(zone), zone, strlen(zone));
+	char want[2048];
+	snprintf(want, sizeof(want), "# public key: %s\n", pk);
+	assert_memory_equal(nl + 1, want, strlen(want));
+	const char *sk = nl + 1 + strlen(want);
+	assert_true(strncmp(sk, "AGE-SECRET-KEY-", 15) == 0);
+	char *line = strndup(sk, strcspn(sk, "\n"));
+	assert_string_equal(sk + strlen(line), "\n");
+	struct ags_age_identity *id = NULL;
+	struct ags_age_recipient *r = NULL;
+	char *rs = NULL;
+	assert_int_equal(ags_age_identity_parse(line, &id, NULL), 0);
+	assert_int_equal(ags_age_identity_to_recipient(id, &r), 0);
+	assert_int_equal(ags_age_recipient_string(r, &rs), 0);
+	assert_string_equal(rs, pk);
+	assert_true(strncmp(pk, pq ? "age1pq1" : "age1", pq ? 7 : 4) == 0);
+	free(rs);
+	ags_age_recipient_free(r);
+	ags_age_identity_free(id);
+	ags_free_secret_str(line);
+	free(pk);
+	ags_buf_release(&b);
+	unsetenv("TZ");
+	tzset();
+}
+
+static void keygen_file(void **state)
+{
+	(void)state;
+	check_key_file(false, "UTC0", "Z");
+	check_key_file(false, "XST-5:30", "+05:30");
+	check_key_file(true, "XST3", "-03:00");
 }
 
 static struct ags_age_identity *g_id;
@@ -625,7 +678,7 @@ int main(void)
 		cmocka_unit_test(stream_boundaries), cmocka_unit_test(stream_tamper_truncate),
 		cmocka_unit_test(stream_batches),
 		cmocka_unit_test(armor_strict),     cmocka_unit_test(recipient_rules),
-		cmocka_unit_test(encrypted_identity_file),
+		cmocka_unit_test(encrypted_identity_file), cmocka_unit_test(keygen_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
