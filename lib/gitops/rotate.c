@@ -189,8 +189,8 @@ static int reencrypt_one(const char *path, void *vctx, struct ags_diag *d)
 {
 	const struct reenc *x = vctx;
 	struct ags_buf in, out;
-	ags_buf_init(&in, AGS_FILE_MAX);
-	ags_buf_init(&out, AGS_FILE_MAX);
+	ags_buf_init(&in, AGS_ENC_FILE_MAX);
+	ags_buf_init(&out, AGS_ENC_FILE_MAX);
 	struct ags_sops_doc *doc = NULL;
 	int r = gitops_load_sops(path, &in, &doc, d);
 	if (r == 0) {

@@ -159,7 +159,7 @@ static int verify_one(const char *path, void *vctx, struct ags_diag *d)
 {
 	const struct verify_ctx *v = vctx;
 	struct ags_buf in;
-	ags_buf_init(&in, AGS_FILE_MAX);
+	ags_buf_init(&in, AGS_ENC_FILE_MAX);
 	struct ags_sops_doc *doc = NULL;
 	int r = gitops_load_sops(path, &in, &doc, d);
 	if (r == 0) {
