@@ -44,6 +44,8 @@ static ssize_t take_word(const char **pp, char *word)
 
 int ags_shellwords_split(const char *s, size_t spare, char ***argv_out, size_t *argc_out)
 {
+	if (strnlen(s, AGS_SHELLWORDS_MAX_LEN + 1) > AGS_SHELLWORDS_MAX_LEN)
+		return AGS_E_TOO_BIG;
 	size_t cap = 8, argc = 0;
 	char **argv = calloc(cap + spare + 1, sizeof(*argv));
 	char *word = malloc(strlen(s) + 1);
@@ -57,6 +59,10 @@ int ags_shellwords_split(const char *s, size_t spare, char ***argv_out, size_t *
 		ssize_t w = take_word(&p, word);
 		if (w < 0) {
 			rc = (int)w;
+			break;
+		}
+		if (argc == AGS_SHELLWORDS_MAX_WORDS) {
+			rc = AGS_E_TOO_BIG;
 			break;
 		}
 		if (argc == cap) {

@@ -67,6 +67,8 @@ int sm_run_editor(const char *file, struct ags_diag *d)
 	int r = ags_shellwords_split(ed, 1, &argv, &n);
 	if (r == AGS_E_NOMEM)
 		return ags_diag_set(d, r, "%s", ags_strerror(r));
+	if (r == AGS_E_TOO_BIG)
+		return ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "the editor command is too long");
 	if (r < 0)
 		return ags_diag_set(d, AGS_E_SOPS_NO_EDITOR, "cannot parse the editor command '%s'", ed);
 	argv[n] = (char *)file; /* execvp does not write to it */

@@ -267,6 +267,25 @@ static void shellwords(void **state)
 	static const char *const bad[] = { "", " \t\n", "vi 'x", "vi \"x\\\"" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(ags_shellwords_split(bad[i], 0, &argv, &n), AGS_E_SYNTAX);
+	/* the caps: the most words, then one more; the longest line, then one byte more */
+	char *line = malloc(AGS_SHELLWORDS_MAX_LEN + 2);
+	assert_non_null(line);
+	for (size_t i = 0; i < 2 * AGS_SHELLWORDS_MAX_WORDS; i += 2)
+		line[i] = 'w', line[i + 1] = ' ';
+	line[2 * AGS_SHELLWORDS_MAX_WORDS] = 0;
+	assert_int_equal(ags_shellwords_split(line, 0, &argv, &n), 0);
+	assert_int_equal(n, AGS_SHELLWORDS_MAX_WORDS);
+	ags_free_strv(argv, n);
+	strcpy(line + 2 * AGS_SHELLWORDS_MAX_WORDS, "w");
+	assert_int_equal(ags_shellwords_split(line, 0, &argv, &n), AGS_E_TOO_BIG);
+	memset(line, 'x', AGS_SHELLWORDS_MAX_LEN);
+	line[AGS_SHELLWORDS_MAX_LEN] = 0;
+	assert_int_equal(ags_shellwords_split(line, 0, &argv, &n), 0);
+	assert_int_equal(n, 1);
+	ags_free_strv(argv, n);
+	strcpy(line + AGS_SHELLWORDS_MAX_LEN, "x");
+	assert_int_equal(ags_shellwords_split(line, 0, &argv, &n), AGS_E_TOO_BIG);
+	free(line);
 }
 
 /* comma-separated lists: trimmed, empties skipped, optionally deduplicated, capped */
