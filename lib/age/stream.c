@@ -104,16 +104,26 @@ void ags_age_src_free(struct ags_age_src *s)
 	s->buf = NULL;
 }
 
+/* The least a fill asks read() for: small requests (header lines) still
+ * read ahead. */
+#define SRC_MIN_READ ((size_t)64 << 10)
+
 ssize_t ags_age_src_fill(struct ags_age_src *s, size_t n)
 {
 	while (s->len - s->off < n && !s->eof) {
 		if (s->err)
 			return s->err;
-		if (s->len == s->cap && s->off > 0) {
+		/* Read what the caller asked for and no more, and move the unread
+		 * rest to the front before a read that would not fit: at a batch's
+		 * end that rest is the one byte of look-ahead, where reading to
+		 * the buffer's end would leave a whole batch to move each time. */
+		size_t want = AGS_MAX(n - (s->len - s->off), SRC_MIN_READ);
+		if (s->cap - s->len < want && s->off > 0) {
 			memmove(s->buf, s->buf + s->off, s->len - s->off);
 			s->len -= s->off;
 			s->off = 0;
-		} else if (s->len == s->cap) {
+		}
+		if (s->len == s->cap) {
 			/* Grow only when full, doubling: a small input reaches EOF
 			 * before a batch-sized request (1 MiB) costs an allocation
 			 * and a wipe of that size.  Callers cap n. */
@@ -126,7 +136,7 @@ ssize_t ags_age_src_fill(struct ags_age_src *s, size_t n)
 			s->buf = nb;
 			s->cap = nc;
 		}
-		ssize_t got = s->read(s->ctx, s->buf + s->len, s->cap - s->len);
+		ssize_t got = s->read(s->ctx, s->buf + s->len, AGS_MIN(s->cap - s->len, want));
 		if (got < 0) {
 			s->err = (int)got;
 			return got;
