@@ -139,8 +139,8 @@ int ags_sops_time_canon(const char *s, size_t n, bool drop_fraction, char *out, 
 			return AGS_E_SYNTAX;
 		if (oh == 0 && om == 0)
 			strcpy(zone, "Z");
-		else
-			snprintf(zone, sizeof(zone), "%c%02d:%02d", s[i], oh, om);
+		else /* the offset as written: sign, two digits, ':', two digits (checked above) */
+			memcpy(zone, s + i, 6), zone[6] = 0;
 	} else {
 		return AGS_E_SYNTAX;
 	}
