@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "util/buf.h"
+#include "util/secret.h"
 #include <errno.h>
 #include <string.h>
 #include <termios.h>
@@ -23,8 +24,8 @@ int cli_tty_read_secret(int in, int out, const char *prompt, unsigned flags, str
 	}
 	(void)!write(out, prompt, strlen(prompt));
 	int r = 0;
+	char c = 0; /* each character of the secret passes through here */
 	for (;;) {
-		char c;
 		ssize_t got = read(in, &c, 1);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -37,6 +38,7 @@ int cli_tty_read_secret(int in, int out, const char *prompt, unsigned flags, str
 		if ((r = ags_buf_putc(line, c)) < 0)
 			break;
 	}
+	ags_wipe(&c, sizeof(c));
 	if (restore)
 		tcsetattr(in, when, &old);
 	if (!restore || !(flags & CLI_TTY_ECHONL))
