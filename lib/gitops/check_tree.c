@@ -133,7 +133,13 @@ int ags_ct_parse_docs(const char *data, size_t len, bool json, struct docs *out,
 {
 	struct anchors anchors = { 0 };
 	struct ags_fy_parser p;
-	AGS_TRY(ags_fy_parser_open(&p, data, len, json));
+	int opened = ags_fy_parser_open(&p, data, len, json, NULL);
+	if (opened < 0) {
+		unsigned col;
+		if (opened == AGS_E_SYNTAX && errline && !ags_fy_tab_trap(data, len, errline, &col))
+			*errline = 0;
+		return opened;
+	}
 	struct fy_parser *fyp = p.fyp;
 	int r = 0;
 	struct node *stack[MAX_DEPTH + 1];

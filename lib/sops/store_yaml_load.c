@@ -413,7 +413,7 @@ static int load_common(const char *data, size_t len, bool json, struct ags_tree 
 	AGS_TRY(ags_store_check_utf8(data, len, json ? "JSON" : "YAML", d));
 	AGS_TRY(ags_store_check_printable(data, len, !json, d));
 	struct ags_fy_parser p;
-	AGS_TRY(ags_fy_parser_open(&p, data, len, json));
+	AGS_TRY(ags_fy_parser_open(&p, data, len, json, d));
 	struct loader L;
 	memset(&L, 0, sizeof(L));
 	L.src = p.src; /* the parser's text: the input, or a patched copy (see yaml/fyaml.h) */

@@ -13,6 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TAB_TRAP_MSG "a tab cannot indent a block indicator (use spaces)"
+
+/* 1-based line of offset off. */
+static unsigned line_of(const char *s, size_t off)
+{
+	unsigned l = 1;
+	for (size_t i = 0; i < off; i++)
+		l += s[i] == '\n';
+	return l;
+}
+
 static struct fy_diag *diag_new(void)
 {
 	struct fy_diag_cfg dc;
@@ -46,6 +57,9 @@ static int first_error(struct fy_diag *diag, int code, const char *what, struct 
 static int open_raw(struct ags_fy_parser *p, const char *data, size_t len, bool json)
 {
 	memset(p, 0, sizeof(*p));
+	unsigned tl, tc;
+	if (ags_fy_tab_trap(data, len, &tl, &tc)) /* never parsed: see fyaml_guard.c */
+		return AGS_E_SYNTAX;
 	p->diag = diag_new();
 	if (!p->diag)
 		return AGS_E_NOMEM;
@@ -217,13 +231,17 @@ static char *mark_unicode_breaks(const char *data, size_t len, int *err)
 	return s;
 }
 
-int ags_fy_parser_open(struct ags_fy_parser *p, const char *data, size_t len, bool json)
+int ags_fy_parser_open(struct ags_fy_parser *p, const char *data, size_t len, bool json, struct ags_diag *d)
 {
 	/* go-yaml refuses NUL ("control characters are not allowed"), and
 	 * libfyaml 0.7.12 can crash freeing a parser that met one (found by
 	 * tests/fuzz fuzz-gitops-check): it never reaches libfyaml */
 	if (data && memchr(data, 0, len))
-		return AGS_E_SYNTAX;
+		return ags_diag_set(d, AGS_E_SYNTAX, "line %u: control characters are not allowed (0x00)",
+				    line_of(data, (size_t)((const char *)memchr(data, 0, len) - data)));
+	unsigned tl, tc;
+	if (ags_fy_tab_trap(data, len, &tl, &tc))
+		return ags_diag_set(d, AGS_E_SYNTAX, "line %u, column %u: " TAB_TRAP_MSG, tl, tc);
 	int err;
 	size_t plen = len;
 	char *marked = json ? NULL : mark_unicode_breaks(data, len, &err);
@@ -338,6 +356,9 @@ int ags_fy_document_load(const char *data, size_t len, bool resolve, int code, c
 	*out = NULL;
 	if (data && memchr(data, 0, len)) /* as ags_fy_parser_open */
 		return ags_diag_set(d, code, "%s: control characters are not allowed (0x00)", what);
+	unsigned tl, tc;
+	if (ags_fy_tab_trap(data, len, &tl, &tc))
+		return ags_diag_set(d, code, "%s:%u:%u: " TAB_TRAP_MSG, what, tl, tc);
 	struct fy_diag *diag = diag_new();
 	if (!diag)
 		return AGS_E_NOMEM;

@@ -40,8 +40,19 @@ struct ags_fy_parser {
 	size_t len;
 	char *owned;
 };
-/* Input holding a NUL byte is AGS_E_SYNTAX before libfyaml sees it. */
-int ags_fy_parser_open(struct ags_fy_parser *p, const char *data, size_t len, bool json);
+/* Input holding a NUL byte, or caught by ags_fy_tab_trap(), is AGS_E_SYNTAX
+ * before libfyaml sees it, with "line L[, column C]: why" in d (may be
+ * NULL); other failures are AGS_E_NOMEM. */
+int ags_fy_parser_open(struct ags_fy_parser *p, const char *data, size_t len, bool json, struct ags_diag *d);
+
+/*
+ * Whether data holds the pattern that makes libfyaml 0.7.12 free a simple
+ * key twice (a tab before a block indicator after ':' inside an explicit
+ * "?" key; see fyaml_guard.c).  Wider than the bug on purpose.  On true,
+ * *line and *col (1-based) locate the tab.  Every parser and document this
+ * layer opens is checked first.
+ */
+bool ags_fy_tab_trap(const char *data, size_t len, unsigned *line, unsigned *col);
 void ags_fy_parser_close(struct ags_fy_parser *p);
 /* After fy_parser_parse() returned NULL: 0 at the end of a good stream,
  * else code with "line L, column C: message" in d ("what: could not be

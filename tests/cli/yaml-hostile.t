@@ -48,3 +48,20 @@ stderr~: no keys provided through command line options
 run: printf '# nothing\n---\n...\n' >.sops.yaml; printf 'a: b\n' >s.yaml; $AGS encrypt s.yaml
 exit: 1
 stderr~: no keys provided through command line options
+
+### a tab before a block indicator inside an explicit key: one line, never libfyaml's double free
+# libfyaml 0.7.12 frees a simple key twice on this error (lib/yaml/fyaml_guard.c);
+# the input is refused before libfyaml sees it
+run: printf 'a: 1\n? s:\t- x\n' >t.yaml; $AGS encrypt --age age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29 t.yaml
+exit: 2
+stderr~: t\.yaml: line 2, column 5: a tab cannot indent a block indicator \(use spaces\)
+
+### the same in .sops.yaml names the file, line and column
+run: printf 'creation_rules:\n  - age: x\n? k:\t|\n  a\n' >.sops.yaml; printf 'a: b\n' >s.yaml; $AGS encrypt s.yaml
+exit: 1
+stderr~: \.sops\.yaml:3:5: a tab cannot indent a block indicator
+
+### check reports such a manifest as unparsable, on its line
+run: printf 'kind: Secret\n? [s]:\t:\n' >c.yaml; $AGS check c.yaml
+exit: 1
+stdout~: c\.yaml:2: cannot parse as YAML
