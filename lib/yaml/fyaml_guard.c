@@ -12,11 +12,12 @@
  * such input anyway, and go-yaml does not accept a tab before a block
  * indicator either, so it is refused before libfyaml sees it.
  *
- * The test is deliberately wider than libfyaml's condition: any "?"
- * followed by a blank earlier in the text, and the ':' anywhere (even in a
- * quoted scalar or a comment).  A false alarm costs a syntax error on a
- * file holding both an explicit key and ":<tab>|"-like text, which no
- * emitter writes; a miss costs a crash.
+ * The test is deliberately wider than libfyaml's condition: any "?" that
+ * could be an indicator (followed by a blank, preceded on its line only by
+ * blanks, indicators or a flow opener) earlier in the text, and the ':'
+ * anywhere after it (even in a quoted scalar or a comment).  A false alarm
+ * costs a syntax error on a file holding both an explicit key and
+ * ":<tab>|"-like text, which no emitter writes; a miss costs a crash.
  */
 #include "yaml/fyaml.h"
 
@@ -29,6 +30,19 @@ static bool blankz_at(const char *s, size_t len, size_t i)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0xC2 || c == 0xE2;
 }
 
+/* Whether a '?' at i can be an indicator: only blanks, or another
+ * indicator or a flow opener, before it on its line (so not "# why? x"
+ * or "title: really? yes"). */
+static bool indicator_place(const char *s, size_t ls, size_t i)
+{
+	while (i > ls && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+		i--;
+	if (i == ls)
+		return true;
+	char p = s[i - 1];
+	return p == '-' || p == '?' || p == ':' || p == '[' || p == '{' || p == ',';
+}
+
 bool ags_fy_tab_trap(const char *s, size_t len, unsigned *line, unsigned *col)
 {
 	bool explicit_key = false;
@@ -39,7 +53,7 @@ bool ags_fy_tab_trap(const char *s, size_t len, unsigned *line, unsigned *col)
 		if (c == '\n') {
 			l++;
 			ls = i + 1;
-		} else if (c == '?' && blankz_at(s, len, i + 1)) {
+		} else if (c == '?' && blankz_at(s, len, i + 1) && indicator_place(s, ls, i)) {
 			explicit_key = true;
 		} else if (c == ':' && explicit_key) {
 			size_t j = i + 1, tab = 0;

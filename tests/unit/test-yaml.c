@@ -38,6 +38,8 @@ static const char *const FINE[] = {
 	"? a\n:  b\t# c\n",    /* tab before a comment */
 	"url: http://h/?q=1:\t|\n", /* '?' not followed by a blank */
 	"a:\t- b\n",           /* no explicit key: libfyaml's own error, no crash */
+	"# why? because\nscript:\t|\n  echo\n", /* a '?' in a comment */
+	"title: really? yes\nb:\t>\n  x\n",      /* a '?' inside a plain scalar */
 };
 
 static void traps_are_refused(void **state)
