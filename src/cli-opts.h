@@ -154,5 +154,7 @@ void cli_help_commands(FILE *f);
 int cli_help_main(int argc, char **argv);
 /* "agesops completion bash|zsh|fish" (src/cli-complete.c) */
 int cli_completion_main(int argc, char **argv);
+/* The fish completion script, written to f (cli-complete-fish.c). */
+void cli_complete_fish(FILE *f);
 
 #endif

@@ -72,6 +72,8 @@ const char *sops_opts_name(const struct sops_opts *o);
 /* Exit code for a library error in a sops command (sops' codes). */
 int sops_exit_code(int err);
 
+/* ---- input and output (output.c) ---- */
+
 /* Reads the input (a file or "-"/none for stdin).  Prints and returns the
  * exit code on failure.  out is a secret buffer the caller releases. */
 int sops_read_input(const struct sops_opts *o, struct ags_buf *out);
