@@ -388,7 +388,8 @@ static int unode_convert(struct unode *n, struct ags_value *out, int depth)
 		memset(&n->value, 0, sizeof(n->value));
 		return 0;
 	}
-	qsort(n->kids, n->nkids, sizeof(*n->kids), cmp_unode);
+	if (n->nkids > 1) /* kids is NULL when there are none */
+		qsort(n->kids, n->nkids, sizeof(*n->kids), cmp_unode);
 	struct ags_value v = { 0 };
 	if (n->has_list) {
 		AGS_TRY(ags_value_set_seq(&v));

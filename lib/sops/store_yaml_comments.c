@@ -90,7 +90,8 @@ int ags_yl_scan_gap(struct loader *L, size_t a, size_t b)
 		}
 		if (c == '#' && after_blank) {
 			size_t e = i + 1;
-			while (e < b && s[e] != '\n' && s[e] != '\r')
+			/* \1 and \2 mark an LS or PS line break (yaml/fyaml.h) */
+			while (e < b && s[e] != '\n' && s[e] != '\r' && s[e] != 1 && s[e] != 2)
 				e++;
 			uint32_t line = cur_line;
 			/* column: distance to the line start (bounded: own-line

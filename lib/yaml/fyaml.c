@@ -192,26 +192,48 @@ static char *patch_empty_entries(const char *data, size_t len, size_t *outlen, i
 	return s;
 }
 
-/* ---- LS and PS as line breaks ----
+/* ---- line breaks as go-yaml reads them ----
  * go-yaml ends a line at U+2028/U+2029 (and writes them raw inside block
  * scalars, where the next line follows at its indentation); libfyaml reads
  * them as text.  The parser is given a copy of the same length in which
  * each LS is "\1\1\n" and each PS "\2\2\n", so that the structure is
- * go-yaml's; ags_fy_scalar_text turns the marks back into LS and PS.  Not
- * done when the input holds \1 or \2 (go-yaml rejects such input anyway). */
+ * go-yaml's; ags_fy_scalar_text turns the marks back into LS and PS, and the
+ * comment reader ends a comment at a mark.  Not done when the input holds
+ * \1 or \2 (go-yaml rejects such input anyway).  In the same copy a CR
+ * that is not followed by LF (a line break for both parsers) becomes LF,
+ * so that readers of the source bytes, which count lines by LF, agree with
+ * libfyaml's lines (found by tests/fuzz fuzz-sops-load: comments of a
+ * CR-only file moved onto other lines and into a block scalar). */
 
-static char *mark_unicode_breaks(const char *data, size_t len, int *err)
+static bool lone_cr(const char *data, size_t len)
 {
-	*err = 0;
-	if (memchr(data, 1, len) || memchr(data, 2, len))
-		return NULL;
 	const char *q = data;
-	bool any = false;
-	while (!any && (q = memchr(q, 0xE2, len - (size_t)(q - data))) != NULL && (size_t)(q - data) + 2 < len) {
-		any = (unsigned char)q[1] == 0x80 && ((unsigned char)q[2] == 0xA8 || (unsigned char)q[2] == 0xA9);
+	while ((q = memchr(q, '\r', len - (size_t)(q - data))) != NULL) {
+		if ((size_t)(q - data) + 1 == len || q[1] != '\n')
+			return true;
 		q++;
 	}
-	if (!any)
+	return false;
+}
+
+static bool unicode_break(const char *data, size_t len)
+{
+	if (memchr(data, 1, len) || memchr(data, 2, len))
+		return false;
+	const char *q = data;
+	while ((q = memchr(q, 0xE2, len - (size_t)(q - data))) != NULL && (size_t)(q - data) + 2 < len) {
+		if ((unsigned char)q[1] == 0x80 && ((unsigned char)q[2] == 0xA8 || (unsigned char)q[2] == 0xA9))
+			return true;
+		q++;
+	}
+	return false;
+}
+
+static char *normalize_breaks(const char *data, size_t len, int *err)
+{
+	*err = 0;
+	bool cr = lone_cr(data, len), marks = unicode_break(data, len);
+	if (!cr && !marks)
 		return NULL;
 	char *s = malloc(len + 1);
 	if (!s) {
@@ -220,9 +242,11 @@ static char *mark_unicode_breaks(const char *data, size_t len, int *err)
 	}
 	memcpy(s, data, len);
 	s[len] = 0;
-	for (size_t i = 0; i + 2 < len; i++) {
+	for (size_t i = 0; i < len; i++) {
 		unsigned char *u = (unsigned char *)s + i;
-		if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) {
+		if (u[0] == '\r' && (i + 1 == len || u[1] != '\n')) {
+			u[0] = '\n';
+		} else if (marks && i + 2 < len && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) {
 			u[0] = u[1] = u[2] == 0xA8 ? 1 : 2;
 			u[2] = '\n';
 			i += 2;
@@ -244,7 +268,7 @@ int ags_fy_parser_open(struct ags_fy_parser *p, const char *data, size_t len, bo
 		return ags_diag_set(d, AGS_E_SYNTAX, "line %u, column %u: " TAB_TRAP_MSG, tl, tc);
 	int err;
 	size_t plen = len;
-	char *marked = json ? NULL : mark_unicode_breaks(data, len, &err);
+	char *marked = json ? NULL : normalize_breaks(data, len, &err);
 	if (!marked && !json && err)
 		return err;
 	if (marked)

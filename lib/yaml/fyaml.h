@@ -31,7 +31,9 @@ int ags_fy_scalar_text(struct fy_event *e, const char *src, size_t srclen, bool 
  * collected.  Marks point into src/len, which the reader must use for
  * source bytes: the input, or a copy where the empty entries of indentless
  * sequences ("a:\n-\n- y"), which libfyaml 0.7.12 rejects and go-yaml reads
- * as null, were made explicit ("- ~", on the same line).
+ * as null, were made explicit ("- ~", on the same line), a CR not followed
+ * by LF is LF, and each LS or PS line break is "\1\1\n" or "\2\2\n" (for
+ * YAML; see fyaml.c).
  */
 struct ags_fy_parser {
 	struct fy_parser *fyp;

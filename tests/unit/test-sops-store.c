@@ -674,6 +674,57 @@ static void yaml_go_reading(void **state)
 	ags_tree_clear(&t);
 }
 
+/* A CR alone, CR LF and LF are the same line break to go-yaml: every
+ * document reads and writes the same with each (a CR-only file once put its
+ * comments on other lines and inside a block scalar, found by
+ * fuzz-sops-load), and an LS or PS ends a comment as a line break does. */
+static char *with_breaks(const char *s, const char *br)
+{
+	size_t n = 0, bl = strlen(br);
+	for (const char *p = s; *p; p++)
+		n += *p == '\n' ? bl : 1;
+	char *out = malloc(n + 1), *o = out;
+	assert_non_null(out);
+	for (const char *p = s; *p; p++) {
+		if (*p == '\n') {
+			memcpy(o, br, bl);
+			o += bl;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+static void yaml_line_breaks(void **state)
+{
+	(void)state;
+	static const char *const docs[] = {
+		"a: 0\n\n 4 #\n#\n",
+		"a: 0\n\n 4 #x\n#y\n",
+		"a: 0 #x\n#y\n",
+		"a: 0\n#y\nb: 1 #z\n#w\n",
+		"a: |\n  0\n  4 \n#y\n",
+		"# head\nm:\n  k: v # line\n  # foot\nl:\n  - 1\n  # c\n  - 'two\n\n    words'\n",
+		"a: >\n  folded\n  text\n\n  more\nb: \"x\n  y\"\n",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		char *want = roundtrip(&ags_store_yaml, docs[i], 0);
+		for (int k = 0; k < 2; k++) {
+			char *in = with_breaks(docs[i], k ? "\r\n" : "\r");
+			char *got = roundtrip(&ags_store_yaml, in, 0);
+			if (strcmp(got, want) != 0)
+				fail_msg("%s breaks: doc %zu\n--- want\n%s--- got\n%s---", k ? "CR LF" : "CR", i, want, got);
+			free(got);
+			free(in);
+		}
+		free(want);
+	}
+	assert_roundtrip(&ags_store_yaml, "a: 0 #x\xe2\x80\xa8#y\nb: 1\n", "a: 0 #x\n#y\nb: 1\n", 0);
+	assert_roundtrip(&ags_store_yaml, "a: 0 #x\xe2\x80\xa9#y\n", "a: 0 #x\n#y\n", 0);
+}
+
 /* go-ini trims Go's unicode.IsSpace around unquoted values (NBSP, NEL,
  * U+3000...) and double-quotes values that start or end with one. */
 static void ini_unicode_space(void **state)
@@ -1270,6 +1321,7 @@ int main(void)
 		cmocka_unit_test(yaml_multidoc),
 		cmocka_unit_test(yaml_aliases),
 		cmocka_unit_test(yaml_go_reading),
+		cmocka_unit_test(yaml_line_breaks),
 		cmocka_unit_test(yaml_bad_input),
 		cmocka_unit_test(fixtures_yaml),
 		cmocka_unit_test(fixture_values),
