@@ -2,11 +2,15 @@
 # Builds the libFuzzer targets with clang (ASan+UBSan) into build-fuzz/ and
 # runs each for AGS_FUZZ_SECONDS (default 20) from its seed corpus
 # tests/fuzz/corpus/<name>/ (when present).  Any crash, leak or timeout fails.
-# AGS_FUZZ_SEED (default 1) makes CI runs repeatable; 0 lets libFuzzer pick
-# a random seed, for longer exploratory runs.
+# AGS_FUZZ_SEED (default 1) starts every CI run alike (how far it gets still
+# depends on the machine's speed: a crash found there is kept as a seed in
+# tests/fuzz/corpus/, named regress-*); 0 lets libFuzzer pick
+# a random seed, for longer exploratory runs.  UBSan reports fail a run too.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${AGS_FUZZ_SECONDS:-20}
+# undefined behaviour is a finding like a crash, not a log line
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 seed=${AGS_FUZZ_SEED:-1}
 if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
