@@ -494,10 +494,30 @@ static void write_double(struct ags_yaml_emitter *e, const char *s, size_t n, bo
 	e->indention = false;
 }
 
+/*
+ * The indentation indicator of a block scalar that starts with a space or
+ * a line break.  go-yaml v3 always writes its best indent, but a reader
+ * counts the indicator from the enclosing collection's indentation, which
+ * is only best-indent columns away for a mapping value: for an item of a
+ * block sequence ("- |4", content 2 columns in) Go writes a file that no
+ * parser, Go's included, reads back (go-yaml/yaml#643, yaml/go-yaml#76).
+ * There the indicator is the real distance; where Go's output reads back
+ * (mapping values, a value of only line breaks) the bytes are Go's.
+ */
+static int block_indent_hint(const struct ags_yaml_emitter *e, const char *s, size_t n)
+{
+	int parent = e->nindents ? e->indents[e->nindents - 1] : -1;
+	int d = e->indent - (parent < 0 ? 0 : parent);
+	bool text = false;
+	for (size_t i = 0; i < n && !text; i++)
+		text = !is_break_at(s, n, i);
+	return (text && d >= 1 && d <= 9) ? d : e->best_indent;
+}
+
 static void write_block_hints(struct ags_yaml_emitter *e, const char *s, size_t n)
 {
 	if (n && (s[0] == ' ' || is_break_at(s, n, 0))) {
-		char h[2] = { (char)('0' + e->best_indent), 0 };
+		char h[2] = { (char)('0' + block_indent_hint(e, s, n)), 0 };
 		ags_yaml_write_indicator(e, h, false, false, false);
 	}
 	e->open_ended = false;

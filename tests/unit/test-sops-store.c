@@ -725,6 +725,49 @@ static void yaml_line_breaks(void **state)
 	assert_roundtrip(&ags_store_yaml, "a: 0 #x\xe2\x80\xa9#y\n", "a: 0 #x\n#y\n", 0);
 }
 
+/* A block scalar that starts with a space or a line break carries an
+ * indentation indicator.  go-yaml v3 always writes its best indent, which
+ * is wrong for an item of a block sequence (go-yaml/yaml#643): those take
+ * the real distance, so that every layout at every indent reads back as
+ * written; mapping values keep Go's bytes. */
+static void yaml_block_indicator(void **state)
+{
+	(void)state;
+	static const char *const vals[] = { "\"\\ni\"", "\" a\\nb\"", "\"\\n\\n x\\ny\\n\"", "\"  a\\nb\\n\"",
+					    "\"\\n\\n\"", "\"\\t\\n x\"" };
+	static const char *const shapes[] = {
+		"v: %s\n", "l:\n- %s\n", "l:\n- k: %s\n", "l:\n- - %s\n", "m:\n  l:\n  - k:\n      n: %s\n",
+		"l:\n- m:\n  - %s\n", "- %s\n",
+	};
+	char doc[256];
+	for (size_t v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
+		for (size_t sh = 0; sh < sizeof(shapes) / sizeof(shapes[0]); sh++) {
+			const char *at = strstr(shapes[sh], "%s");
+			snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - shapes[sh]), shapes[sh], vals[v], at + 2);
+			const struct ags_store_ops *st = &ags_store_yaml;
+			bool top_list = doc[0] == '-';
+			struct ags_tree t;
+			struct ags_diag d = { 0 };
+			if (top_list) { /* a document that is a list: not a sops store document */
+				assert_int_not_equal(load(st, doc, &t, &d), 0);
+				continue;
+			}
+			for (int indent = 2; indent <= 9; indent++) {
+				char *once = roundtrip(st, doc, indent);
+				char *twice = roundtrip(st, once, indent);
+				if (strcmp(once, twice) != 0)
+					fail_msg("indent %d, input:\n%s--- written\n%s--- read back and written\n%s---", indent,
+						 doc, once, twice);
+				free(once);
+				free(twice);
+			}
+		}
+	}
+	assert_roundtrip(&ags_store_yaml, "k: \" x\\ny\"\n", "k: |4-\n     x\n    y\n", 4);
+	assert_roundtrip(&ags_store_yaml, "l:\n- \" x\\ny\"\n", "l:\n    - |2-\n       x\n      y\n", 4);
+	assert_roundtrip(&ags_store_yaml, "l:\n- \"\\n\\n\"\n", "l:\n    - |4+\n\n\n", 4);
+}
+
 /* go-ini trims Go's unicode.IsSpace around unquoted values (NBSP, NEL,
  * U+3000...) and double-quotes values that start or end with one. */
 static void ini_unicode_space(void **state)
@@ -1322,6 +1365,7 @@ int main(void)
 		cmocka_unit_test(yaml_aliases),
 		cmocka_unit_test(yaml_go_reading),
 		cmocka_unit_test(yaml_line_breaks),
+		cmocka_unit_test(yaml_block_indicator),
 		cmocka_unit_test(yaml_bad_input),
 		cmocka_unit_test(fixtures_yaml),
 		cmocka_unit_test(fixture_values),
