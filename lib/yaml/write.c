@@ -553,6 +553,13 @@ static void write_literal(struct ags_yaml_emitter *e, const char *s, size_t n)
 {
 	ags_yaml_write_indicator(e, "|", true, false, false);
 	write_block_hints(e, s, n);
+	/* A line comment of several lines (a key's and the value's, joined as
+	 * sops joins them) would put its second line inside the block, where
+	 * it reads back as text: on the header it stays one line (found by
+	 * fuzz-sops-load). */
+	for (size_t i = 0; i < e->line.len; i++)
+		if (e->line.data[i] == '\n')
+			e->line.data[i] = ' ';
 	ags_yaml_line_comment(e, true);
 	e->whitespace = true;
 	bool breaks = true;

@@ -766,6 +766,10 @@ static void yaml_block_indicator(void **state)
 	assert_roundtrip(&ags_store_yaml, "k: \" x\\ny\"\n", "k: |4-\n     x\n    y\n", 4);
 	assert_roundtrip(&ags_store_yaml, "l:\n- \" x\\ny\"\n", "l:\n    - |2-\n       x\n      y\n", 4);
 	assert_roundtrip(&ags_store_yaml, "l:\n- \"\\n\\n\"\n", "l:\n    - |4+\n\n\n", 4);
+	/* the key's comment and the block's own stay on the header line,
+	 * never inside the block */
+	assert_roundtrip(&ags_store_yaml, "a: #x\n | #y\n f\nb: 1\n", "a: | #x #y\n    f\nb: 1\n", 4);
+	assert_roundtrip(&ags_store_yaml, "a: | #x #y\n    f\nb: 1\n", "a: | #x #y\n    f\nb: 1\n", 4);
 }
 
 /* go-ini trims Go's unicode.IsSpace around unquoted values (NBSP, NEL,
