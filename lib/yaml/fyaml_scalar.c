@@ -214,21 +214,47 @@ static bool block_at_eof_unterminated(const char *src, size_t srclen, size_t end
  * as LS, as libyaml keeps it), a mark left without its "\n" (stripped by
  * "-") goes, and in folded text a mark followed by the space the fold made
  * is the LS or PS alone. */
-static int unmark_block(const char *t, size_t n, struct ags_buf *out)
+static size_t unmark_block(char *t, size_t n)
 {
+	/* in place: every mark is as long as what replaces it, or dropped */
+	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		if ((t[i] == 1 || t[i] == 2) && i + 1 < n && t[i + 1] == t[i]) {
 			int k = t[i] - 1;
 			i++;
 			if (i + 1 < n && (t[i + 1] == '\n' || t[i + 1] == ' ')) {
-				AGS_TRY(ags_buf_append(out, ls_ps[k], 3));
+				memcpy(t + o, ls_ps[k], 3);
+				o += 3;
 				i++;
 			}
 			continue;
 		}
-		AGS_TRY(ags_buf_putc(out, t[i]));
+		t[o++] = t[i];
 	}
-	return 0;
+	return o;
+}
+
+/*
+ * A block scalar's text, chunk by chunk through libfyaml's token iterator.
+ * fy_token_get_text() sizes its buffer from a length estimate that
+ * libfyaml 0.7.12 gets wrong for some block scalars (lines of only blanks
+ * after a less indented one): the text then comes back empty, and the
+ * iterator's buffer leaks (found by fuzz-sops-load).  The iterator itself
+ * yields the right text.
+ */
+static int block_text(struct fy_token *tok, struct ags_buf *tmp)
+{
+	struct fy_token_iter *it = fy_token_iter_create(tok);
+	if (!it)
+		return AGS_E_NOMEM;
+	const struct fy_iter_chunk *c = NULL;
+	int err = 0, r = 0;
+	while (r == 0 && (c = fy_token_iter_chunk_next(it, c, &err)) != NULL)
+		r = ags_buf_append(tmp, c->str, c->len);
+	fy_token_iter_destroy(it);
+	if (r == 0 && err)
+		r = AGS_E_NOMEM;
+	return r;
 }
 
 int ags_fy_scalar_text(struct fy_event *e, const char *src, size_t srclen, bool json, struct ags_buf *tmp,
@@ -251,8 +277,12 @@ int ags_fy_scalar_text(struct fy_event *e, const char *src, size_t srclen, bool 
 		}
 	}
 	size_t len = 0;
-	const char *t = fy_token_get_text(e->scalar.value, &len);
-	if (!t) {
+	const char *t;
+	if (st == FYSS_LITERAL || st == FYSS_FOLDED) {
+		AGS_TRY(block_text(e->scalar.value, tmp));
+		t = tmp->len ? (const char *)tmp->data : "";
+		len = tmp->len;
+	} else if ((t = fy_token_get_text(e->scalar.value, &len)) == NULL) {
 		if (len)
 			return AGS_E_NOMEM;
 		t = "";
@@ -260,11 +290,8 @@ int ags_fy_scalar_text(struct fy_event *e, const char *src, size_t srclen, bool 
 	if ((st == FYSS_LITERAL || st == FYSS_FOLDED) && span && len && t[len - 1] == '\n' &&
 	    block_at_eof_unterminated(src, srclen, em->input_pos))
 		len--;
-	if ((st == FYSS_LITERAL || st == FYSS_FOLDED) && !json && (memchr(t, 1, len) || memchr(t, 2, len))) {
-		AGS_TRY(unmark_block(t, len, tmp));
-		t = tmp->len ? (const char *)tmp->data : "";
-		len = tmp->len;
-	}
+	if ((st == FYSS_LITERAL || st == FYSS_FOLDED) && !json && (memchr(t, 1, len) || memchr(t, 2, len)))
+		len = unmark_block((char *)tmp->data, len); /* t is tmp's text here */
 	*s = t;
 	*n = len;
 	return 0;

@@ -669,6 +669,12 @@ static void yaml_go_reading(void **state)
 	assert_int_equal(load(&ags_store_yaml, "a: |\n  multi\n  line\n", &t, &d), 0);
 	assert_string_equal(doc_get(&t, 0, "a")->str.p, "multi\nline\n");
 	ags_tree_clear(&t);
+	/* a line of spaces deeper than the block's indentation is text (" "):
+	 * libfyaml 0.7.12's fy_token_get_text() sized this one too short and
+	 * gave ":\n" (and leaked); the text is now read chunk by chunk */
+	assert_int_equal(load(&ags_store_yaml, "a:\n   |\n   :\n  \n    \n  \n\n  \n", &t, &d), 0);
+	assert_string_equal(doc_get(&t, 0, "a")->str.p, ":\n\n \n");
+	ags_tree_clear(&t);
 	assert_int_equal(load(&ags_store_yaml, "a: |\n  x\n  ", &t, &d), 0);
 	assert_string_equal(doc_get(&t, 0, "a")->str.p, "x\n");
 	ags_tree_clear(&t);
