@@ -50,7 +50,8 @@ bool ags_fy_tab_trap(const char *s, size_t len, unsigned *line, unsigned *col)
 	size_t ls = 0; /* start of line l */
 	for (size_t i = 0; s && i < len; i++) {
 		char c = s[i];
-		if (c == '\n') {
+		/* a CR alone is a line break too (libfyaml reads it as one) */
+		if (c == '\n' || (c == '\r' && (i + 1 == len || s[i + 1] != '\n'))) {
 			l++;
 			ls = i + 1;
 		} else if (c == '?' && blankz_at(s, len, i + 1) && indicator_place(s, ls, i)) {

@@ -29,6 +29,8 @@ static const struct {
 	{ "- ? s:\t:", 1, 7 },
 	{ "? s: \t >\n a", 1, 6 },
 	{ "kind: Secret\n? a:\t?", 2, 5 },
+	{ "a: 1\r? s:\t:", 2, 5 },     /* CR-only lines: .sops.yaml is loaded unnormalised */
+	{ "a: 1\r\n? s:\t:", 2, 5 },
 };
 
 static const char *const FINE[] = {
