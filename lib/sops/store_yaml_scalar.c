@@ -107,7 +107,7 @@ int ags_yl_scalar_value(struct loader *L, struct fy_event *e, uint32_t line, str
 	size_t n = 0;
 	enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
 	struct ags_buf sq;
-	ags_buf_init(&sq, AGS_STORE_MAX_INPUT);
+	ags_buf_init_secret(&sq, AGS_STORE_MAX_INPUT); /* a value's plaintext */
 	int r = ags_fy_scalar_text(e, L->src, L->len, L->json, &sq, &s, &n);
 	if (r < 0) {
 		ags_buf_release(&sq);
